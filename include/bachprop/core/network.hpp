@@ -1,0 +1,245 @@
+#pragma once
+/// @file
+/// A network: layers composed at compile time, forward as a left fold, backward as a right fold.
+///
+///     Network net{Dense(2, 3), Sigmoid(), Dense(3, 1), Sigmoid()};
+///
+/// The layers live in a std::tuple, so every call is resolved at compile time (no virtual
+/// functions in the hot path) and a shape mismatch between neighbours is reported when the
+/// network is built, naming both layers.
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/layer.hpp>
+#include <bachprop/core/loss.hpp>
+#include <bachprop/core/random.hpp>
+#include <bachprop/core/types.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+namespace bachprop {
+
+/// A feed-forward composition of layers sharing one scalar type.
+template <Layer... Ls>
+  requires(sizeof...(Ls) > 0)
+class Network {
+ public:
+  using Scalar = typename std::tuple_element_t<0, std::tuple<Ls...>>::Scalar;
+  using Layers = std::tuple<Ls...>;
+  static_assert((std::is_same_v<typename Ls::Scalar, Scalar> && ...),
+                "every layer of a Network must use the same scalar type (float or double)");
+
+  /// Number of layers (activations count as layers).
+  static constexpr std::size_t depth = sizeof...(Ls);
+
+  /// Builds the network and checks that each layer's inputs match what the one before gives.
+  /// Weights are those the layers were built with; call initialise(seed) to draw them all anew
+  /// from one seed.
+  explicit Network(Ls... layers) : layers_(std::move(layers)...) { check_chain(); }
+
+  /// Re-draws every trainable layer's parameters, in layer order, from one seed (step 1 of
+  /// section 5). The same seed gives the same network.
+  void initialise(std::uint64_t seed) {
+    Rng rng(seed);
+    for_each_layer([&rng](auto& layer) {
+      if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {
+        layer.initialise(rng);
+      }
+    });
+  }
+
+  /// Features the first sized layer expects (any_size if the network has only activations).
+  Index input_size() const {
+    Index size = any_size;
+    for_each_layer([&size](const auto& layer) {
+      if (size == any_size) {
+        size = layer.input_size();
+      }
+    });
+    return size;
+  }
+
+  /// Outputs of the last sized layer.
+  Index output_size() const {
+    Index size = any_size;
+    for_each_layer([&size](const auto& layer) {
+      if (layer.output_size() != any_size) {
+        size = layer.output_size();
+      }
+    });
+    return size;
+  }
+
+  /// Feeds a batch (inputs × samples) forward through every layer: a^L.
+  const Matrix<Scalar>& forward(const Matrix<Scalar>& input) {
+    // doc:begin network-forward
+    // Feed forward (section 2.2): each layer's output is the next one's input, a left fold.
+    const Matrix<Scalar>* activation = &input;
+    std::apply([&activation](auto&... layer) { ((activation = &layer.forward(*activation)), ...); },
+               layers_);
+    return *activation;
+    // doc:end network-forward
+  }
+
+  /// Propagates ∂C/∂a^L back through every layer, storing each layer's parameter gradients, and
+  /// returns ∂C/∂input (for the input of the latest forward).
+  const Matrix<Scalar>& backward(const Matrix<Scalar>& output_gradient) {
+    backward_through<depth - 1>(output_gradient, true);
+    return input_gradient_;
+  }
+
+  /// One gradient evaluation: forward, the loss, and backward (steps 2-4 of section 5).
+  /// Returns the batch's mean loss C̄; afterwards every parameter holds ∂C̄/∂parameter.
+  ///
+  /// When the loss pairs with the last layer (CrossEntropy after Softmax, BinaryCrossEntropy
+  /// after Sigmoid) the output error δ^L = a − y is formed directly and the last layer's
+  /// backward is skipped. ∂C̄/∂input is computed only if `want_input_gradient`
+  /// (then read it from input_gradient()).
+  template <Loss L>
+  Scalar compute_gradients(const Matrix<Scalar>& input, const Matrix<Scalar>& target,
+                           const L& loss, bool want_input_gradient = false) {
+    static_assert(std::is_same_v<typename L::Scalar, Scalar>,
+                  "the loss must use the network's scalar type");
+    const Matrix<Scalar>& output = forward(input);
+    using Last = std::tuple_element_t<depth - 1, Layers>;
+    if constexpr (pairs_with<L, Last>) {
+      const Scalar value = loss.value_from_logits(std::get<depth - 1>(layers_).last_input(), target);
+      // doc:begin network-paired-output-error
+      // (16) with cross-entropy: δ^L = a^L - y, formed directly at z^L
+      loss.output_error(output, target, output_error_);
+      // doc:end network-paired-output-error
+      if constexpr (depth == 1) {
+        input_gradient_ = output_error_;
+      } else {
+        backward_through<depth - 2>(output_error_, want_input_gradient);
+      }
+      return value;
+    } else {
+      const Scalar value = loss.value(output, target);
+      // doc:begin network-output-error
+      // (15)-(16) δ^L = ∂C/∂a^L ⊙ σ'(z^L): the loss gives ∂C/∂a^L, the output
+      // activation's backward multiplies by σ'(z^L), then (17) carries δ down the layers
+      loss.gradient(output, target, output_error_);
+      backward_through<depth - 1>(output_error_, want_input_gradient);
+      // doc:end network-output-error
+      return value;
+    }
+  }
+
+  /// The batch's mean loss, computed the way compute_gradients computes it (from the logits
+  /// when the loss pairs with the last layer), without a backward pass.
+  template <Loss L>
+  Scalar loss(const Matrix<Scalar>& input, const Matrix<Scalar>& target, const L& loss) {
+    const Matrix<Scalar>& output = forward(input);
+    using Last = std::tuple_element_t<depth - 1, Layers>;
+    if constexpr (pairs_with<L, Last>) {
+      return loss.value_from_logits(std::get<depth - 1>(layers_).last_input(), target);
+    } else {
+      return loss.value(output, target);
+    }
+  }
+
+  /// ∂C̄/∂input from the latest backward, or compute_gradients with want_input_gradient.
+  const Matrix<Scalar>& input_gradient() const { return input_gradient_; }
+
+  /// Calls visit(layer) for every layer, first to last.
+  template <class F>
+  void for_each_layer(F&& visit) {
+    std::apply([&visit](auto&... layer) { (visit(layer), ...); }, layers_);
+  }
+  template <class F>
+  void for_each_layer(F&& visit) const {
+    std::apply([&visit](const auto&... layer) { (visit(layer), ...); }, layers_);
+  }
+
+  /// Calls visit(parameter) for every parameter of every layer, in a fixed order.
+  template <class F>
+  void for_each_parameter(F&& visit) {
+    for_each_layer([&visit](auto& layer) {
+      if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {
+        layer.for_each_parameter(visit);
+      }
+    });
+  }
+  template <class F>
+  void for_each_parameter(F&& visit) const {
+    for_each_layer([&visit](const auto& layer) {
+      if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {
+        layer.for_each_parameter(visit);
+      }
+    });
+  }
+
+  /// Total number of trainable scalars.
+  Index parameter_count() const {
+    Index count = 0;
+    for_each_parameter([&count](const Parameter<Scalar>& p) { count += p.value.size(); });
+    return count;
+  }
+
+  /// The I-th layer.
+  template <std::size_t I>
+  auto& layer() {
+    return std::get<I>(layers_);
+  }
+  template <std::size_t I>
+  const auto& layer() const {
+    return std::get<I>(layers_);
+  }
+
+ private:
+  // Backward from layer I down to layer 0: a right fold, (17) applied layer by layer.
+  template <std::size_t I>
+  void backward_through(const Matrix<Scalar>& gradient, bool want_input_gradient) {
+    auto& current = std::get<I>(layers_);
+    using Current = std::remove_cvref_t<decltype(current)>;
+    if constexpr (I == 0) {
+      if (want_input_gradient) {
+        input_gradient_ = current.backward(gradient);
+      } else if constexpr (SkipsInputGradient<Current>) {
+        // Nothing below the first layer needs ∂C/∂input: skip the largest product.
+        current.backward_parameters_only(gradient);
+      } else if constexpr (TrainableLayer<Current>) {
+        current.backward(gradient);
+      }
+    } else {
+      backward_through<I - 1>(current.backward(gradient), want_input_gradient);
+    }
+  }
+
+  // Each sized layer's input must equal the output of the nearest sized layer before it.
+  void check_chain() const {
+    Index width = any_size;
+    std::string giver;
+    std::size_t index = 0;
+    for_each_layer([&](const auto& layer) {
+      const std::string name = "layer " + std::to_string(index) + " (" +
+                               std::string(layer.kind()) + " " +
+                               size_text(layer.input_size()) + "→" +
+                               size_text(layer.output_size()) + ")";
+      if (layer.input_size() != any_size && width != any_size && layer.input_size() != width) {
+        throw ShapeError("Network: " + name + " expects " + std::to_string(layer.input_size()) +
+                         " inputs, but " + giver + " gives " + std::to_string(width));
+      }
+      if (layer.output_size() != any_size) {
+        width = layer.output_size();
+        giver = name;
+      }
+      ++index;
+    });
+  }
+
+  static std::string size_text(Index size) {
+    return size == any_size ? std::string("any") : std::to_string(size);
+  }
+
+  Layers layers_;
+  Matrix<Scalar> output_error_;    // ∂C̄/∂a^L, or δ^L when the loss pairs with the last layer
+  Matrix<Scalar> input_gradient_;  // ∂C̄/∂input, when asked for
+};
+
+}  // namespace bachprop

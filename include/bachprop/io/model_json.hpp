@@ -1,0 +1,226 @@
+#pragma once
+/// @file
+/// Saving and loading a network's parameters as JSON.
+///
+/// The document names the format, its version and the scalar type, then lists the layers in
+/// order with their kind, sizes and parameters (each matrix as a list of rows, one per neuron,
+/// as the book's network2.py writes them):
+///
+///     {"format": "bachprop-model", "version": 1, "scalar": "float",
+///      "layers": [{"kind": "dense", "inputs": 2, "outputs": 3,
+///                  "parameters": {"weights": [[...], [...], [...]], "biases": [[.], [.], [.]]}},
+///                 {"kind": "sigmoid"}, ...],
+///      "metadata": {...}}
+///
+/// Numbers are written with enough digits to read back bit for bit. Loading checks every layer's
+/// kind and every shape against the network it loads into, and changes nothing unless the whole
+/// document fits.
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/layer.hpp>
+#include <bachprop/core/types.hpp>
+#include <bachprop/io/file.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace bachprop {
+
+inline constexpr std::string_view model_format_name = "bachprop-model";
+inline constexpr int model_format_version = 1;
+
+namespace detail {
+
+template <class S>
+nlohmann::json matrix_to_json(const Matrix<S>& m, std::string_view what) {
+  nlohmann::json rows = nlohmann::json::array();
+  for (Index r = 0; r < m.rows(); ++r) {
+    nlohmann::json row = nlohmann::json::array();
+    for (Index c = 0; c < m.cols(); ++c) {
+      if (!std::isfinite(m(r, c))) {
+        throw ArgumentError("save model: " + std::string(what) + " holds a non-finite value at (" +
+                            std::to_string(r) + ", " + std::to_string(c) +
+                            "); refusing to save a diverged model");
+      }
+      row.push_back(m(r, c));
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+template <class S>
+Matrix<S> matrix_from_json(const nlohmann::json& rows, Index expected_rows, Index expected_cols,
+                           const std::string& where) {
+  if (!rows.is_array()) {
+    throw FormatError(where + ": expected a list of rows");
+  }
+  if (static_cast<Index>(rows.size()) != expected_rows) {
+    throw FormatError(where + ": has " + std::to_string(rows.size()) + " rows but the network needs " +
+                      shape_string(expected_rows, expected_cols));
+  }
+  Matrix<S> m(expected_rows, expected_cols);
+  for (Index r = 0; r < expected_rows; ++r) {
+    const auto& row = rows[static_cast<std::size_t>(r)];
+    if (!row.is_array() || static_cast<Index>(row.size()) != expected_cols) {
+      throw FormatError(where + ": row " + std::to_string(r) + " should be a list of " +
+                        std::to_string(expected_cols) + " numbers (the network needs " +
+                        shape_string(expected_rows, expected_cols) + ")");
+    }
+    for (Index c = 0; c < expected_cols; ++c) {
+      const auto& value = row[static_cast<std::size_t>(c)];
+      if (!value.is_number()) {
+        throw FormatError(where + ": entry (" + std::to_string(r) + ", " + std::to_string(c) +
+                          ") is not a number");
+      }
+      m(r, c) = static_cast<S>(value.get<double>());
+    }
+  }
+  return m;
+}
+
+inline const nlohmann::json& require_member(const nlohmann::json& object, std::string_view key,
+                                            const std::string& where) {
+  if (!object.is_object()) {
+    throw FormatError(where + ": expected a JSON object");
+  }
+  const auto found = object.find(key);
+  if (found == object.end()) {
+    throw FormatError(where + ": missing \"" + std::string(key) + "\"");
+  }
+  return *found;
+}
+
+}  // namespace detail
+
+/// The network as a JSON document, with optional `metadata` (an object kept as it is: an
+/// encoding, a vocabulary, training settings).
+template <class Net>
+nlohmann::json model_to_json(const Net& network,
+                             const nlohmann::json& metadata = nlohmann::json::object()) {
+  using S = typename Net::Scalar;
+  nlohmann::json layers = nlohmann::json::array();
+  std::size_t index = 0;
+  network.for_each_layer([&](const auto& layer) {
+    nlohmann::json entry;
+    entry["kind"] = std::string(layer.kind());
+    if (layer.input_size() != any_size) {
+      entry["inputs"] = layer.input_size();
+    }
+    if (layer.output_size() != any_size) {
+      entry["outputs"] = layer.output_size();
+    }
+    if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {
+      nlohmann::json parameters = nlohmann::json::object();
+      layer.for_each_parameter([&](const Parameter<S>& p) {
+        parameters[p.name] =
+            detail::matrix_to_json(p.value, "layer " + std::to_string(index) + " " + p.name);
+      });
+      entry["parameters"] = std::move(parameters);
+    }
+    layers.push_back(std::move(entry));
+    ++index;
+  });
+  return {{"format", model_format_name},
+          {"version", model_format_version},
+          {"scalar", scalar_name<S>()},
+          {"layers", std::move(layers)},
+          {"metadata", metadata}};
+}
+
+/// Loads `document` into `network`, which must have the same layers and shapes; returns the
+/// metadata. Throws FormatError naming `source`, the layer and the mismatch; on error the network
+/// is unchanged.
+template <class Net>
+nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
+                               std::string_view source = "<memory>") {
+  using S = typename Net::Scalar;
+  const std::string where(source);
+  const auto& format = detail::require_member(document, "format", where);
+  if (!format.is_string() || format.get<std::string>() != model_format_name) {
+    throw FormatError(where + ": not a bachprop model (\"format\" should be \"" +
+                      std::string(model_format_name) + "\")");
+  }
+  const auto& version = detail::require_member(document, "version", where);
+  if (!version.is_number_integer() || version.get<int>() != model_format_version) {
+    throw FormatError(where + ": model format version " + version.dump() +
+                      " is not supported (this library reads version " +
+                      std::to_string(model_format_version) + ")");
+  }
+  const auto& layers = detail::require_member(document, "layers", where);
+  if (!layers.is_array() || layers.size() != Net::depth) {
+    throw FormatError(where + ": the file has " +
+                      (layers.is_array() ? std::to_string(layers.size()) : std::string("no list of")) +
+                      " layers but the network has " + std::to_string(Net::depth));
+  }
+  // The scalar type is informative only: float and double models load into either.
+
+  // Read and check everything first; assign only when the whole document fits.
+  std::vector<Matrix<S>> values;
+  std::size_t index = 0;
+  network.for_each_layer([&](const auto& layer) {
+    const std::string at = where + ": layer " + std::to_string(index);
+    const auto& entry = layers[index];
+    const auto& kind = detail::require_member(entry, "kind", at);
+    if (!kind.is_string() || kind.get<std::string>() != layer.kind()) {
+      throw FormatError(at + ": expected a '" + std::string(layer.kind()) +
+                        "' layer but the file has " + kind.dump());
+    }
+    for (auto [key, size] : {std::pair{"inputs", layer.input_size()},
+                             std::pair{"outputs", layer.output_size()}}) {
+      if (size == any_size) {
+        continue;
+      }
+      const auto& stored = detail::require_member(entry, key, at);
+      if (!stored.is_number_integer() || stored.template get<Index>() != size) {
+        throw FormatError(at + " (" + std::string(layer.kind()) + "): the file has " + key + " = " +
+                          stored.dump() + " but the network's layer has " + std::to_string(size));
+      }
+    }
+    if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {
+      const auto& parameters = detail::require_member(entry, "parameters", at);
+      layer.for_each_parameter([&](const Parameter<S>& p) {
+        const auto& stored = detail::require_member(parameters, p.name, at + " parameters");
+        values.push_back(detail::matrix_from_json<S>(stored, p.value.rows(), p.value.cols(),
+                                                     at + " " + p.name));
+      });
+    }
+    ++index;
+  });
+  std::size_t next = 0;
+  network.for_each_parameter([&](Parameter<S>& p) { p.value = std::move(values[next++]); });
+  const auto metadata = document.find("metadata");
+  return metadata == document.end() ? nlohmann::json::object() : *metadata;
+}
+
+/// Parses a model document from text; `source` names it in errors.
+inline nlohmann::json parse_model_text(std::string_view text, std::string_view source) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& error) {
+    throw FormatError(std::string(source) + ": not valid JSON (byte " +
+                      std::to_string(error.byte) + "): " + error.what());
+  }
+}
+
+/// Saves the network (and `metadata`) to `path`, atomically.
+template <class Net>
+void save_model(const Net& network, const std::filesystem::path& path,
+                const nlohmann::json& metadata = nlohmann::json::object()) {
+  write_file_atomically(path, model_to_json(network, metadata).dump(1) + "\n");
+}
+
+/// Loads the file at `path` into `network`; returns its metadata.
+template <class Net>
+nlohmann::json load_model(Net& network, const std::filesystem::path& path) {
+  return model_from_json(network, parse_model_text(read_file(path), path.string()),
+                         path.string());
+}
+
+}  // namespace bachprop

@@ -1,0 +1,57 @@
+#pragma once
+/// @file
+/// What every element-wise activation layer shares: buffers, shape checks, the layer interface.
+///
+/// A derived layer supplies two static functions:
+///   - `activate(z, a)`: a = f(z), element by element (or column by column for softmax);
+///   - `input_gradient(z, a, g, out)`: out = ∂C/∂z given g = ∂C/∂a.
+/// It has no parameters: it is the ⊙σ'(z) half of equations (16) and (17).
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/layer.hpp>
+#include <bachprop/core/types.hpp>
+
+#include <string>
+
+namespace bachprop {
+
+template <class Derived, Scalar S>
+class ActivationLayer {
+ public:
+  using Scalar = S;
+
+  Index input_size() const { return any_size; }
+  Index output_size() const { return any_size; }
+
+  /// a = f(z). Keeps z and a for backward (and z for a loss that needs the logits).
+  const Matrix<S>& forward(const Matrix<S>& input) {
+    input_ = input;
+    output_.resize(input.rows(), input.cols());
+    Derived::activate(input_, output_);
+    return output_;
+  }
+
+  /// ∂C/∂z from g = ∂C/∂a.
+  const Matrix<S>& backward(const Matrix<S>& output_gradient) {
+    if (output_gradient.rows() != output_.rows() || output_gradient.cols() != output_.cols()) {
+      throw ShapeError(std::string(Derived::kind()) + ": backward expects a gradient of shape " +
+                       shape_string(output_) + " (the latest forward's output), got " +
+                       shape_string(output_gradient));
+    }
+    input_gradient_.resize(output_.rows(), output_.cols());
+    Derived::input_gradient(input_, output_, output_gradient, input_gradient_);
+    return input_gradient_;
+  }
+
+  /// z of the latest forward (the logits, for losses that pair with this layer).
+  const Matrix<S>& last_input() const { return input_; }
+  /// a of the latest forward.
+  const Matrix<S>& last_output() const { return output_; }
+
+ private:
+  Matrix<S> input_;
+  Matrix<S> output_;
+  Matrix<S> input_gradient_;
+};
+
+}  // namespace bachprop

@@ -1,0 +1,128 @@
+#pragma once
+/// @file
+/// The fully connected layer: z = W a + b, equations (3)-(4), and its backward pass, (17), (20)
+/// and (22).
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/init.hpp>
+#include <bachprop/core/parameter.hpp>
+#include <bachprop/core/random.hpp>
+#include <bachprop/core/types.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace bachprop {
+
+/// A fully connected (affine) layer of `outputs` neurons, each connected to all `inputs`.
+///
+/// Weights are n_out × n_in, so w_jk links input k to neuron j (section 2.5), and a batch is one
+/// column per sample: Z = W A + b·1ᵀ. The paper's equation (4) writes the same product for a row
+/// vector, z = x W, i.e. with W transposed; the code follows sections 2.5 and 4.
+template <Scalar S = float>
+class Dense {
+ public:
+  using Scalar = S;
+
+  /// A layer of `outputs` neurons over `inputs` features. The weights are drawn by `init` from
+  /// `seed`; a Network re-draws them all from one seed (see Network::initialise).
+  Dense(Index inputs, Index outputs, Init init = Init::nielsen, std::uint64_t seed = 0)
+      : weights_("weights", outputs, inputs, true), biases_("biases", outputs, 1, false),
+        init_(init) {
+    if (inputs <= 0 || outputs <= 0) {
+      throw ArgumentError("Dense: sizes must be positive, got " + std::to_string(inputs) + "→" +
+                          std::to_string(outputs));
+    }
+    Rng rng(seed);
+    initialise(rng);
+  }
+
+  static constexpr std::string_view kind() { return "dense"; }
+  Index input_size() const { return weights_.value.cols(); }
+  Index output_size() const { return weights_.value.rows(); }
+  Init init() const { return init_; }
+
+  /// Draws fresh weights and biases by the layer's scheme (step 1 of section 5).
+  void initialise(Rng& rng) { initialise_affine(init_, weights_.value, biases_.value, rng); }
+
+  /// Z = W A + b·1ᵀ for a batch A (inputs × batch). Keeps A for the weight gradient.
+  const Matrix<S>& forward(const Matrix<S>& input) {
+    if (input.rows() != input_size()) {
+      throw ShapeError("Dense " + describe() + ": input has " + std::to_string(input.rows()) +
+                       " rows (features) but the layer expects " + std::to_string(input_size()) +
+                       " (a batch is one column per sample)");
+    }
+    input_ = input;
+    // doc:begin dense-forward
+    // (3)-(4) z^l = W^l a^{l-1} + b^l, for every column (sample) of the batch at once
+    output_.noalias() = weights_.value * input_;
+    output_.colwise() += biases_.value.col(0);
+    // doc:end dense-forward
+    return output_;
+  }
+
+  /// Given δ = ∂C/∂Z (outputs × batch), stores ∂C/∂W and ∂C/∂b and returns Wᵀδ = ∂C/∂A.
+  const Matrix<S>& backward(const Matrix<S>& delta) {
+    backward_parameters_only(delta);
+    // doc:begin dense-backward-input
+    // (17) the sum over k of w_kj δ_k for every j: (W^{l+1})ᵀ δ^{l+1}. The activation
+    // layer below multiplies it by σ'(z^l).
+    input_gradient_.noalias() = weights_.value.transpose() * delta;
+    // doc:end dense-backward-input
+    return input_gradient_;
+  }
+
+  /// The parameter half of backward; a network's first layer needs nothing more.
+  void backward_parameters_only(const Matrix<S>& delta) {
+    check_delta(delta);
+    // doc:begin dense-backward-parameters
+    // (22) ∂C/∂w_kj = δ_k a_j^{l-1}; summed over the batch's columns that is δ Aᵀ.
+    weights_.gradient.noalias() = delta * input_.transpose();
+    // (20) ∂C/∂b_j = δ_j, summed over the batch.
+    biases_.gradient.noalias() = delta.rowwise().sum();
+    // doc:end dense-backward-parameters
+  }
+
+  /// Visits the weights, then the biases (the order saved models and optimisers rely on).
+  template <class F>
+  void for_each_parameter(F&& visit) {
+    visit(weights_);
+    visit(biases_);
+  }
+  template <class F>
+  void for_each_parameter(F&& visit) const {
+    visit(weights_);
+    visit(biases_);
+  }
+
+  Parameter<S>& weights() { return weights_; }
+  const Parameter<S>& weights() const { return weights_; }
+  Parameter<S>& biases() { return biases_; }
+  const Parameter<S>& biases() const { return biases_; }
+
+  /// "784→30": the sizes, for messages.
+  std::string describe() const {
+    return std::to_string(input_size()) + "→" + std::to_string(output_size());
+  }
+
+ private:
+  void check_delta(const Matrix<S>& delta) const {
+    if (input_.cols() == 0 && input_.rows() == 0) {
+      throw ArgumentError("Dense " + describe() + ": backward called before forward");
+    }
+    if (delta.rows() != output_size() || delta.cols() != input_.cols()) {
+      throw ShapeError("Dense " + describe() + ": backward expects a gradient of shape " +
+                       shape_string(output_size(), input_.cols()) + " (outputs × batch), got " +
+                       shape_string(delta));
+    }
+  }
+
+  Parameter<S> weights_;
+  Parameter<S> biases_;
+  Init init_;
+  Matrix<S> input_;           // A^{l-1} of the latest forward, for (22)
+  Matrix<S> output_;          // Z^l
+  Matrix<S> input_gradient_;  // (W^l)ᵀ δ^l
+};
+
+}  // namespace bachprop

@@ -1,0 +1,90 @@
+#pragma once
+/// @file
+/// Adam (Kingma & Ba, 2015): gradient descent with per-parameter step sizes from running
+/// estimates of the gradient's first and second moments.
+
+#include <bachprop/optim/state.hpp>
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+namespace bachprop {
+
+/// Settings of Adam (the published defaults).
+struct AdamOptions {
+  double learning_rate = 1e-3;  ///< α
+  double beta1 = 0.9;           ///< decay of the first-moment estimate
+  double beta2 = 0.999;         ///< decay of the second-moment estimate
+  double epsilon = 1e-8;        ///< keeps the division finite
+  double weight_decay = 0.0;    ///< L2 term added to the weights' gradient (as PyTorch's Adam)
+};
+
+/// m → β₁m + (1 − β₁)g, s → β₂s + (1 − β₂)g², v → v − α m̂ / (√ŝ + ε) with the bias
+/// corrections m̂ = m / (1 − β₁ᵗ), ŝ = s / (1 − β₂ᵗ).
+template <Scalar S = float>
+class Adam {
+ public:
+  using Scalar = S;
+
+  explicit Adam(AdamOptions options = {}) : options_(options), state_(2) {
+    require_at_least("Adam: learning_rate", options_.learning_rate, 0.0);
+    require_at_least("Adam: epsilon", options_.epsilon, 0.0);
+    require_at_least("Adam: weight_decay", options_.weight_decay, 0.0);
+    for (double beta : {options_.beta1, options_.beta2}) {
+      if (!(beta >= 0.0 && beta < 1.0)) {
+        throw ArgumentError("Adam: beta1 and beta2 must lie in [0, 1), got " +
+                            std::to_string(beta));
+      }
+    }
+  }
+  explicit Adam(double learning_rate) : Adam(AdamOptions{.learning_rate = learning_rate}) {}
+
+  /// Updates every parameter of `model` from the gradient its latest backward stored.
+  template <class Model>
+  void step(Model& model) {
+    state_.bind(model, "Adam");
+    ++steps_;
+    const double t = static_cast<double>(steps_);
+    const auto b1 = static_cast<S>(options_.beta1);
+    const auto b2 = static_cast<S>(options_.beta2);
+    // The bias corrections folded into the step size and epsilon, as the paper's section 2 does.
+    const double correction1 = 1.0 - std::pow(options_.beta1, t);
+    const double correction2 = 1.0 - std::pow(options_.beta2, t);
+    const auto step_size = static_cast<S>(options_.learning_rate / correction1);
+    const auto root_correction2 = static_cast<S>(std::sqrt(correction2));
+    const auto eps = static_cast<S>(options_.epsilon);
+    const auto decay = static_cast<S>(options_.weight_decay);
+    std::size_t index = 0;
+    model.for_each_parameter([&](Parameter<S>& p) {
+      Matrix<S>& m = state_.at(index, 0);
+      Matrix<S>& s = state_.at(index, 1);
+      // The gradient of C₀ + (λ/2)‖w‖² for weights; biases are not decayed.
+      const S d = p.decays ? decay : S(0);
+      m = b1 * m + (S(1) - b1) * (p.gradient + d * p.value);
+      s = b2 * s + (S(1) - b2) * (p.gradient + d * p.value).cwiseAbs2();
+      p.value.array() -= step_size * m.array() / (s.array().sqrt() / root_correction2 + eps);
+      ++index;
+    });
+  }
+
+  double learning_rate() const { return options_.learning_rate; }
+  void set_learning_rate(double learning_rate) {
+    require_at_least("Adam: learning_rate", learning_rate, 0.0);
+    options_.learning_rate = learning_rate;
+  }
+  const AdamOptions& options() const { return options_; }
+
+  /// Steps taken so far (t in the bias corrections).
+  std::uint64_t steps() const { return steps_; }
+  /// The moment estimates in parameter order (slot 0: m, slot 1: s): for checkpoints.
+  OptimiserState<S>& state() { return state_; }
+  const OptimiserState<S>& state() const { return state_; }
+
+ private:
+  AdamOptions options_;
+  OptimiserState<S> state_;
+  std::uint64_t steps_ = 0;
+};
+
+}  // namespace bachprop

@@ -1,0 +1,88 @@
+#pragma once
+/// @file
+/// Stochastic gradient descent, equation (13), with optional momentum and L2 weight decay.
+
+#include <bachprop/optim/state.hpp>
+
+#include <cstddef>
+#include <string>
+
+namespace bachprop {
+
+/// Settings of Sgd.
+struct SgdOptions {
+  double learning_rate = 0.1;  ///< η
+  double momentum = 0.0;       ///< μ in [0, 1): 0 is plain gradient descent
+  double weight_decay = 0.0;   ///< λ/n in the book's L2 regularisation (weights only, not biases)
+};
+
+/// v → v − η ∇C̄ (equation 13), or with momentum (the book's chapter 3):
+/// velocity → μ·velocity − η ∇C̄, then v → v + velocity.
+///
+/// With weight decay the gradient of C₀ + (λ/2n) Σ w² is used for weights, so each step first
+/// shrinks them by (1 − η λ/n) as in the book's network2.py.
+template <Scalar S = float>
+class Sgd {
+ public:
+  using Scalar = S;
+
+  explicit Sgd(SgdOptions options = {}) : options_(options), state_(1) { validate(); }
+  explicit Sgd(double learning_rate) : Sgd(SgdOptions{.learning_rate = learning_rate}) {}
+
+  /// Updates every parameter of `model` from the gradient its latest backward stored.
+  template <class Model>
+  void step(Model& model) {
+    const bool use_momentum = options_.momentum != 0.0;
+    if (use_momentum) {
+      state_.bind(model, "Sgd");
+    }
+    const auto eta = static_cast<S>(options_.learning_rate);
+    const auto mu = static_cast<S>(options_.momentum);
+    const auto decay = static_cast<S>(options_.weight_decay);
+    std::size_t index = 0;
+    model.for_each_parameter([&](Parameter<S>& p) {
+      if (p.decays && decay != S(0)) {
+        // L2: w → (1 - η λ/n) w, then the gradient step below.
+        p.value *= S(1) - eta * decay;
+      }
+      if (use_momentum) {
+        Matrix<S>& velocity = state_.at(index, 0);
+        velocity = mu * velocity - eta * p.gradient;
+        p.value += velocity;
+      } else {
+        // doc:begin sgd-step
+        // (13) Δv = -η ∇C̄, then v → v + Δv
+        p.value.noalias() -= eta * p.gradient;
+        // doc:end sgd-step
+      }
+      ++index;
+    });
+  }
+
+  double learning_rate() const { return options_.learning_rate; }
+  void set_learning_rate(double learning_rate) {
+    options_.learning_rate = learning_rate;
+    validate();
+  }
+  const SgdOptions& options() const { return options_; }
+
+  /// The momentum velocities (empty without momentum), in parameter order: for checkpoints.
+  OptimiserState<S>& state() { return state_; }
+  const OptimiserState<S>& state() const { return state_; }
+
+ private:
+  void validate() const {
+    require_at_least("Sgd: learning_rate", options_.learning_rate, 0.0);
+    require_at_least("Sgd: momentum", options_.momentum, 0.0);
+    require_at_least("Sgd: weight_decay", options_.weight_decay, 0.0);
+    if (options_.momentum >= 1.0) {
+      throw ArgumentError("Sgd: momentum must be below 1, got " +
+                          std::to_string(options_.momentum));
+    }
+  }
+
+  SgdOptions options_;
+  OptimiserState<S> state_;
+};
+
+}  // namespace bachprop

@@ -1,0 +1,125 @@
+#pragma once
+/// @file
+/// Mini-batch gradient descent: the training algorithm of section 5, with the mini-batch average
+/// of section 4.3.
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/loss.hpp>
+#include <bachprop/core/random.hpp>
+#include <bachprop/core/types.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <numeric>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace bachprop {
+
+/// How train() walks through the data.
+struct TrainOptions {
+  Index epochs = 1;         ///< passes over the training set
+  Index batch_size = 10;    ///< samples per gradient step (the last batch may be smaller)
+  std::uint64_t seed = 0;   ///< the shuffling order: same seed, same order
+  bool shuffle = true;      ///< reshuffle before every epoch (false: data order)
+};
+
+/// What train() reports after each mini-batch.
+struct BatchReport {
+  Index epoch = 0;    ///< 1-based
+  Index batch = 0;    ///< 1-based within the epoch
+  Index batches = 0;  ///< per epoch
+  double loss = 0;    ///< this batch's mean loss, before its update
+};
+
+/// What train() reports after each epoch.
+struct EpochReport {
+  Index epoch = 0;         ///< 1-based
+  double mean_loss = 0;    ///< mean over the epoch's samples of the loss before each update
+  double seconds = 0;      ///< wall time of the epoch
+};
+
+/// Optional observers. on_epoch returns false to stop training early.
+struct TrainCallbacks {
+  std::function<void(const BatchReport&)> on_batch;
+  std::function<bool(const EpochReport&)> on_epoch;
+};
+
+/// Copies the columns `order[first, first + count)` of `source` into `batch` (allocates only when
+/// the batch shape changes).
+template <class S>
+void gather_columns(const Matrix<S>& source, std::span<const Index> order, Index first,
+                    Index count, Matrix<S>& batch) {
+  batch.resize(source.rows(), count);
+  for (Index j = 0; j < count; ++j) {
+    batch.col(j) = source.col(order[static_cast<std::size_t>(first + j)]);
+  }
+}
+
+/// Trains `network` on the columns of `inputs` (features × samples) against `targets`
+/// (outputs × samples) by mini-batch gradient descent; returns one report per epoch run.
+template <class Net, Loss L, class Optimiser>
+std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser,
+                               const Matrix<typename Net::Scalar>& inputs,
+                               const Matrix<typename Net::Scalar>& targets,
+                               const TrainOptions& options, const TrainCallbacks& callbacks = {}) {
+  using S = typename Net::Scalar;
+  if (inputs.cols() != targets.cols()) {
+    throw ShapeError("train: " + std::to_string(inputs.cols()) + " input samples but " +
+                     std::to_string(targets.cols()) + " targets (samples are columns)");
+  }
+  if (inputs.cols() == 0) {
+    throw ArgumentError("train: no training samples");
+  }
+  if (options.batch_size <= 0 || options.epochs < 0) {
+    throw ArgumentError("train: batch_size must be positive and epochs non-negative, got " +
+                        std::to_string(options.batch_size) + " and " +
+                        std::to_string(options.epochs));
+  }
+  const Index samples = inputs.cols();
+  const Index batches = (samples + options.batch_size - 1) / options.batch_size;
+  std::vector<Index> order(static_cast<std::size_t>(samples));
+  std::iota(order.begin(), order.end(), Index{0});
+  Rng rng(options.seed);
+  Matrix<S> batch_inputs;
+  Matrix<S> batch_targets;
+  std::vector<EpochReport> reports;
+
+  // doc:begin training-loop
+  // Section 5. Step 1 (a cost function, random weights) happened when the network was built.
+  for (Index epoch = 1; epoch <= options.epochs; ++epoch) {
+    const auto start = std::chrono::steady_clock::now();
+    if (options.shuffle) {
+      rng.shuffle(std::span<Index>(order));
+    }
+    double loss_sum = 0;
+    for (Index b = 0; b < batches; ++b) {
+      const Index first = b * options.batch_size;
+      const Index count = std::min(options.batch_size, samples - first);
+      gather_columns(inputs, order, first, count, batch_inputs);
+      gather_columns(targets, order, first, count, batch_targets);
+      // Steps 2-5: feed forward, the errors δ of every neuron, ∂C/∂w and ∂C/∂b, all for the
+      // whole mini-batch at once; the loss divides by its m, so these are the averages ∇C̄ (4.3).
+      const S batch_loss = network.compute_gradients(batch_inputs, batch_targets, loss);
+      // Step 6: gradient descent with ∇C̄ (13).
+      optimiser.step(network);
+      loss_sum += static_cast<double>(batch_loss) * static_cast<double>(count);
+      if (callbacks.on_batch) {
+        callbacks.on_batch({epoch, b + 1, batches, static_cast<double>(batch_loss)});
+      }
+    }
+    // Step 7: repeat, epoch after epoch, over freshly shuffled mini-batches.
+    // doc:end training-loop
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
+    reports.push_back({epoch, loss_sum / static_cast<double>(samples), elapsed.count()});
+    if (callbacks.on_epoch && !callbacks.on_epoch(reports.back())) {
+      break;
+    }
+  }
+  return reports;
+}
+
+}  // namespace bachprop

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages bachprop's build, tests and examples need, if any are missing.
+# Uses sudo when not run as root. Safe to run again: it installs nothing that is present.
+set -euo pipefail
+
+packages=(
+  cmake g++ make             # the build
+  libeigen3-dev              # linear algebra (Eigen 3.4)
+  nlohmann-json3-dev         # JSON: saved models, summaries
+  catch2                     # the tests (Catch2 v2)
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "bachprop: installing missing Debian packages: ${missing[*]}"
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null; then
+    echo "bachprop: run as root or install: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update
+"${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
