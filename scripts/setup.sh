@@ -7,7 +7,9 @@ packages=(
   cmake g++ make             # the build
   libeigen3-dev              # linear algebra (Eigen 3.4)
   nlohmann-json3-dev         # JSON: saved models, summaries
+  zlib1g-dev                 # gzip data files, PNG pictures
   catch2                     # the tests (Catch2 v2)
+  python3-mido               # the tests' independent MIDI reader
 )
 
 missing=()

@@ -2,7 +2,7 @@
 // no straight line separates XOR's classes; a small sigmoid network trained by backpropagation
 // learns it.
 
-#include "../common/cli.hpp"
+#include "common/cli.hpp"
 #include "xor_lesson.hpp"
 
 #include <cstdio>
