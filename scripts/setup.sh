@@ -10,6 +10,7 @@ packages=(
   zlib1g-dev                 # gzip data files, PNG pictures
   catch2                     # the tests (Catch2 v2)
   python3-mido               # the tests' independent MIDI reader
+  libstb-dev                 # the tests' independent PNG reader (stb_image)
 )
 
 missing=()

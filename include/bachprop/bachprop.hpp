@@ -12,7 +12,9 @@
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
 #include <bachprop/io/file.hpp>
+#include <bachprop/io/image.hpp>
 #include <bachprop/io/model_json.hpp>
+#include <bachprop/io/png.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/perceptron.hpp>
 #include <bachprop/layers/relu.hpp>
