@@ -18,12 +18,14 @@
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/perceptron.hpp>
 #include <bachprop/layers/relu.hpp>
+#include <bachprop/layers/rnn.hpp>
 #include <bachprop/layers/sigmoid.hpp>
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
 #include <bachprop/loss/cross_entropy.hpp>
 #include <bachprop/loss/quadratic.hpp>
 #include <bachprop/optim/adam.hpp>
+#include <bachprop/optim/clip.hpp>
 #include <bachprop/optim/sgd.hpp>
 #include <bachprop/train/metrics.hpp>
 #include <bachprop/train/trainer.hpp>

@@ -138,3 +138,17 @@ TEST_CASE("optimisers agree with torch.optim step by step", "[torch]") {
                   Adam<double>({.learning_rate = 0.01, .beta1 = 0.8, .beta2 = 0.99,
                                 .epsilon = 1e-6, .weight_decay = 0.1}));
 }
+
+TEST_CASE("the simple RNN agrees with torch.nn.RNN through time", "[torch][rnn]") {
+  const json& c = reference().at("rnn");
+  Rnn<double> rnn(4, 6);
+  rnn.set_steps(c["steps"].get<Index>());
+  rnn.input_weights().value = matrix(c["input_weights"]);
+  rnn.recurrent_weights().value = matrix(c["recurrent_weights"]);
+  rnn.biases().value = matrix(c["biases"]);
+  require_close(rnn.forward(matrix(c["input"])), c["output"], "hidden states");
+  require_close(rnn.backward(matrix(c["output_gradient"])), c["input_gradient"], "input grad");
+  require_close(rnn.input_weights().gradient, c["input_weights_gradient"], "W_xh grad");
+  require_close(rnn.recurrent_weights().gradient, c["recurrent_weights_gradient"], "W_hh grad");
+  require_close(rnn.biases().gradient, c["biases_gradient"], "b grad");
+}

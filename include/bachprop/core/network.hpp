@@ -143,6 +143,38 @@ class Network {
     }
   }
 
+  /// Tells every sequence layer (Rnn, LastStep) that batches hold sequences of `steps` steps
+  /// (time-major columns: t·B + b). Layers without a notion of time ignore it.
+  void set_steps(Index steps) {
+    for_each_layer([steps](auto& layer) {
+      if constexpr (requires { layer.set_steps(steps); }) {
+        layer.set_steps(steps);
+      }
+    });
+  }
+
+  /// Starts fresh sequences for step(): every recurrent layer's state is zero for `batch`
+  /// parallel sequences.
+  void reset_state(Index batch = 1) {
+    for_each_layer([batch](auto& layer) {
+      if constexpr (requires { layer.reset_state(batch); }) {
+        layer.reset_state(batch);
+      }
+    });
+  }
+
+  /// One time step for generation: recurrent layers advance their state (Rnn::step), the others
+  /// run forward on the step's columns. Allocates nothing once the buffers have their size.
+  const Matrix<Scalar>& step(const Matrix<Scalar>& input) {
+    const Matrix<Scalar>* activation = &input;
+    std::apply(
+        [&activation](auto&... layer) {
+          ((activation = &step_one(layer, *activation)), ...);
+        },
+        layers_);
+    return *activation;
+  }
+
   /// ∂C̄/∂input from the latest backward, or compute_gradients with want_input_gradient.
   const Matrix<Scalar>& input_gradient() const { return input_gradient_; }
 
@@ -208,6 +240,15 @@ class Network {
       }
     } else {
       backward_through<I - 1>(current.backward(gradient), want_input_gradient);
+    }
+  }
+
+  template <class L>
+  static const Matrix<Scalar>& step_one(L& layer, const Matrix<Scalar>& input) {
+    if constexpr (requires { layer.step(input); }) {
+      return layer.step(input);
+    } else {
+      return layer.forward(input);
     }
   }
 

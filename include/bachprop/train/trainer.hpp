@@ -7,6 +7,7 @@
 #include <bachprop/core/loss.hpp>
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
+#include <bachprop/optim/clip.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +26,13 @@ struct TrainOptions {
   Index batch_size = 10;    ///< samples per gradient step (the last batch may be smaller)
   std::uint64_t seed = 0;   ///< the shuffling order: same seed, same order
   bool shuffle = true;      ///< reshuffle before every epoch (false: data order)
+  /// 0: every column is a sample. T > 0: every sample is a sequence of T steps, stored one
+  /// sequence after another (column n·T + t of the inputs); batches are whole sequences laid
+  /// out time-major (column t·B + b), as recurrent layers expect, and the network is told T.
+  /// Targets then hold either T columns per sequence (many-to-many) or one (many-to-one).
+  Index sequence_steps = 0;
+  /// > 0: clip the gradients' joint norm to this before every update (optim/clip.hpp).
+  double clip_norm = 0;
 };
 
 /// What train() reports after each mini-batch.
@@ -59,6 +67,21 @@ void gather_columns(const Matrix<S>& source, std::span<const Index> order, Index
   }
 }
 
+/// Copies whole sequences into a time-major batch: `source` stores sequences of `steps`
+/// columns one after another; batch column t·count + b receives step t of sequence
+/// order[first + b].
+template <class S>
+void gather_sequences(const Matrix<S>& source, Index steps, std::span<const Index> order,
+                      Index first, Index count, Matrix<S>& batch) {
+  batch.resize(source.rows(), steps * count);
+  for (Index b = 0; b < count; ++b) {
+    const Index sequence = order[static_cast<std::size_t>(first + b)];
+    for (Index t = 0; t < steps; ++t) {
+      batch.col(t * count + b) = source.col(sequence * steps + t);
+    }
+  }
+}
+
 /// Trains `network` on the columns of `inputs` (features × samples) against `targets`
 /// (outputs × samples) by mini-batch gradient descent; returns one report per epoch run.
 template <class Net, Loss L, class Optimiser>
@@ -67,19 +90,33 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
                                const Matrix<typename Net::Scalar>& targets,
                                const TrainOptions& options, const TrainCallbacks& callbacks = {}) {
   using S = typename Net::Scalar;
-  if (inputs.cols() != targets.cols()) {
-    throw ShapeError("train: " + std::to_string(inputs.cols()) + " input samples but " +
-                     std::to_string(targets.cols()) + " targets (samples are columns)");
+  if (options.batch_size <= 0 || options.epochs < 0 || options.sequence_steps < 0) {
+    throw ArgumentError("train: batch_size must be positive, epochs and sequence_steps "
+                        "non-negative; got " + std::to_string(options.batch_size) + ", " +
+                        std::to_string(options.epochs) + " and " +
+                        std::to_string(options.sequence_steps));
   }
-  if (inputs.cols() == 0) {
+  const Index steps = options.sequence_steps;
+  const bool sequences = steps > 0;
+  if (sequences && inputs.cols() % steps != 0) {
+    throw ShapeError("train: " + std::to_string(inputs.cols()) +
+                     " input columns are not a whole number of " + std::to_string(steps) +
+                     "-step sequences");
+  }
+  const Index samples = sequences ? inputs.cols() / steps : inputs.cols();
+  // Per-step targets (many-to-many) or one target per sample.
+  const bool per_step_targets = sequences && targets.cols() == inputs.cols();
+  if (targets.cols() != samples && !per_step_targets) {
+    throw ShapeError("train: " + std::to_string(samples) + (sequences ? " input sequences" :
+                     " input samples") + " but " + std::to_string(targets.cols()) +
+                     " target columns (samples are columns)");
+  }
+  if (samples == 0) {
     throw ArgumentError("train: no training samples");
   }
-  if (options.batch_size <= 0 || options.epochs < 0) {
-    throw ArgumentError("train: batch_size must be positive and epochs non-negative, got " +
-                        std::to_string(options.batch_size) + " and " +
-                        std::to_string(options.epochs));
+  if (sequences) {
+    network.set_steps(steps);
   }
-  const Index samples = inputs.cols();
   const Index batches = (samples + options.batch_size - 1) / options.batch_size;
   std::vector<Index> order(static_cast<std::size_t>(samples));
   std::iota(order.begin(), order.end(), Index{0});
@@ -87,6 +124,20 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
   Matrix<S> batch_inputs;
   Matrix<S> batch_targets;
   std::vector<EpochReport> reports;
+
+  // The samples order[first, first + count) into batch_inputs and batch_targets.
+  auto load_batch = [&](Index first, Index count) {
+    if (sequences) {
+      gather_sequences(inputs, steps, order, first, count, batch_inputs);
+    } else {
+      gather_columns(inputs, order, first, count, batch_inputs);
+    }
+    if (per_step_targets) {
+      gather_sequences(targets, steps, order, first, count, batch_targets);
+    } else {
+      gather_columns(targets, order, first, count, batch_targets);
+    }
+  };
 
   // doc:begin training-loop
   // Section 5. Step 1 (a cost function, random weights) happened when the network was built.
@@ -99,11 +150,13 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
     for (Index b = 0; b < batches; ++b) {
       const Index first = b * options.batch_size;
       const Index count = std::min(options.batch_size, samples - first);
-      gather_columns(inputs, order, first, count, batch_inputs);
-      gather_columns(targets, order, first, count, batch_targets);
+      load_batch(first, count);
       // Steps 2-5: feed forward, the errors δ of every neuron, ∂C/∂w and ∂C/∂b, all for the
       // whole mini-batch at once; the loss divides by its m, so these are the averages ∇C̄ (4.3).
       const S batch_loss = network.compute_gradients(batch_inputs, batch_targets, loss);
+      if (options.clip_norm > 0) {
+        clip_gradient_norm(network, options.clip_norm);
+      }
       // Step 6: gradient descent with ∇C̄ (13).
       optimiser.step(network);
       loss_sum += static_cast<double>(batch_loss) * static_cast<double>(count);

@@ -1,0 +1,326 @@
+#pragma once
+/// @file
+/// The simple recurrent layer of equation (25), h_t = σ(W_xh x_t + W_hh h_{t−1} + b_h), trained
+/// by backpropagation through time (full or truncated), with a stateful single-step API for
+/// generation.
+///
+/// A batch of B sequences of T steps is one matrix, features × (T·B), time-major: column t·B + b
+/// holds step t of sequence b. The layer reads T from set_steps() (a Network passes it on) and
+/// infers B from the number of columns. Its output is every hidden state, hidden × (T·B), so a
+/// Dense layer after it applies to every step in one product (many-to-many); LastStep keeps
+/// only the final step (many-to-one).
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/init.hpp>
+#include <bachprop/core/layer.hpp>
+#include <bachprop/core/parameter.hpp>
+#include <bachprop/core/random.hpp>
+#include <bachprop/core/types.hpp>
+
+#include <Eigen/QR>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace bachprop {
+
+/// The σ of equation (25).
+enum class RnnActivation { tanh, sigmoid };
+
+/// Settings of an Rnn beyond its sizes.
+struct RnnOptions {
+  RnnActivation activation = RnnActivation::tanh;
+  /// Backpropagate through at most this many steps (0: the whole sequence). The sequence is cut
+  /// into chunks of `truncation` steps; the hidden state flows across chunks in the forward
+  /// pass, the gradient does not flow back across them.
+  Index truncation = 0;
+  /// Scheme of the input weights W_xh; the recurrent weights W_hh start orthogonal, the biases
+  /// at zero.
+  Init input_init = Init::xavier;
+};
+
+/// A simple (Elman) recurrent layer: `inputs` features in, `hidden` units out, per step.
+template <Scalar S = float>
+class Rnn {
+ public:
+  using Scalar = S;
+
+  Rnn(Index inputs, Index hidden, RnnOptions options = {}, std::uint64_t seed = 0)
+      : input_weights_("input_weights", hidden, inputs, true),
+        recurrent_weights_("recurrent_weights", hidden, hidden, true),
+        biases_("biases", hidden, 1, false),
+        options_(options) {
+    if (inputs <= 0 || hidden <= 0) {
+      throw ArgumentError("Rnn: sizes must be positive, got " + std::to_string(inputs) + "→" +
+                          std::to_string(hidden));
+    }
+    if (options.truncation < 0) {
+      throw ArgumentError("Rnn: truncation must be 0 (full) or a positive number of steps");
+    }
+    Rng rng(seed);
+    initialise(rng);
+  }
+
+  /// "rnn_tanh" or "rnn_sigmoid": the activation is part of what a saved model must match.
+  std::string_view kind() const {
+    return options_.activation == RnnActivation::tanh ? "rnn_tanh" : "rnn_sigmoid";
+  }
+  Index input_size() const { return input_weights_.value.cols(); }
+  Index output_size() const { return input_weights_.value.rows(); }
+  Index hidden_size() const { return output_size(); }
+  const RnnOptions& options() const { return options_; }
+
+  /// Steps per sequence in the batches that follow (T of the time-major layout).
+  void set_steps(Index steps) {
+    if (steps <= 0) {
+      throw ArgumentError("Rnn: steps must be positive, got " + std::to_string(steps));
+    }
+    steps_ = steps;
+  }
+  Index steps() const { return steps_; }
+
+  /// Backpropagate through at most `steps` steps (0: all).
+  void set_truncation(Index steps) {
+    if (steps < 0) {
+      throw ArgumentError("Rnn: truncation must be 0 (full) or positive");
+    }
+    options_.truncation = steps;
+  }
+
+  /// W_xh by the options' scheme, W_hh a random orthogonal matrix (so that repeated products
+  /// neither shrink nor blow up the state at the start), b_h = 0.
+  void initialise(Rng& rng) {
+    initialise_affine(options_.input_init, input_weights_.value, biases_.value, rng);
+    biases_.value.setZero();
+    const Index n = hidden_size();
+    Matrix<double> gaussian(n, n);
+    for (Index i = 0; i < gaussian.size(); ++i) {
+      gaussian.data()[i] = rng.normal();
+    }
+    Eigen::HouseholderQR<Matrix<double>> qr(gaussian);
+    Matrix<double> q = qr.householderQ();
+    // Fix the signs (Q·diag(sign(R_ii))) so the draw is uniform over orthogonal matrices.
+    const Matrix<double> r = qr.matrixQR().template triangularView<Eigen::Upper>();
+    for (Index j = 0; j < n; ++j) {
+      if (r(j, j) < 0) {
+        q.col(j) *= -1.0;
+      }
+    }
+    recurrent_weights_.value = q.cast<S>();
+  }
+
+  /// Every hidden state of a batch of sequences: x is inputs × (T·B), time-major; h_{−1} = 0.
+  const Matrix<S>& forward(const Matrix<S>& input) {
+    const Index batch = check_sequence(input, input_size(), "input");
+    input_ = input;
+    hidden_.resize(hidden_size(), input.cols());
+    // doc:begin rnn-forward
+    // (25) with the input projection for all steps as one product, W_xh X; only the
+    // recurrent term W_hh h_{t-1} has to wait for the step before.
+    hidden_.noalias() = input_weights_.value * input_;
+    hidden_.colwise() += biases_.value.col(0);
+    for (Index t = 0; t < steps_; ++t) {
+      auto h_t = hidden_.middleCols(t * batch, batch);
+      if (t > 0) {
+        h_t.noalias() += recurrent_weights_.value * hidden_.middleCols((t - 1) * batch, batch);
+      }
+      activate(h_t);
+    }
+    // doc:end rnn-forward
+    return hidden_;
+  }
+
+  /// Backpropagation through time. Given ∂C/∂h_t for every step (hidden × (T·B): what the
+  /// layer above sent back), stores the three parameter gradients and returns ∂C/∂x_t.
+  const Matrix<S>& backward(const Matrix<S>& output_gradient) {
+    backward_parameters_only(output_gradient);
+    input_gradient_.noalias() = input_weights_.value.transpose() * pre_activation_gradient_;
+    return input_gradient_;
+  }
+
+  /// The parameter half of backward (a network's first layer needs nothing more).
+  void backward_parameters_only(const Matrix<S>& output_gradient) {
+    if (hidden_.size() == 0) {
+      throw ArgumentError("Rnn: backward called before forward");
+    }
+    if (output_gradient.rows() != hidden_.rows() || output_gradient.cols() != hidden_.cols()) {
+      throw ShapeError("Rnn: backward expects a gradient of shape " + shape_string(hidden_) +
+                       " (hidden × steps·batch), got " + shape_string(output_gradient));
+    }
+    const Index batch = hidden_.cols() / steps_;
+    pre_activation_gradient_.resize(hidden_.rows(), hidden_.cols());
+    carried_.setZero(hidden_size(), batch);
+    recurrent_weights_.gradient.setZero();
+    // doc:begin rnn-backward
+    // BPTT, from the last step back: h_t feeds the output at t and, through W_hh, step t+1.
+    for (Index t = steps_ - 1; t >= 0; --t) {
+      auto dz_t = pre_activation_gradient_.middleCols(t * batch, batch);
+      // ∂C/∂h_t = (what the layer above sent for step t) + W_hhᵀ δ_{t+1}
+      dz_t = output_gradient.middleCols(t * batch, batch) + carried_;
+      // δ_t = ∂C/∂z_t = ∂C/∂h_t ⊙ σ'(z_t), σ' from the stored h_t as in (16)-(17)
+      multiply_by_derivative(dz_t, hidden_.middleCols(t * batch, batch));
+      if (t > 0) {
+        // ∂C/∂W_hh = Σ_t δ_t h_{t-1}ᵀ, the (22) of the recurrent weights
+        recurrent_weights_.gradient.noalias() +=
+            dz_t * hidden_.middleCols((t - 1) * batch, batch).transpose();
+        // (17) through time: the part of ∂C/∂h_{t-1} that comes from step t
+        if (options_.truncation > 0 && t % options_.truncation == 0) {
+          carried_.setZero();  // truncated BPTT: the gradient stops at a chunk boundary
+        } else {
+          carried_.noalias() = recurrent_weights_.value.transpose() * dz_t;
+        }
+      }
+    }
+    // ∂C/∂W_xh = Σ_t δ_t x_tᵀ and ∂C/∂b_h = Σ_t δ_t: one product over every step (20), (22)
+    input_weights_.gradient.noalias() = pre_activation_gradient_ * input_.transpose();
+    biases_.gradient.noalias() = pre_activation_gradient_.rowwise().sum();
+    // doc:end rnn-backward
+  }
+
+  /// Starts a fresh sequence for step(): h = 0 for `batch` parallel sequences.
+  void reset_state(Index batch = 1) {
+    if (batch <= 0) {
+      throw ArgumentError("Rnn: reset_state needs a positive batch, got " + std::to_string(batch));
+    }
+    state_.setZero(hidden_size(), batch);
+  }
+
+  /// One step of (25) for generation: x_t is inputs × B; returns h_t and keeps it as the state
+  /// for the next call. Allocates nothing once the state has its size.
+  const Matrix<S>& step(const Matrix<S>& input) {
+    if (input.rows() != input_size()) {
+      throw ShapeError("Rnn::step: the input has " + std::to_string(input.rows()) +
+                       " features but the layer expects " + std::to_string(input_size()));
+    }
+    if (state_.cols() != input.cols() || state_.rows() != hidden_size()) {
+      reset_state(input.cols());
+    }
+    // doc:begin rnn-step
+    // (25) for one step: the new state from the input and the previous state
+    step_buffer_.noalias() = input_weights_.value * input;
+    step_buffer_.noalias() += recurrent_weights_.value * state_;
+    step_buffer_.colwise() += biases_.value.col(0);
+    activate(step_buffer_);
+    state_.swap(step_buffer_);
+    // doc:end rnn-step
+    return state_;
+  }
+
+  /// The hidden state carried by step().
+  const Matrix<S>& state() const { return state_; }
+
+  template <class F>
+  void for_each_parameter(F&& visit) {
+    visit(input_weights_);
+    visit(recurrent_weights_);
+    visit(biases_);
+  }
+  template <class F>
+  void for_each_parameter(F&& visit) const {
+    visit(input_weights_);
+    visit(recurrent_weights_);
+    visit(biases_);
+  }
+
+  Parameter<S>& input_weights() { return input_weights_; }
+  const Parameter<S>& input_weights() const { return input_weights_; }
+  Parameter<S>& recurrent_weights() { return recurrent_weights_; }
+  const Parameter<S>& recurrent_weights() const { return recurrent_weights_; }
+  Parameter<S>& biases() { return biases_; }
+  const Parameter<S>& biases() const { return biases_; }
+
+ private:
+  // The batch size B of a sequence batch, or ShapeError.
+  Index check_sequence(const Matrix<S>& m, Index rows, const char* what) const {
+    if (m.rows() != rows) {
+      throw ShapeError("Rnn: the " + std::string(what) + " has " + std::to_string(m.rows()) +
+                       " rows (features) but the layer expects " + std::to_string(rows));
+    }
+    if (m.cols() == 0 || m.cols() % steps_ != 0) {
+      throw ShapeError("Rnn: " + std::to_string(m.cols()) + " columns are not a whole number of " +
+                       std::to_string(steps_) + "-step sequences (columns = steps × batch, "
+                       "time-major; call set_steps)");
+    }
+    return m.cols() / steps_;
+  }
+
+  template <class Block>
+  void activate(Block&& z) const {
+    if (options_.activation == RnnActivation::tanh) {
+      z = z.array().tanh().matrix();
+    } else {
+      z = (S(1) + (-z.array()).exp()).inverse().matrix();
+    }
+  }
+
+  // g ⊙ σ'(z) with σ' written through h = σ(z): 1 − h² for tanh, h(1 − h) for the sigmoid.
+  template <class Block, class HBlock>
+  void multiply_by_derivative(Block&& g, const HBlock& h) const {
+    if (options_.activation == RnnActivation::tanh) {
+      g.array() *= S(1) - h.array().square();
+    } else {
+      g.array() *= h.array() * (S(1) - h.array());
+    }
+  }
+
+  Parameter<S> input_weights_;      // W_xh: hidden × inputs
+  Parameter<S> recurrent_weights_;  // W_hh: hidden × hidden
+  Parameter<S> biases_;             // b_h: hidden × 1
+  RnnOptions options_;
+  Index steps_ = 1;
+  Matrix<S> input_;                    // X of the latest forward
+  Matrix<S> hidden_;                   // every h_t of the latest forward
+  Matrix<S> pre_activation_gradient_;  // every δ_t = ∂C/∂z_t
+  Matrix<S> carried_;                  // W_hhᵀ δ_{t+1}, flowing back in time
+  Matrix<S> input_gradient_;
+  Matrix<S> state_;        // h carried by step()
+  Matrix<S> step_buffer_;  // the next h being computed
+};
+
+/// Many-to-one: keeps only the last step of each sequence (hidden × B from hidden × (T·B)).
+template <Scalar S = float>
+class LastStep {
+ public:
+  using Scalar = S;
+  static constexpr std::string_view kind() { return "last_step"; }
+  Index input_size() const { return any_size; }
+  Index output_size() const { return any_size; }
+  void set_steps(Index steps) {
+    if (steps <= 0) {
+      throw ArgumentError("LastStep: steps must be positive");
+    }
+    steps_ = steps;
+  }
+
+  const Matrix<S>& forward(const Matrix<S>& input) {
+    if (input.cols() == 0 || input.cols() % steps_ != 0) {
+      throw ShapeError("LastStep: " + std::to_string(input.cols()) +
+                       " columns are not a whole number of " + std::to_string(steps_) +
+                       "-step sequences");
+    }
+    batch_ = input.cols() / steps_;
+    rows_ = input.rows();
+    output_ = input.rightCols(batch_);
+    return output_;
+  }
+
+  const Matrix<S>& backward(const Matrix<S>& output_gradient) {
+    if (output_gradient.rows() != rows_ || output_gradient.cols() != batch_) {
+      throw ShapeError("LastStep: backward expects " + shape_string(rows_, batch_) + ", got " +
+                       shape_string(output_gradient));
+    }
+    input_gradient_.setZero(rows_, steps_ * batch_);
+    input_gradient_.rightCols(batch_) = output_gradient;
+    return input_gradient_;
+  }
+
+ private:
+  Index steps_ = 1;
+  Index batch_ = 0;
+  Index rows_ = 0;
+  Matrix<S> output_;
+  Matrix<S> input_gradient_;
+};
+
+}  // namespace bachprop

@@ -1,0 +1,215 @@
+// Tests of layers/rnn.hpp: equation (25), backpropagation through time (full and truncated),
+// the single-step API, many-to-many and many-to-one networks, and sequence training.
+
+#include "helpers.hpp"
+
+#include <bachprop/bachprop.hpp>
+
+using namespace bachprop;
+
+namespace {
+
+Rnn<double> make_rnn(Index inputs, Index hidden, RnnActivation activation, Index steps,
+                     std::uint64_t seed) {
+  Rnn<double> rnn(inputs, hidden, {.activation = activation}, seed);
+  rnn.set_steps(steps);
+  // Random biases too, so that every parameter's gradient is exercised away from zero.
+  rnn.biases().value = test::random_matrix(hidden, 1, seed + 100, 0.3);
+  return rnn;
+}
+
+}  // namespace
+
+TEST_CASE("RNN gradients over a multi-step sequence match central differences",
+          "[rnn][gradient]") {
+  for (const auto activation : {RnnActivation::tanh, RnnActivation::sigmoid}) {
+    for (const auto& [steps, batch] : {std::pair{5, 3}, std::pair{2, 2}, std::pair{7, 1}}) {
+      INFO("steps " << steps << ", batch " << batch);
+      auto rnn = make_rnn(4, 6, activation, steps, 1);
+      test::require_gradients_match(
+          check_layer_gradients(rnn, test::random_matrix(4, steps * batch, 2)));
+    }
+    // A single step starts from h = 0, so W_hh has no influence and no gradient.
+    auto one_step = make_rnn(4, 6, activation, 1, 1);
+    const auto report = check_layer_gradients(one_step, test::random_matrix(4, 2, 2));
+    CHECK(report.worst_relative_error() < 1e-6);
+    CHECK(one_step.recurrent_weights().gradient.isZero());
+  }
+}
+
+TEST_CASE("forward over a sequence equals step() applied step by step", "[rnn]") {
+  auto rnn = make_rnn(3, 5, RnnActivation::tanh, 4, 3);
+  const Matrix<double> x = test::random_matrix(3, 4 * 2, 4);
+  const Matrix<double> all = rnn.forward(x);
+  rnn.reset_state(2);
+  for (Index t = 0; t < 4; ++t) {
+    const Matrix<double> h = rnn.step(x.middleCols(t * 2, 2));
+    CHECK(h.isApprox(all.middleCols(t * 2, 2), 1e-14));
+  }
+}
+
+TEST_CASE("one RNN step is Dense + Tanh on [x; h]", "[rnn]") {
+  auto rnn = make_rnn(3, 4, RnnActivation::tanh, 1, 5);
+  rnn.reset_state(2);
+  rnn.step(test::random_matrix(3, 2, 6));  // some non-zero state h
+  const Matrix<double> h = rnn.state();
+  const Matrix<double> x = test::random_matrix(3, 2, 7);
+  const Matrix<double> next = rnn.step(x);
+
+  Dense<double> dense(3 + 4, 4, Init::zeros);
+  dense.weights().value << rnn.input_weights().value, rnn.recurrent_weights().value;
+  dense.biases().value = rnn.biases().value;
+  Matrix<double> stacked(7, 2);
+  stacked << x, h;
+  Tanh<double> tanh_layer;
+  CHECK(tanh_layer.forward(dense.forward(stacked)).isApprox(next, 1e-14));
+}
+
+TEST_CASE("truncated BPTT stops the gradient at chunk boundaries", "[rnn][truncation]") {
+  const Index steps = 6;
+  const Index batch = 2;
+  auto full = make_rnn(3, 4, RnnActivation::tanh, steps, 8);
+  auto truncated = full;
+  truncated.set_truncation(3);  // chunks: steps 0-2 and 3-5
+  const Matrix<double> x = test::random_matrix(3, steps * batch, 9);
+  // A loss on the second chunk's outputs only.
+  Matrix<double> g = Matrix<double>::Zero(4, steps * batch);
+  g.rightCols(3 * batch) = test::random_matrix(4, 3 * batch, 10);
+  full.forward(x);
+  truncated.forward(x);
+  const Matrix<double> full_input_gradient = full.backward(g);
+  const Matrix<double> truncated_input_gradient = truncated.backward(g);
+  // Through the full sequence the first chunk's inputs matter; truncated, they get nothing.
+  CHECK(full_input_gradient.leftCols(3 * batch).norm() > 1e-3);
+  CHECK(truncated_input_gradient.leftCols(3 * batch).norm() == 0.0);
+  CHECK(truncated_input_gradient.rightCols(3 * batch)
+            .isApprox(full_input_gradient.rightCols(3 * batch), 1e-14));
+
+  // A loss on the first chunk only: truncation changes nothing.
+  Matrix<double> first_chunk = Matrix<double>::Zero(4, steps * batch);
+  first_chunk.leftCols(3 * batch) = test::random_matrix(4, 3 * batch, 11);
+  full.backward(first_chunk);
+  truncated.backward(first_chunk);
+  CHECK(truncated.recurrent_weights().gradient.isApprox(full.recurrent_weights().gradient, 1e-14));
+
+  // Truncation longer than the sequence is full BPTT, not a crash.
+  auto long_truncation = full;
+  long_truncation.set_truncation(100);
+  long_truncation.forward(x);
+  CHECK(long_truncation.backward(g).isApprox(full.backward(g), 1e-14));
+}
+
+TEST_CASE("many-to-many and many-to-one networks are gradient-checked", "[rnn][network]") {
+  const Index steps = 4;
+  const Index batch = 3;
+  const Matrix<double> x = test::random_matrix(5, steps * batch, 12);
+  SECTION("many-to-many: a softmax prediction at every step") {
+    Network net{Rnn<double>(5, 6), Dense<double>(6, 5), Softmax<double>()};
+    net.initialise(13);
+    net.set_steps(steps);
+    test::require_gradients_match(check_network_gradients(
+        net, CrossEntropy<double>(), x, test::random_distributions(5, steps * batch, 14)));
+  }
+  SECTION("many-to-one: one prediction per sequence from its last state") {
+    Network net{Rnn<double>(5, 6, {.activation = RnnActivation::sigmoid}), LastStep<double>(),
+                Dense<double>(6, 2), Sigmoid<double>()};
+    net.initialise(15);
+    net.set_steps(steps);
+    test::require_gradients_match(check_network_gradients(
+        net, BinaryCrossEntropy<double>(), x, test::random_probabilities(2, batch, 16)));
+  }
+}
+
+TEST_CASE("the network's step() matches its forward on a sequence", "[rnn][network]") {
+  Network net{Rnn(4, 8), Dense(8, 4), Softmax()};
+  net.initialise(17);
+  net.set_steps(5);
+  const Matrix<float> x = test::random_matrix(4, 5, 18).cast<float>();
+  const Matrix<float> all = net.forward(x);
+  net.reset_state(1);
+  for (Index t = 0; t < 5; ++t) {
+    CHECK(net.step(x.col(t)).isApprox(all.col(t), 1e-5F));
+  }
+}
+
+TEST_CASE("the recurrent weights start orthogonal", "[rnn][init]") {
+  Rnn<double> rnn(3, 16, {}, 19);
+  const Matrix<double>& w = rnn.recurrent_weights().value;
+  CHECK((w.transpose() * w).isApprox(Matrix<double>::Identity(16, 16), 1e-12));
+  CHECK(rnn.biases().value.isZero());
+  Rnn<double> same(3, 16, {}, 19);
+  CHECK(same.recurrent_weights().value == w);
+}
+
+TEST_CASE("RNN shape errors name the layout", "[rnn][errors]") {
+  Rnn<float> rnn(3, 4);
+  rnn.set_steps(4);
+  CHECK_THROWS_WITH(rnn.forward(Matrix<float>::Zero(3, 6)),
+                    Catch::Contains("6 columns are not a whole number of 4-step sequences"));
+  CHECK_THROWS_WITH(rnn.forward(Matrix<float>::Zero(2, 8)), Catch::Contains("has 2 rows"));
+  CHECK_THROWS_AS(rnn.backward(Matrix<float>::Zero(4, 8)), ArgumentError);
+  CHECK_THROWS_AS(rnn.set_steps(0), ArgumentError);
+  CHECK_THROWS_AS(rnn.step(Matrix<float>::Zero(2, 1)), ShapeError);
+  CHECK_THROWS_AS(Rnn<float>(3, 4, {.truncation = -1}), ArgumentError);
+}
+
+TEST_CASE("gradient clipping bounds the joint norm and keeps the direction", "[clip]") {
+  Network net{Dense<double>(3, 2), Sigmoid<double>()};
+  net.initialise(20);
+  net.compute_gradients(test::random_matrix(3, 4, 21), test::random_probabilities(2, 4, 22),
+                        Quadratic<double>());
+  const Matrix<double> before = net.layer<0>().weights().gradient;
+  const double norm = clip_gradient_norm(net, 0.0);  // measure only
+  REQUIRE(norm > 0);
+  CHECK(clip_gradient_norm(net, norm * 2) == Approx(norm));  // under the bound: unchanged
+  CHECK(net.layer<0>().weights().gradient == before);
+  clip_gradient_norm(net, norm / 4);
+  CHECK(clip_gradient_norm(net, 0.0) == Approx(norm / 4));
+  CHECK(net.layer<0>().weights().gradient.isApprox(before / 4));
+}
+
+TEST_CASE("an RNN learns a task that needs memory", "[rnn][training]") {
+  // Echo with a delay: at step t output the symbol seen at step t − 2 (0 at the first two
+  // steps). A feedforward network on x_t alone is at chance; the RNN must carry two symbols.
+  const Index symbols = 4;
+  const Index steps = 10;
+  const Index sequences = 400;
+  Rng rng(23);
+  Matrix<float> x = Matrix<float>::Zero(symbols, steps * sequences);
+  Matrix<float> y = Matrix<float>::Zero(symbols, steps * sequences);
+  std::vector<Index> seen(static_cast<std::size_t>(steps));
+  for (Index n = 0; n < sequences; ++n) {
+    for (Index t = 0; t < steps; ++t) {
+      seen[static_cast<std::size_t>(t)] = static_cast<Index>(rng.below(symbols));
+      x(seen[static_cast<std::size_t>(t)], n * steps + t) = 1;
+      y(t >= 2 ? seen[static_cast<std::size_t>(t - 2)] : 0, n * steps + t) = 1;
+    }
+  }
+  Network net{Rnn(symbols, 32), Dense(32, symbols), Softmax()};
+  net.initialise(24);
+  Adam<float> adam(0.01);
+  const auto reports =
+      train(net, CrossEntropy<float>(), adam, x, y,
+            {.epochs = 30, .batch_size = 20, .seed = 25, .sequence_steps = steps, .clip_norm = 5});
+  CHECK(reports.back().mean_loss < 0.1 * reports.front().mean_loss);
+
+  net.set_steps(steps);
+  Matrix<float> batch(symbols, steps * sequences);
+  for (Index n = 0; n < sequences; ++n) {  // time-major, as the layer expects
+    for (Index t = 0; t < steps; ++t) {
+      batch.col(t * sequences + n) = x.col(n * steps + t);
+    }
+  }
+  const Matrix<float> out = net.forward(batch);
+  Index correct = 0;
+  for (Index n = 0; n < sequences; ++n) {
+    for (Index t = 0; t < steps; ++t) {
+      Index predicted = 0;
+      Index wanted = 0;
+      out.col(t * sequences + n).maxCoeff(&predicted);
+      y.col(n * steps + t).maxCoeff(&wanted);
+      correct += predicted == wanted ? 1 : 0;
+    }
+  }
+  CHECK(static_cast<double>(correct) / static_cast<double>(steps * sequences) > 0.98);
+}
