@@ -15,6 +15,7 @@
 #include <bachprop/io/image.hpp>
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/io/png.hpp>
+#include <bachprop/io/text.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/perceptron.hpp>
 #include <bachprop/layers/relu.hpp>
