@@ -17,6 +17,7 @@
 #include <bachprop/io/png.hpp>
 #include <bachprop/io/text.hpp>
 #include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/grouped_softmax.hpp>
 #include <bachprop/layers/perceptron.hpp>
 #include <bachprop/layers/relu.hpp>
 #include <bachprop/layers/rnn.hpp>

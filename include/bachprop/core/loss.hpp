@@ -30,6 +30,14 @@ concept Loss = requires(const L& loss, const Matrix<typename L::Scalar>& a,
 template <class L, class Out>
 inline constexpr bool pairs_with = false;
 
+/// The loss of a batch computed from a paired output layer (pairs_with<L, Out>): by default
+/// from the layer's input z through the loss's `value_from_logits`. Output layers whose outputs
+/// are not one distribution per column (GroupedSoftmax) overload it.
+template <class L, class Out, class S>
+S paired_loss_value(const L& loss, const Out& output_layer, const Matrix<S>& target) {
+  return loss.value_from_logits(output_layer.last_input(), target);
+}
+
 /// Throws ShapeError unless the prediction and the target have the same shape.
 template <class S>
 void check_same_shape(std::string_view loss_name, const Matrix<S>& a, const Matrix<S>& y) {

@@ -107,7 +107,7 @@ class Network {
     const Matrix<Scalar>& output = forward(input);
     using Last = std::tuple_element_t<depth - 1, Layers>;
     if constexpr (pairs_with<L, Last>) {
-      const Scalar value = loss.value_from_logits(std::get<depth - 1>(layers_).last_input(), target);
+      const Scalar value = paired_loss_value(loss, std::get<depth - 1>(layers_), target);
       // doc:begin network-paired-output-error
       // (16) with cross-entropy: δ^L = a^L - y, formed directly at z^L
       loss.output_error(output, target, output_error_);
@@ -137,7 +137,7 @@ class Network {
     const Matrix<Scalar>& output = forward(input);
     using Last = std::tuple_element_t<depth - 1, Layers>;
     if constexpr (pairs_with<L, Last>) {
-      return loss.value_from_logits(std::get<depth - 1>(layers_).last_input(), target);
+      return paired_loss_value(loss, std::get<depth - 1>(layers_), target);
     } else {
       return loss.value(output, target);
     }

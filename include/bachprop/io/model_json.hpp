@@ -20,6 +20,7 @@
 #include <bachprop/core/layer.hpp>
 #include <bachprop/core/types.hpp>
 #include <bachprop/io/file.hpp>
+#include <bachprop/layers/grouped_softmax.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -97,6 +98,18 @@ inline const nlohmann::json& require_member(const nlohmann::json& object, std::s
   return *found;
 }
 
+/// Settings of a layer that its kind and sizes do not tell (null for most layers); saved with
+/// the layer and checked on load.
+template <class L>
+nlohmann::json layer_config(const L& /*layer*/) {
+  return nullptr;
+}
+
+template <class S>
+nlohmann::json layer_config(const GroupedSoftmax<S>& layer) {
+  return {{"groups", layer.group_sizes()}};
+}
+
 }  // namespace detail
 
 /// The network as a JSON document, with optional `metadata` (an object kept as it is: an
@@ -115,6 +128,9 @@ nlohmann::json model_to_json(const Net& network,
     }
     if (layer.output_size() != any_size) {
       entry["outputs"] = layer.output_size();
+    }
+    if (const nlohmann::json config = detail::layer_config(layer); !config.is_null()) {
+      entry["config"] = config;
     }
     if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {
       nlohmann::json parameters = nlohmann::json::object();
@@ -181,6 +197,14 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
       if (!stored.is_number_integer() || stored.template get<Index>() != size) {
         throw FormatError(at + " (" + std::string(layer.kind()) + "): the file has " + key + " = " +
                           stored.dump() + " but the network's layer has " + std::to_string(size));
+      }
+    }
+    if (const nlohmann::json config = detail::layer_config(layer); !config.is_null()) {
+      const auto stored = entry.find("config");
+      if (stored == entry.end() || *stored != config) {
+        throw FormatError(at + " (" + std::string(layer.kind()) + "): the file's settings " +
+                          (stored == entry.end() ? std::string("are missing") : stored->dump()) +
+                          " differ from the network's " + config.dump());
       }
     }
     if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {

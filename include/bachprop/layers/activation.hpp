@@ -2,7 +2,7 @@
 /// @file
 /// What every element-wise activation layer shares: buffers, shape checks, the layer interface.
 ///
-/// A derived layer supplies two static functions:
+/// A derived layer supplies two functions (static unless they need the layer's settings):
 ///   - `activate(z, a)`: a = f(z), element by element (or column by column for softmax);
 ///   - `input_gradient(z, a, g, out)`: out = ∂C/∂z given g = ∂C/∂a.
 /// It has no parameters: it is the ⊙σ'(z) half of equations (16) and (17).
@@ -27,7 +27,7 @@ class ActivationLayer {
   const Matrix<S>& forward(const Matrix<S>& input) {
     input_ = input;
     output_.resize(input.rows(), input.cols());
-    Derived::activate(input_, output_);
+    static_cast<Derived&>(*this).activate(input_, output_);
     return output_;
   }
 
@@ -39,7 +39,8 @@ class ActivationLayer {
                        shape_string(output_gradient));
     }
     input_gradient_.resize(output_.rows(), output_.cols());
-    Derived::input_gradient(input_, output_, output_gradient, input_gradient_);
+    static_cast<Derived&>(*this).input_gradient(input_, output_, output_gradient,
+                                                input_gradient_);
     return input_gradient_;
   }
 
