@@ -52,8 +52,8 @@ struct EpochReport {
 
 /// Optional observers. on_epoch returns false to stop training early.
 struct TrainCallbacks {
-  std::function<void(const BatchReport&)> on_batch;
-  std::function<bool(const EpochReport&)> on_epoch;
+  std::function<void(const BatchReport&)> on_batch{};
+  std::function<bool(const EpochReport&)> on_epoch{};
 };
 
 /// Copies the columns `order[first, first + count)` of `source` into `batch` (allocates only when
@@ -114,9 +114,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
   if (samples == 0) {
     throw ArgumentError("train: no training samples");
   }
-  if (sequences) {
-    network.set_steps(steps);
-  }
+
   const Index batches = (samples + options.batch_size - 1) / options.batch_size;
   std::vector<Index> order(static_cast<std::size_t>(samples));
   std::iota(order.begin(), order.end(), Index{0});
@@ -128,6 +126,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
   // The samples order[first, first + count) into batch_inputs and batch_targets.
   auto load_batch = [&](Index first, Index count) {
     if (sequences) {
+      network.set_steps(steps);  // again each batch: a callback may have evaluated other lengths
       gather_sequences(inputs, steps, order, first, count, batch_inputs);
     } else {
       gather_columns(inputs, order, first, count, batch_inputs);
