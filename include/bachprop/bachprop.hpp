@@ -11,10 +11,14 @@
 #include <bachprop/core/parameter.hpp>
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
+#include <bachprop/io/book_json.hpp>
 #include <bachprop/io/file.hpp>
+#include <bachprop/io/gzip.hpp>
+#include <bachprop/io/idx.hpp>
 #include <bachprop/io/image.hpp>
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/io/png.hpp>
+#include <bachprop/io/sha256.hpp>
 #include <bachprop/io/text.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/grouped_softmax.hpp>
