@@ -7,6 +7,19 @@
 /// contract) backward(G) returns the gradient of ⟨forward(x), G⟩ with respect to x, for the x of
 /// the latest forward. Both return references to buffers the layer owns, so a steady loop does not
 /// allocate; the reference stays valid until the next call of the same function.
+///
+/// What a layer keeps of x for backward, and for how long x must live:
+///   - `forward(x)` keeps a copy of what it needs, so x may be a temporary. This is the safe
+///     call for a layer used on its own.
+///   - `forward_borrowing(x)` (optional, see BorrowsInput) keeps only a reference to x, saving
+///     the copy: x must stay alive and unchanged until the layer's backward has run (or until
+///     its next forward). A Network calls it for every layer whose input is the output buffer of
+///     the layer before (valid until that layer's next forward, which comes later), and in
+///     compute_gradients and loss also for the first layer, whose input the caller holds for the
+///     whole call. Network::forward copies its caller's batch, so a later Network::backward is
+///     safe whatever happened to that batch.
+/// A layer copied or moved forgets a borrowed input (the copy could outlive the matrix it
+/// points to): its backward then needs a forward first. A copied input travels with the copy.
 
 #include <bachprop/core/parameter.hpp>
 #include <bachprop/core/random.hpp>
@@ -14,6 +27,7 @@
 
 #include <concepts>
 #include <string_view>
+#include <utility>
 
 namespace bachprop {
 
@@ -48,6 +62,68 @@ concept TrainableLayer =
       const_layer.for_each_parameter(visit);
       layer.initialise(rng);
     };
+
+/// Optional: a layer that can keep a reference to its input instead of a copy (the lifetime rule
+/// is in this file's opening comment).
+template <class L>
+concept BorrowsInput = Layer<L> && requires(L& layer, const Matrix<typename L::Scalar>& m) {
+  { layer.forward_borrowing(m) } -> std::same_as<const Matrix<typename L::Scalar>&>;
+};
+
+/// The input a layer keeps for backward: its own copy (after forward) or a pointer to the
+/// caller's matrix (after forward_borrowing). Copying or moving it drops a borrowed pointer and
+/// keeps a copy, as the rule above says.
+template <Scalar S>
+class KeptInput {
+ public:
+  KeptInput() = default;
+  KeptInput(const KeptInput& other) : copy_(other.copy_), has_copy_(other.has_copy_) {}
+  KeptInput(KeptInput&& other) noexcept
+      : copy_(std::move(other.copy_)), has_copy_(other.has_copy_) {}
+  KeptInput& operator=(const KeptInput& other) {
+    if (this != &other) {
+      copy_ = other.copy_;
+      has_copy_ = other.has_copy_;
+      borrowed_ = nullptr;
+    }
+    return *this;
+  }
+  KeptInput& operator=(KeptInput&& other) noexcept {
+    copy_ = std::move(other.copy_);
+    has_copy_ = other.has_copy_;
+    borrowed_ = nullptr;
+    return *this;
+  }
+  ~KeptInput() = default;
+
+  /// Keeps a copy of x (allocates only when the shape changes).
+  void copy(const Matrix<S>& x) {
+    copy_ = x;
+    has_copy_ = true;
+    borrowed_ = nullptr;
+  }
+
+  /// Keeps a reference to x, which must outlive its use. An earlier copy is freed: a large one
+  /// (a whole test set) should not linger while the layer trains on mini-batches.
+  void borrow(const Matrix<S>& x) {
+    borrowed_ = &x;
+    if (has_copy_) {
+      copy_.resize(0, 0);
+      has_copy_ = false;
+    }
+  }
+
+  /// Whether forward has kept anything since construction (or since a copy dropped it).
+  bool empty() const { return borrowed_ == nullptr && !has_copy_; }
+
+  /// The input kept (an empty matrix when empty()).
+  const Matrix<S>& get() const { return borrowed_ != nullptr ? *borrowed_ : copy_; }
+
+ private:
+  Matrix<S> copy_;
+  bool has_copy_ = false;
+  const Matrix<S>* borrowed_ = nullptr;
+};
 
 /// Optional: a layer that can skip computing ∂C/∂input when nothing needs it (the first layer
 /// of a network). Saves the largest product of the backward pass for wide inputs.

@@ -74,15 +74,10 @@ class Network {
     return size;
   }
 
-  /// Feeds a batch (inputs × samples) forward through every layer: a^L.
+  /// Feeds a batch (inputs × samples) forward through every layer: a^L. The first layer keeps
+  /// a copy of `input`, so a later backward() is safe even if the caller's batch is gone.
   const Matrix<Scalar>& forward(const Matrix<Scalar>& input) {
-    // doc:begin network-forward
-    // Feed forward (section 2.2): each layer's output is the next one's input, a left fold.
-    const Matrix<Scalar>* activation = &input;
-    std::apply([&activation](auto&... layer) { ((activation = &layer.forward(*activation)), ...); },
-               layers_);
-    return *activation;
-    // doc:end network-forward
+    return feed_forward(input, /*borrow_input=*/false);
   }
 
   /// Propagates ∂C/∂a^L back through every layer, storing each layer's parameter gradients, and
@@ -104,7 +99,8 @@ class Network {
                            const L& loss, bool want_input_gradient = false) {
     static_assert(std::is_same_v<typename L::Scalar, Scalar>,
                   "the loss must use the network's scalar type");
-    const Matrix<Scalar>& output = forward(input);
+    // `input` outlives this call's backward, so even the first layer keeps no copy of it.
+    const Matrix<Scalar>& output = feed_forward(input, /*borrow_input=*/true);
     using Last = std::tuple_element_t<depth - 1, Layers>;
     if constexpr (pairs_with<L, Last>) {
       const Scalar value = paired_loss_value(loss, std::get<depth - 1>(layers_), target);
@@ -134,7 +130,7 @@ class Network {
   /// when the loss pairs with the last layer), without a backward pass.
   template <Loss L>
   Scalar loss(const Matrix<Scalar>& input, const Matrix<Scalar>& target, const L& loss) {
-    const Matrix<Scalar>& output = forward(input);
+    const Matrix<Scalar>& output = feed_forward(input, /*borrow_input=*/true);
     using Last = std::tuple_element_t<depth - 1, Layers>;
     if constexpr (pairs_with<L, Last>) {
       return paired_loss_value(loss, std::get<depth - 1>(layers_), target);
@@ -224,6 +220,35 @@ class Network {
   }
 
  private:
+  // The forward pass. A layer after the first reads the output buffer of the layer before it,
+  // which stays put until that layer's next forward, so it keeps a reference to it rather than
+  // a copy (forward_borrowing, core/layer.hpp); the first layer borrows the caller's batch only
+  // when the caller holds it until backward (`borrow_input`).
+  const Matrix<Scalar>& feed_forward(const Matrix<Scalar>& input, bool borrow_input) {
+    // doc:begin network-forward
+    // Feed forward (section 2.2): each layer's output is the next one's input, a left fold.
+    // Every layer after the first keeps a reference to that input rather than a copy.
+    const Matrix<Scalar>* activation = &input;
+    bool borrow = borrow_input;
+    std::apply(
+        [&](auto&... layer) {
+          ((activation = &forward_one(layer, *activation, borrow), borrow = true), ...);
+        },
+        layers_);
+    return *activation;
+    // doc:end network-forward
+  }
+
+  template <class L>
+  static const Matrix<Scalar>& forward_one(L& layer, const Matrix<Scalar>& input, bool borrow) {
+    if constexpr (BorrowsInput<L>) {
+      if (borrow) {
+        return layer.forward_borrowing(input);
+      }
+    }
+    return layer.forward(input);
+  }
+
   // Backward from layer I down to layer 0: a right fold, (17) applied layer by layer.
   template <std::size_t I>
   void backward_through(const Matrix<Scalar>& gradient, bool want_input_gradient) {

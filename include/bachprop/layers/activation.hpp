@@ -23,12 +23,18 @@ class ActivationLayer {
   Index input_size() const { return any_size; }
   Index output_size() const { return any_size; }
 
-  /// a = f(z). Keeps z and a for backward (and z for a loss that needs the logits).
+  /// a = f(z). Keeps a copy of z and a for backward (and z for a loss that needs the logits),
+  /// so z may be a temporary.
   const Matrix<S>& forward(const Matrix<S>& input) {
-    input_ = input;
-    output_.resize(input.rows(), input.cols());
-    static_cast<Derived&>(*this).activate(input_, output_);
-    return output_;
+    input_.copy(input);
+    return apply_activation(input_.get());  // the copy: `input` may even be this layer's output
+  }
+
+  /// forward without the copy: keeps a reference to z, which must stay alive and unchanged
+  /// until backward (the rule in core/layer.hpp). What a Network calls.
+  const Matrix<S>& forward_borrowing(const Matrix<S>& input) {
+    input_.borrow(input);
+    return apply_activation(input);
   }
 
   /// ∂C/∂z from g = ∂C/∂a.
@@ -39,18 +45,25 @@ class ActivationLayer {
                        shape_string(output_gradient));
     }
     input_gradient_.resize(output_.rows(), output_.cols());
-    static_cast<Derived&>(*this).input_gradient(input_, output_, output_gradient,
+    static_cast<Derived&>(*this).input_gradient(input_.get(), output_, output_gradient,
                                                 input_gradient_);
     return input_gradient_;
   }
 
-  /// z of the latest forward (the logits, for losses that pair with this layer).
-  const Matrix<S>& last_input() const { return input_; }
+  /// z of the latest forward (the logits, for losses that pair with this layer). After
+  /// forward_borrowing it is the caller's matrix, under the same lifetime rule.
+  const Matrix<S>& last_input() const { return input_.get(); }
   /// a of the latest forward.
   const Matrix<S>& last_output() const { return output_; }
 
  private:
-  Matrix<S> input_;
+  const Matrix<S>& apply_activation(const Matrix<S>& input) {
+    output_.resize(input.rows(), input.cols());
+    static_cast<Derived&>(*this).activate(input, output_);
+    return output_;
+  }
+
+  KeptInput<S> input_;
   Matrix<S> output_;
   Matrix<S> input_gradient_;
 };

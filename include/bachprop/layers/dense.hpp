@@ -5,7 +5,9 @@
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/init.hpp>
+#include <bachprop/core/layer.hpp>
 #include <bachprop/core/parameter.hpp>
+#include <bachprop/core/product.hpp>
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
 
@@ -45,29 +47,30 @@ class Dense {
   /// Draws fresh weights and biases by the layer's scheme (step 1 of section 5).
   void initialise(Rng& rng) { initialise_affine(init_, weights_.value, biases_.value, rng); }
 
-  /// Z = W A + b·1ᵀ for a batch A (inputs × batch). Keeps A for the weight gradient.
+  /// Z = W A + b·1ᵀ for a batch A (inputs × batch). Keeps a copy of A for the weight gradient,
+  /// so A may be a temporary.
   const Matrix<S>& forward(const Matrix<S>& input) {
-    if (input.rows() != input_size()) {
-      throw ShapeError("Dense " + describe() + ": input has " + std::to_string(input.rows()) +
-                       " rows (features) but the layer expects " + std::to_string(input_size()) +
-                       " (a batch is one column per sample)");
-    }
-    input_ = input;
-    // doc:begin dense-forward
-    // (3)-(4) z^l = W^l a^{l-1} + b^l, for every column (sample) of the batch at once
-    output_.noalias() = weights_.value * input_;
-    output_.colwise() += biases_.value.col(0);
-    // doc:end dense-forward
-    return output_;
+    check_input(input);
+    input_.copy(input);
+    return affine(input_.get());  // the copy: `input` may even be this layer's output
+  }
+
+  /// forward without the copy: keeps a reference to A, which must stay alive and unchanged
+  /// until backward (the rule in core/layer.hpp). What a Network calls.
+  const Matrix<S>& forward_borrowing(const Matrix<S>& input) {
+    check_input(input);
+    input_.borrow(input);
+    return affine(input);
   }
 
   /// Given δ = ∂C/∂Z (outputs × batch), stores ∂C/∂W and ∂C/∂b and returns Wᵀδ = ∂C/∂A.
   const Matrix<S>& backward(const Matrix<S>& delta) {
     backward_parameters_only(delta);
+    input_gradient_.resize(input_size(), delta.cols());
     // doc:begin dense-backward-input
     // (17) the sum over k of w_kj δ_k for every j: (W^{l+1})ᵀ δ^{l+1}. The activation
-    // layer below multiplies it by σ'(z^l).
-    input_gradient_.noalias() = weights_.value.transpose() * delta;
+    // layer below multiplies it by σ'(z^l). (In Eigen: `weights_.value.transpose() * delta`.)
+    multiply_transposed_a(input_gradient_, weights_.value, delta, transposed_weights_);
     // doc:end dense-backward-input
     return input_gradient_;
   }
@@ -75,9 +78,12 @@ class Dense {
   /// The parameter half of backward; a network's first layer needs nothing more.
   void backward_parameters_only(const Matrix<S>& delta) {
     check_delta(delta);
+    const Matrix<S>& input = input_.get();
+    weights_.gradient.resize(output_size(), input_size());
     // doc:begin dense-backward-parameters
     // (22) ∂C/∂w_kj = δ_k a_j^{l-1}; summed over the batch's columns that is δ Aᵀ.
-    weights_.gradient.noalias() = delta * input_.transpose();
+    // (In Eigen: `delta * input.transpose()`.)
+    multiply_transposed_b(weights_.gradient, delta, input);
     // (20) ∂C/∂b_j = δ_j, summed over the batch.
     biases_.gradient.noalias() = delta.rowwise().sum();
     // doc:end dense-backward-parameters
@@ -106,13 +112,33 @@ class Dense {
   }
 
  private:
+  const Matrix<S>& affine(const Matrix<S>& input) {
+    output_.resize(output_size(), input.cols());
+    // doc:begin dense-forward
+    // (3)-(4) z^l = W^l a^{l-1} + b^l, for every column (sample) of the batch at once: in Eigen
+    // `output_.noalias() = weights_.value * input; output_.colwise() += biases_.value.col(0);`,
+    // here one pass of the product kernel (core/product.hpp), each sum starting from b^l.
+    multiply(output_, weights_.value, input, biases_.value.data());
+    // doc:end dense-forward
+    return output_;
+  }
+
+  void check_input(const Matrix<S>& input) const {
+    if (input.rows() != input_size()) {
+      throw ShapeError("Dense " + describe() + ": input has " + std::to_string(input.rows()) +
+                       " rows (features) but the layer expects " + std::to_string(input_size()) +
+                       " (a batch is one column per sample)");
+    }
+  }
+
   void check_delta(const Matrix<S>& delta) const {
-    if (input_.cols() == 0 && input_.rows() == 0) {
+    if (input_.empty()) {
       throw ArgumentError("Dense " + describe() + ": backward called before forward");
     }
-    if (delta.rows() != output_size() || delta.cols() != input_.cols()) {
+    const Index batch = input_.get().cols();
+    if (delta.rows() != output_size() || delta.cols() != batch) {
       throw ShapeError("Dense " + describe() + ": backward expects a gradient of shape " +
-                       shape_string(output_size(), input_.cols()) + " (outputs × batch), got " +
+                       shape_string(output_size(), batch) + " (outputs × batch), got " +
                        shape_string(delta));
     }
   }
@@ -120,9 +146,10 @@ class Dense {
   Parameter<S> weights_;
   Parameter<S> biases_;
   Init init_;
-  Matrix<S> input_;           // A^{l-1} of the latest forward, for (22)
-  Matrix<S> output_;          // Z^l
-  Matrix<S> input_gradient_;  // (W^l)ᵀ δ^l
+  KeptInput<S> input_;            // A^{l-1} of the latest forward, for (22)
+  Matrix<S> output_;              // Z^l
+  Matrix<S> input_gradient_;      // (W^l)ᵀ δ^l
+  Matrix<S> transposed_weights_;  // (W^l)ᵀ laid out for the product kernel (scratch)
 };
 
 }  // namespace bachprop

@@ -14,6 +14,7 @@
 #include <bachprop/core/init.hpp>
 #include <bachprop/core/layer.hpp>
 #include <bachprop/core/parameter.hpp>
+#include <bachprop/core/product.hpp>
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
 
@@ -22,6 +23,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bachprop {
 
@@ -111,37 +113,35 @@ class Rnn {
   }
 
   /// Every hidden state of a batch of sequences: x is inputs × (T·B), time-major; h_{−1} = 0.
+  /// Keeps a copy of x for backward, so x may be a temporary.
   const Matrix<S>& forward(const Matrix<S>& input) {
-    const Index batch = check_sequence(input, input_size(), "input");
-    input_ = input;
-    hidden_.resize(hidden_size(), input.cols());
-    // doc:begin rnn-forward
-    // (25) with the input projection for all steps as one product, W_xh X; only the
-    // recurrent term W_hh h_{t-1} has to wait for the step before.
-    hidden_.noalias() = input_weights_.value * input_;
-    hidden_.colwise() += biases_.value.col(0);
-    for (Index t = 0; t < steps_; ++t) {
-      auto h_t = hidden_.middleCols(t * batch, batch);
-      if (t > 0) {
-        h_t.noalias() += recurrent_weights_.value * hidden_.middleCols((t - 1) * batch, batch);
-      }
-      activate(h_t);
-    }
-    // doc:end rnn-forward
-    return hidden_;
+    check_sequence(input, input_size(), "input");
+    input_.copy(input);
+    return forward_through_time(input_.get());  // the copy: `input` may be this layer's output
+  }
+
+  /// forward without the copy: keeps a reference to x, which must stay alive and unchanged
+  /// until backward (the rule in core/layer.hpp). What a Network calls.
+  const Matrix<S>& forward_borrowing(const Matrix<S>& input) {
+    check_sequence(input, input_size(), "input");
+    input_.borrow(input);
+    return forward_through_time(input);
   }
 
   /// Backpropagation through time. Given ∂C/∂h_t for every step (hidden × (T·B): what the
   /// layer above sent back), stores the three parameter gradients and returns ∂C/∂x_t.
   const Matrix<S>& backward(const Matrix<S>& output_gradient) {
     backward_parameters_only(output_gradient);
-    input_gradient_.noalias() = input_weights_.value.transpose() * pre_activation_gradient_;
+    // ∂C/∂x_t = W_xhᵀ δ_t for every step at once
+    input_gradient_.resize(input_size(), pre_activation_gradient_.cols());
+    multiply_transposed_a(input_gradient_, input_weights_.value, pre_activation_gradient_,
+                          transposed_input_weights_);
     return input_gradient_;
   }
 
   /// The parameter half of backward (a network's first layer needs nothing more).
   void backward_parameters_only(const Matrix<S>& output_gradient) {
-    if (hidden_.size() == 0) {
+    if (hidden_.size() == 0 || input_.empty()) {
       throw ArgumentError("Rnn: backward called before forward");
     }
     if (output_gradient.rows() != hidden_.rows() || output_gradient.cols() != hidden_.cols()) {
@@ -149,9 +149,11 @@ class Rnn {
                        " (hidden × steps·batch), got " + shape_string(output_gradient));
     }
     const Index batch = hidden_.cols() / steps_;
+    const Index later = (steps_ - 1) * batch;  // columns of the steps 1 … T−1
     pre_activation_gradient_.resize(hidden_.rows(), hidden_.cols());
     carried_.setZero(hidden_size(), batch);
-    recurrent_weights_.gradient.setZero();
+    transposed_recurrent_weights_ = recurrent_weights_.value.transpose();  // read at every step
+    recurrent_weights_.gradient.resize(hidden_size(), hidden_size());
     // doc:begin rnn-backward
     // BPTT, from the last step back: h_t feeds the output at t and, through W_hh, step t+1.
     for (Index t = steps_ - 1; t >= 0; --t) {
@@ -161,19 +163,21 @@ class Rnn {
       // δ_t = ∂C/∂z_t = ∂C/∂h_t ⊙ σ'(z_t), σ' from the stored h_t as in (16)-(17)
       multiply_by_derivative(dz_t, hidden_.middleCols(t * batch, batch));
       if (t > 0) {
-        // ∂C/∂W_hh = Σ_t δ_t h_{t-1}ᵀ, the (22) of the recurrent weights
-        recurrent_weights_.gradient.noalias() +=
-            dz_t * hidden_.middleCols((t - 1) * batch, batch).transpose();
         // (17) through time: the part of ∂C/∂h_{t-1} that comes from step t
         if (options_.truncation > 0 && t % options_.truncation == 0) {
           carried_.setZero();  // truncated BPTT: the gradient stops at a chunk boundary
         } else {
-          carried_.noalias() = recurrent_weights_.value.transpose() * dz_t;
+          multiply(carried_, transposed_recurrent_weights_, dz_t);  // W_hhᵀ δ_t
         }
       }
     }
+    // ∂C/∂W_hh = Σ_{t≥1} δ_t h_{t-1}ᵀ, the (22) of the recurrent weights: one product of the
+    // δ of steps 1 … T−1 with the h of steps 0 … T−2
+    multiply_transposed_b(recurrent_weights_.gradient, pre_activation_gradient_.rightCols(later),
+                          hidden_.leftCols(later));
     // ∂C/∂W_xh = Σ_t δ_t x_tᵀ and ∂C/∂b_h = Σ_t δ_t: one product over every step (20), (22)
-    input_weights_.gradient.noalias() = pre_activation_gradient_ * input_.transpose();
+    // (for one-hot x_t, a sum of δ columns)
+    input_weight_gradient(pre_activation_gradient_, input_.get(), input_weights_.gradient);
     biases_.gradient.noalias() = pre_activation_gradient_.rowwise().sum();
     // doc:end rnn-backward
   }
@@ -198,9 +202,8 @@ class Rnn {
     }
     // doc:begin rnn-step
     // (25) for one step: the new state from the input and the previous state
-    step_buffer_.noalias() = input_weights_.value * input;
-    step_buffer_.noalias() += recurrent_weights_.value * state_;
-    step_buffer_.colwise() += biases_.value.col(0);
+    project_inputs(input, step_hot_, step_buffer_);                // W_xh x + b
+    multiply_add(step_buffer_, recurrent_weights_.value, state_);  // + W_hh h
     activate(step_buffer_);
     state_.swap(step_buffer_);
     // doc:end rnn-step
@@ -231,6 +234,83 @@ class Rnn {
   const Parameter<S>& biases() const { return biases_; }
 
  private:
+  const Matrix<S>& forward_through_time(const Matrix<S>& input) {
+    const Index batch = input.cols() / steps_;
+    // doc:begin rnn-forward
+    // (25) with the input projection for all steps at once, W_xh X + b (one product, or one
+    // column of W_xh per one-hot x_t); only the recurrent term W_hh h_{t-1} has to wait for
+    // the step before.
+    project_inputs(input, hot_, hidden_);
+    for (Index t = 0; t < steps_; ++t) {
+      auto h_t = hidden_.middleCols(t * batch, batch);
+      if (t > 0) {
+        multiply_add(h_t, recurrent_weights_.value, hidden_.middleCols((t - 1) * batch, batch));
+      }
+      activate(h_t);
+    }
+    // doc:end rnn-forward
+    return hidden_;
+  }
+
+  // out = W_xh X + b·1ᵀ. A one-hot column x (a note of a melody) makes the sum Σ_k W_xh(:, k) x_k
+  // a single term, so for one-hot inputs the product is a copy of one column of W_xh per
+  // column of X. `hot` receives the row of each column's 1 (−1 for a zero column), or is left
+  // empty when X is not one-hot and the general product ran.
+  void project_inputs(const Matrix<S>& x, std::vector<Index>& hot, Matrix<S>& out) const {
+    out.resize(hidden_size(), x.cols());
+    if (!find_one_hot_rows(x, hot)) {
+      multiply(out, input_weights_.value, x, biases_.value.data());
+      return;
+    }
+    for (Index j = 0; j < x.cols(); ++j) {
+      const Index k = hot[static_cast<std::size_t>(j)];
+      if (k >= 0) {
+        out.col(j) = biases_.value.col(0) + input_weights_.value.col(k);
+      } else {
+        out.col(j) = biases_.value.col(0);
+      }
+    }
+  }
+
+  // ∂C/∂W_xh = δ Xᵀ. For one-hot X, column k of it is the sum of the δ columns whose x had its
+  // 1 in row k.
+  void input_weight_gradient(const Matrix<S>& delta, const Matrix<S>& x, Matrix<S>& out) const {
+    out.resize(hidden_size(), input_size());
+    if (static_cast<Index>(hot_.size()) != x.cols()) {
+      multiply_transposed_b(out, delta, x);
+      return;
+    }
+    out.setZero();
+    for (Index j = 0; j < x.cols(); ++j) {
+      const Index k = hot_[static_cast<std::size_t>(j)];
+      if (k >= 0) {
+        out.col(k) += delta.col(j);
+      }
+    }
+  }
+
+  // Whether every column of x is one-hot (a single 1, zeros elsewhere) or zero; if so, `hot`
+  // gets each column's row of the 1 (−1 for none), else it is emptied. The capacity of `hot` is
+  // kept, so a steady loop does not allocate.
+  static bool find_one_hot_rows(const Matrix<S>& x, std::vector<Index>& hot) {
+    hot.resize(static_cast<std::size_t>(x.cols()));
+    for (Index j = 0; j < x.cols(); ++j) {
+      const S* column = x.data() + j * x.rows();
+      Index one = -1;
+      for (Index i = 0; i < x.rows(); ++i) {
+        if (column[i] != S(0)) {
+          if (column[i] != S(1) || one >= 0) {
+            hot.clear();
+            return false;
+          }
+          one = i;
+        }
+      }
+      hot[static_cast<std::size_t>(j)] = one;
+    }
+    return true;
+  }
+
   // The batch size B of a sequence batch, or ShapeError.
   Index check_sequence(const Matrix<S>& m, Index rows, const char* what) const {
     if (m.rows() != rows) {
@@ -269,13 +349,17 @@ class Rnn {
   Parameter<S> biases_;             // b_h: hidden × 1
   RnnOptions options_;
   Index steps_ = 1;
-  Matrix<S> input_;                    // X of the latest forward
+  KeptInput<S> input_;                 // X of the latest forward
+  std::vector<Index> hot_;             // the row of each column's 1, when X is one-hot
   Matrix<S> hidden_;                   // every h_t of the latest forward
   Matrix<S> pre_activation_gradient_;  // every δ_t = ∂C/∂z_t
   Matrix<S> carried_;                  // W_hhᵀ δ_{t+1}, flowing back in time
   Matrix<S> input_gradient_;
-  Matrix<S> state_;        // h carried by step()
-  Matrix<S> step_buffer_;  // the next h being computed
+  Matrix<S> transposed_recurrent_weights_;  // W_hhᵀ and W_xhᵀ laid out for the product
+  Matrix<S> transposed_input_weights_;      // kernel (scratch)
+  Matrix<S> state_;                // h carried by step()
+  Matrix<S> step_buffer_;          // the next h being computed
+  std::vector<Index> step_hot_;    // hot_ for step()
 };
 
 /// Many-to-one: keeps only the last step of each sequence (hidden × B from hidden × (T·B)).

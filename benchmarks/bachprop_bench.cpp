@@ -1,0 +1,341 @@
+// bachprop's side of the benchmarks: one workload per process, so that peak memory is the
+// workload's own. The runner (run.sh) alternates this program with the PyTorch and numpy twins;
+// each prints one JSON line with the same fields (see harness.py).
+//
+//   bachprop_bench --workload book --batch 10 --threads 1
+//   bachprop_bench --shapes shapes.json      (the constants the twins read)
+
+#include "workloads.hpp"
+
+#include <common/cli.hpp>
+
+#include <bachprop/bachprop.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <cstdint>
+#include <iostream>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+namespace {
+
+using bachprop::Index;
+using bachprop::Matrix;
+using bench::Shapes;
+using Clock = std::chrono::steady_clock;
+
+double median(std::vector<double> values) {
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // Linux reports KiB
+}
+
+// Processor time of this process (all its threads): on a shared machine it does not count the
+// time other programs held the cores, which wall time does.
+double cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+struct Result {
+  std::string unit;             // "samples/s", "sequences/s", "us/step", "GFLOP/s"
+  double value = 0;             // the median, in `unit`, from wall time
+  std::vector<double> repeats;  // every timed repeat, in `unit`
+  double cpu_value = 0;         // the median from processor time instead of wall time
+  double compute_value = 0;     // training only: steps on one batch, no shuffle or gather
+  double flops_per_item = 0;    // per sample, sequence or step (0 for the GEMM)
+  double gflops = 0;            // achieved
+};
+
+// Trains for 1 + repeats epochs through the public trainer (shuffle, gather, loss, update);
+// the first epoch is the warm-up. Throughput per epoch from the trainer's own epoch timing.
+template <class Net, class Loss, class Optimiser>
+Result time_training(Net& network, const Loss& loss, Optimiser& optimiser,
+                     const Matrix<float>& inputs, const Matrix<float>& targets, Index batch,
+                     Index steps, Index repeats, double flops_per_sample, const char* unit) {
+  const Index samples = steps > 0 ? inputs.cols() / steps : inputs.cols();
+  std::vector<double> cpu_marks{cpu_seconds()};
+  bachprop::TrainCallbacks callbacks;
+  callbacks.on_epoch = [&cpu_marks](const bachprop::EpochReport&) {
+    cpu_marks.push_back(cpu_seconds());
+    return true;
+  };
+  const auto reports = bachprop::train(
+      network, loss, optimiser, inputs, targets,
+      {.epochs = 1 + repeats, .batch_size = batch, .seed = 1, .sequence_steps = steps}, callbacks);
+  Result result;
+  result.unit = unit;
+  std::vector<double> cpu_rates;
+  for (std::size_t e = 1; e < reports.size(); ++e) {
+    result.repeats.push_back(static_cast<double>(samples) / reports[e].seconds);
+    cpu_rates.push_back(static_cast<double>(samples) / (cpu_marks[e + 1] - cpu_marks[e]));
+  }
+  result.value = median(result.repeats);
+  result.cpu_value = median(cpu_rates);
+  if (!std::isfinite(reports.back().mean_loss)) {
+    throw std::runtime_error("training diverged: the loss is not finite");
+  }
+  // The same steps on one batch gathered once: the arithmetic without the shuffle and the
+  // gather (which moves every sample from memory once per epoch), for the GFLOP/s column.
+  bachprop::Matrix<float> x;
+  bachprop::Matrix<float> y;
+  const Index in_batch = std::min(batch, samples);
+  std::vector<Index> first(static_cast<std::size_t>(in_batch));
+  std::iota(first.begin(), first.end(), Index{0});
+  if (steps > 0) {
+    bachprop::gather_sequences(inputs, steps, first, 0, in_batch, x);
+    bachprop::gather_sequences(targets, steps, first, 0, in_batch, y);
+  } else {
+    bachprop::gather_columns(inputs, first, 0, in_batch, x);
+    bachprop::gather_columns(targets, first, 0, in_batch, y);
+  }
+  const Index batches = samples / in_batch;
+  std::vector<double> step_rates;
+  for (Index r = 0; r <= repeats; ++r) {
+    const auto start = Clock::now();
+    for (Index b = 0; b < batches; ++b) {
+      network.compute_gradients(x, y, loss);
+      optimiser.step(network);
+    }
+    const std::chrono::duration<double> elapsed = Clock::now() - start;
+    if (r > 0) {  // the first is a warm-up
+      step_rates.push_back(static_cast<double>(batches * in_batch) / elapsed.count());
+    }
+  }
+  result.compute_value = median(step_rates);
+  result.flops_per_item = flops_per_sample;
+  result.gflops = result.value * flops_per_sample * 1e-9;
+  return result;
+}
+
+Result run_book(Index batch, Index repeats) {
+  auto net = bench::book_network();
+  net.initialise(1);
+  const Matrix<float> x = bench::uniform_matrix(Shapes::book_inputs, Shapes::book_samples, 2);
+  const Matrix<float> y = bench::random_one_hot(Shapes::book_outputs, Shapes::book_samples, 3);
+  bachprop::Sgd<float> sgd(Shapes::book_learning_rate);
+  return time_training(net, bachprop::Quadratic<float>(), sgd, x, y, batch, 0, repeats,
+                       bench::dense_training_flops({784, 30, 10}), "samples/s");
+}
+
+Result run_autoencoder(Index batch, Index repeats) {
+  auto net = bench::autoencoder_network();
+  net.initialise(1);
+  const Matrix<float> x = bench::uniform_matrix(Shapes::auto_inputs, Shapes::auto_samples, 2);
+  bachprop::Adam<float> adam(Shapes::auto_learning_rate);
+  return time_training(net, bachprop::BinaryCrossEntropy<float>(), adam, x, x, batch, 0, repeats,
+                       bench::dense_training_flops({784, 128, 32, 128, 784}), "samples/s");
+}
+
+Result run_rnn(Index batch, Index repeats) {
+  auto net = bench::rnn_network();
+  net.initialise(1);
+  Matrix<float> x;
+  Matrix<float> y;
+  bench::random_melodies(Shapes::rnn_sequences, Shapes::rnn_steps, Shapes::rnn_vocabulary, 2, x,
+                         y);
+  bachprop::Sgd<float> sgd(Shapes::rnn_learning_rate);
+  return time_training(net, bachprop::CrossEntropy<float>(), sgd, x, y, batch, Shapes::rnn_steps,
+                       repeats, bench::rnn_training_flops(), "sequences/s");
+}
+
+// Generation: the note chosen at each step (argmax, or drawn from the softmax) is the next
+// step's one-hot input, the hidden state carried by Network::step.
+Result run_generation(bool sample, Index repeats) {
+  auto net = bench::rnn_network();
+  net.initialise(1);
+  net.reset_state(1);
+  Matrix<float> x = Matrix<float>::Zero(Shapes::rnn_vocabulary, 1);
+  Index note = 0;
+  bachprop::Rng rng(5);
+  auto run = [&](Index steps) {
+    for (Index s = 0; s < steps; ++s) {
+      x(note, 0) = 0.0F;
+      const Matrix<float>& p = net.step(x);
+      if (sample) {
+        // inverse CDF: the first note whose cumulative probability exceeds u
+        const auto u = static_cast<float>(rng.uniform());
+        float cumulative = 0;
+        note = p.rows() - 1;
+        for (Index k = 0; k < p.rows(); ++k) {
+          cumulative += p(k, 0);
+          if (u < cumulative) {
+            note = k;
+            break;
+          }
+        }
+      } else {
+        p.col(0).maxCoeff(&note);
+      }
+      x(note, 0) = 1.0F;
+    }
+  };
+  x(note, 0) = 1.0F;
+  run(Shapes::generation_steps / 10);  // warm-up
+  Result result;
+  result.unit = "us/step";
+  std::vector<double> cpu_times;
+  for (Index r = 0; r < repeats; ++r) {
+    const double cpu_start = cpu_seconds();
+    const auto start = Clock::now();
+    run(Shapes::generation_steps);
+    const std::chrono::duration<double, std::micro> elapsed = Clock::now() - start;
+    const auto steps = static_cast<double>(Shapes::generation_steps);
+    result.repeats.push_back(elapsed.count() / steps);
+    cpu_times.push_back((cpu_seconds() - cpu_start) * 1e6 / steps);
+  }
+  result.value = median(result.repeats);
+  result.cpu_value = median(cpu_times);
+  result.flops_per_item = bench::rnn_step_flops();
+  result.gflops = result.flops_per_item / result.value * 1e-3;
+  return result;
+}
+
+Result run_gemm(Index repeats) {
+  const Index n = Shapes::gemm_size;
+  const Matrix<float> a = bench::uniform_matrix(n, n, 1);
+  const Matrix<float> b = bench::uniform_matrix(n, n, 2);
+  Matrix<float> c(n, n);
+  c.noalias() = a * b;  // warm-up
+  Result result;
+  result.unit = "GFLOP/s";
+  const double flops = 2.0 * static_cast<double>(n) * static_cast<double>(n) *
+                       static_cast<double>(n);
+  std::vector<double> cpu_rates;
+  for (Index r = 0; r < repeats; ++r) {
+    const double cpu_start = cpu_seconds();
+    const auto start = Clock::now();
+    const int inner = 5;
+    for (int i = 0; i < inner; ++i) {
+      c.noalias() = a * b;
+    }
+    const std::chrono::duration<double> elapsed = Clock::now() - start;
+    result.repeats.push_back(flops * inner / elapsed.count() * 1e-9);
+    cpu_rates.push_back(flops * inner / (cpu_seconds() - cpu_start) * 1e-9);
+  }
+  result.value = median(result.repeats);
+  result.cpu_value = median(cpu_rates);
+  result.gflops = result.value;
+  if (!c.allFinite()) {
+    throw std::runtime_error("GEMM produced non-finite values");
+  }
+  return result;
+}
+
+nlohmann::json shapes_json() {
+  return {
+      {"book", {{"inputs", Shapes::book_inputs}, {"hidden", Shapes::book_hidden},
+                {"outputs", Shapes::book_outputs}, {"samples", Shapes::book_samples},
+                {"learning_rate", Shapes::book_learning_rate},
+                {"flops_per_sample", bench::dense_training_flops({784, 30, 10})}}},
+      {"autoencoder", {{"inputs", Shapes::auto_inputs}, {"wide", Shapes::auto_wide},
+                       {"code", Shapes::auto_code}, {"samples", Shapes::auto_samples},
+                       {"learning_rate", Shapes::auto_learning_rate},
+                       {"flops_per_sample",
+                        bench::dense_training_flops({784, 128, 32, 128, 784})}}},
+      {"rnn", {{"vocabulary", Shapes::rnn_vocabulary}, {"hidden", Shapes::rnn_hidden},
+               {"steps", Shapes::rnn_steps}, {"sequences", Shapes::rnn_sequences},
+               {"learning_rate", Shapes::rnn_learning_rate},
+               {"flops_per_sequence", bench::rnn_training_flops()},
+               {"generation_steps", Shapes::generation_steps},
+               {"flops_per_step", bench::rnn_step_flops()}}},
+      {"gemm", {{"size", Shapes::gemm_size}}},
+  };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string workload = "book";
+  Index batch = 10;
+  int threads = 1;
+  Index repeats = 7;
+  std::uint64_t seed = 1;
+  std::string summary;
+  std::string shapes;
+  examples::CommandLine cli("bachprop_bench",
+                            "Times one benchmark workload and prints one JSON line.");
+  cli.option("workload", workload, "NAME",
+             "book | autoencoder | rnn | generate_argmax | generate_sample | gemm")
+      .option("batch", batch, "N", "samples (or sequences) per mini-batch")
+      .option("threads", threads, "N", "Eigen threads (needs a build with BACHPROP_OPENMP)")
+      .option("repeats", repeats, "N", "timed epochs (or repeats) after one warm-up")
+      .option("shapes", shapes, "FILE", "write the workloads' constants as JSON and exit")
+      .standard(seed, summary);
+  if (!cli.parse(argc, argv)) {
+    return cli.exit_code();
+  }
+  try {
+    if (!shapes.empty()) {
+      bachprop::write_file_atomically(shapes, shapes_json().dump(2) + "\n");
+      return 0;
+    }
+    if (threads < 1 || repeats < 1 || batch < 1) {
+      throw examples::UsageError("--threads, --repeats and --batch must be positive");
+    }
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
+    Eigen::setNbThreads(threads);
+    Result result;
+    if (workload == "book") {
+      result = run_book(batch, repeats);
+    } else if (workload == "autoencoder") {
+      result = run_autoencoder(batch, repeats);
+    } else if (workload == "rnn") {
+      result = run_rnn(batch, repeats);
+    } else if (workload == "generate_argmax" || workload == "generate_sample") {
+      batch = 1;
+      result = run_generation(workload == "generate_sample", repeats);
+    } else if (workload == "gemm") {
+      batch = Shapes::gemm_size;
+      result = run_gemm(repeats);
+    } else {
+      throw examples::UsageError("unknown workload '" + workload + "'");
+    }
+    const nlohmann::json line = {
+        {"side", "bachprop"},
+        {"workload", workload},
+        {"batch", batch},
+        {"threads", threads},
+        {"threads_used", Eigen::nbThreads()},
+        {"unit", result.unit},
+        {"value", result.value},
+        {"cpu_value", result.cpu_value},
+        {"compute_value", result.compute_value},
+        {"compute_gflops", result.compute_value * result.flops_per_item * 1e-9},
+        {"repeats", result.repeats},
+        {"flops_per_item", result.flops_per_item},
+        {"gflops", result.gflops},
+        {"peak_rss_mb", peak_rss_mb()},
+    };
+    std::cout << line.dump() << std::endl;
+    examples::write_summary(summary, line);
+  } catch (const examples::UsageError& e) {
+    std::cerr << "bachprop_bench: " << e.what() << '\n';
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "bachprop_bench: " << e.what() << '\n';
+    return 1;
+  }
+  return 0;
+}

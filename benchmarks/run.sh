@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Runs bachprop's benchmarks side by side with their PyTorch and numpy twins and writes the table
+# of ratios (docs/benchmarks.md explains the method and shows the results).
+#
+#   benchmarks/run.sh                 # full run: 1 and 2 threads, 5 alternating rounds
+#   benchmarks/run.sh --quick         # 1 round, fewer epochs: checks that everything runs
+#   benchmarks/run.sh --threads 1     # one thread count only
+#   benchmarks/run.sh --rounds 3 --out DIR
+#
+# Builds bachprop_bench in build-bench/ (Release, -O3 -march=native, OpenMP for the 2-thread
+# runs), installs python3-numpy and python3-torch with apt-get when they are missing, and runs
+# every workload once per round for each side, the order of the sides rotating between rounds
+# so that a slow moment of the machine does not land on one side only. Writes DIR/results.jsonl
+# (every run), DIR/benchmarks.md and DIR/benchmarks.json (the table).
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build-bench"
+out=""
+rounds=5
+repeats=7
+thread_counts="1 2"
+jobs="${JOBS:-2}"
+python=/usr/bin/python3
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --quick) rounds=1; repeats=2; shift ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    --repeats) repeats="$2"; shift 2 ;;
+    --threads) thread_counts="$2"; shift 2 ;;
+    --build) build="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+out="${out:-$build/results}"
+mkdir -p "$out"
+
+# --- what the peers need ------------------------------------------------------------------------
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+missing=()
+for package in python3-numpy python3-torch cmake g++ libeigen3-dev nlohmann-json3-dev zlib1g-dev; do
+  dpkg -s "$package" > /dev/null 2>&1 || missing+=("$package")
+done
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "=== installing ${missing[*]}"
+  as_root apt-get update
+  as_root apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# numpy and PyTorch run their products through the system's BLAS. Debian's libtorch recommends
+# OpenBLAS, which a default install brings; the reference BLAS that a minimal install leaves is
+# 30 times slower and would make the comparison meaningless. Without a system OpenBLAS, the
+# peers use Debian's OpenBLAS package unpacked in the build folder (nothing on the system
+# changes).
+peer_env=()
+if ! $python -c 'import numpy, sys; sys.exit(0)' 2>/dev/null; then
+  echo "run.sh: numpy does not import" >&2; exit 1
+fi
+system_blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
+if [[ "$system_blas" != *openblas* ]]; then
+  openblas="$build/peer-openblas"
+  library="$openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
+  if [[ ! -e "$library/libblas.so.3" ]]; then
+    echo "=== the system BLAS is $system_blas: fetching Debian's OpenBLAS for the peers"
+    mkdir -p "$openblas"
+    (cd "$openblas" && apt-get download libopenblas0-pthread > /dev/null &&
+       dpkg-deb -x libopenblas0-pthread_*.deb .)
+  fi
+  peer_env+=("LD_LIBRARY_PATH=$library${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}")
+fi
+
+# --- bachprop's side ------------------------------------------------------------------------------
+echo "=== building bachprop_bench in $build"
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DBACHPROP_BUILD_BENCHMARKS=ON \
+      -DBACHPROP_OPENMP=ON -DBACHPROP_BUILD_TESTS=OFF -DBACHPROP_BUILD_EXAMPLES=OFF > /dev/null
+cmake --build "$build" --target bachprop_bench --parallel "$jobs" > /dev/null
+bench="$build/bin/bachprop_bench"
+shapes="$out/shapes.json"
+"$bench" --shapes "$shapes"
+
+# --- the runs -------------------------------------------------------------------------------------
+load="$(cut -d' ' -f1 /proc/loadavg)"
+if awk -v load="$load" 'BEGIN { exit !(load > 0.5) }'; then
+  echo "run.sh: warning: load average $load: other programs are running, and two-thread" \
+       "figures (of every side) collapse when the other core is busy" >&2
+fi
+results="$out/results.jsonl"
+: > "$results"
+cases=("book 10" "book 64" "book 256" "autoencoder 64" "autoencoder 256" "rnn 32"
+       "generate_argmax 1" "generate_sample 1")
+sides=(bachprop numpy pytorch)
+
+run_side() {  # side workload batch threads
+  local side="$1" workload="$2" batch="$3" threads="$4"
+  case "$side" in
+    bachprop)
+      OMP_NUM_THREADS="$threads" "$bench" --workload "$workload" --batch "$batch" \
+        --threads "$threads" --repeats "$repeats" ;;
+    numpy)
+      env "${peer_env[@]}" OPENBLAS_NUM_THREADS="$threads" OMP_NUM_THREADS="$threads" \
+        $python "$root/benchmarks/numpy_twin.py" --shapes "$shapes" --workload "$workload" \
+        --batch "$batch" --threads "$threads" --repeats "$repeats" ;;
+    pytorch)
+      # PyTorch's own OpenMP pool does the threading; its OpenBLAS pool stays at one thread
+      # (two pools of two threads on two cores make Debian's PyTorch 2.5-3.5 times slower).
+      env "${peer_env[@]}" OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS="$threads" \
+        $python "$root/benchmarks/torch_twin.py" --shapes "$shapes" --workload "$workload" \
+        --batch "$batch" --threads "$threads" --repeats "$repeats" ;;
+  esac
+}
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+for threads in $thread_counts; do
+  for round in $(seq 1 "$rounds"); do
+    echo "=== $threads thread(s), round $round of $rounds"
+    OMP_NUM_THREADS="$threads" "$bench" --workload gemm --threads "$threads" \
+      --repeats "$repeats" >> "$results"
+    for case in "${cases[@]}"; do
+      read -r workload batch <<< "$case"
+      # rotate the order of the sides from round to round
+      for i in 0 1 2; do
+        side="${sides[$(( (i + round) % 3 ))]}"
+        run_side "$side" "$workload" "$batch" "$threads" >> "$results"
+      done
+      echo "    $workload, batch $batch"
+    done
+  done
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+machine="$(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+cores="$(nproc)"
+$python "$root/benchmarks/report.py" "$results" --out "$out" --machine "$machine" \
+  --cores "$cores" --load "$load_before → $load_after"
+echo "=== wrote $out/benchmarks.md and $out/benchmarks.json"
+cat "$out/benchmarks.md"
