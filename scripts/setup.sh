@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages bachprop's build, tests and examples need, if any are missing.
-# Uses sudo when not run as root. Safe to run again: it installs nothing that is present.
+# With --with-audio also FluidSynth and a General MIDI soundfont, so that the music examples
+# write WAV files beside their MIDI. Uses sudo when not run as root. Safe to run again: it
+# installs nothing that is present.
 set -euo pipefail
 
 packages=(
@@ -11,7 +13,13 @@ packages=(
   catch2                     # the tests (Catch2 v2)
   python3-mido               # the tests' independent MIDI reader
   libstb-dev                 # the tests' independent PNG reader (stb_image)
+  python3-numpy              # the tests' independent reader of the book's network2.py models
+  curl                       # the examples' offer to download data sets (checksums verified)
 )
+
+if [ "${1:-}" = "--with-audio" ]; then
+  packages+=(fluidsynth fluid-soundfont-gm)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

@@ -1,0 +1,89 @@
+#pragma once
+// The Bach data the melody examples share: where the public originals live (for the download
+// offer, with their published sizes and SHA-256), and the melodies as next-note models see them.
+
+#include "common/download.hpp"
+
+#include <bachprop/music/chorales.hpp>
+#include <bachprop/music/note_sequence.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace examples {
+
+/// The JSB chorales (Boulanger-Lewandowski's split) as JSON, from czhuang/JSB-Chorales-dataset
+/// at the commit the project's data provenance names.
+inline const DataSetSource& jsb_source() {
+  static const DataSetSource source{
+      "JSB chorales",
+      "jsb-chorales",
+      {"https://raw.githubusercontent.com/czhuang/JSB-Chorales-dataset/"
+       "9a7f733ddb4ed91f48da64ac7f0f621c34aadd4d/"},
+      {{"Jsb16thSeparated.json", 1666444,
+        "79294cc374f9252e95ef4b703161524c1c53dc1f712c236f00f1c1f5d54af5a7"},
+       {"jsb-chorales-quarter.json", 407200,
+        "2db9329f1881a1d3f49703ec556bf1d6f84b4f6c1d702c156536e93cf31e1c91"}}};
+  return source;
+}
+
+/// Conklin's UCI "Bach Chorales" melodies (chorales.lisp), from the GitHub copy the project's
+/// data provenance names.
+inline const DataSetSource& uci_source() {
+  static const DataSetSource source{
+      "UCI Bach chorale melodies",
+      "bach-chorales-uci",
+      {"https://raw.githubusercontent.com/robbiebarrat/Bach_AI/"
+       "0fb82302c50aeed9ad718b3d71f9debbaf54d1aa/"},
+      {{"chorales.lisp", 304998,
+        "35f15ed894bdfd8695079a2cde8cfadfeb843b87f31d928afdc79d6e6bd6deca"}}};
+  return source;
+}
+
+/// The JSB soprano lines as note sequences, by split.
+struct JsbMelodies {
+  bachprop::music::JsbCorpus corpus;  // the four-voice chorales themselves
+  std::vector<bachprop::music::NoteSequence> train;
+  std::vector<bachprop::music::NoteSequence> valid;
+  std::vector<bachprop::music::NoteSequence> test;
+};
+
+inline JsbMelodies load_jsb_melodies(const std::filesystem::path& folder) {
+  JsbMelodies m;
+  m.corpus = bachprop::music::load_jsb_chorales(folder / "Jsb16thSeparated.json");
+  auto notes = [&](std::string_view split) {
+    std::vector<bachprop::music::NoteSequence> out;
+    for (const auto& melody : bachprop::music::soprano_lines(m.corpus, split)) {
+      out.push_back(bachprop::music::notes_of(melody));
+    }
+    return out;
+  };
+  m.train = notes("train");
+  m.valid = notes("valid");
+  m.test = notes("test");
+  return m;
+}
+
+/// The UCI melodies as note sequences, in file order.
+inline std::vector<bachprop::music::NoteSequence> load_uci_melodies(
+    const std::filesystem::path& folder) {
+  std::vector<bachprop::music::NoteSequence> out;
+  for (const auto& chorale : bachprop::music::load_uci_chorales(folder / "chorales.lisp")) {
+    out.push_back(bachprop::music::notes_of(chorale.melody()));
+  }
+  return out;
+}
+
+/// "2.035" or "—" for a figure a model does not have.
+inline std::string figure(double value, const char* format = "%.3f") {
+  if (std::isnan(value)) {
+    return "—";
+  }
+  char text[32];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+}  // namespace examples

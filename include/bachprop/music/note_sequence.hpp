@@ -1,0 +1,175 @@
+#pragma once
+/// @file
+/// Melodies as next-note models see them: a sequence of notes, each a pitch and a duration, and
+/// the vocabulary that turns them into one-hot columns (a pitch range and a list of durations).
+///
+/// Rests are folded into the note before them: a note's duration here is the time from its
+/// onset to the next onset (the inter-onset interval), so "C4 quarter, rest eighth" becomes
+/// "C4 dotted quarter". Chorale melodies have very few rests (Bach's sopranos breathe at the
+/// fermatas), and pitch models in the literature predict the next *note*, so this keeps every
+/// onset and loses only where the silence falls.
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/types.hpp>
+#include <bachprop/music/melody.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bachprop::music {
+
+/// Notes one after another: pitches[i] lasts durations[i] quarter notes until the next onset.
+struct NoteSequence {
+  std::vector<int> pitches;
+  std::vector<double> durations;
+
+  std::size_t size() const { return pitches.size(); }
+  bool empty() const { return pitches.empty(); }
+  friend bool operator==(const NoteSequence&, const NoteSequence&) = default;
+};
+
+/// The notes of a melody, each rest added to the duration of the note before it (a leading
+/// rest is dropped: nothing sounds before the first onset).
+inline NoteSequence notes_of(const Melody& melody) {
+  NoteSequence notes;
+  for (const auto& event : melody) {
+    if (event.is_rest()) {
+      if (!notes.empty()) {
+        notes.durations.back() += event.duration;
+      }
+      continue;
+    }
+    notes.pitches.push_back(event.pitch);
+    notes.durations.push_back(event.duration);
+  }
+  return notes;
+}
+
+/// The notes as a melody (no rests).
+inline Melody melody_of(const NoteSequence& notes) {
+  Melody melody;
+  for (std::size_t i = 0; i < notes.size(); ++i) {
+    melody.push_back({notes.pitches[i], notes.durations[i]});
+  }
+  return melody;
+}
+
+/// The same notes `semitones` higher (lower if negative).
+inline NoteSequence transposed(const NoteSequence& notes, int semitones) {
+  NoteSequence out = notes;
+  for (int& p : out.pitches) {
+    p += semitones;
+  }
+  return out;
+}
+
+/// The pitch range and the durations a model knows: note ↔ (pitch index, duration index).
+struct MelodyVocabulary {
+  int lowest_pitch = 60;
+  int highest_pitch = 81;
+  std::vector<double> durations{0.5, 1.0, 2.0};  ///< quarter lengths, ascending
+
+  Index pitch_count() const { return highest_pitch - lowest_pitch + 1; }
+  Index duration_count() const { return static_cast<Index>(durations.size()); }
+  /// Rows of a note's one-hot column: the pitches, then the durations.
+  Index size() const { return pitch_count() + duration_count(); }
+
+  bool has_pitch(int pitch) const { return pitch >= lowest_pitch && pitch <= highest_pitch; }
+
+  /// Row of `pitch`; throws ArgumentError outside the range.
+  Index pitch_index(int pitch) const {
+    if (!has_pitch(pitch)) {
+      throw ArgumentError("pitch " + std::to_string(pitch) + " is outside the model's range " +
+                          std::to_string(lowest_pitch) + ".." + std::to_string(highest_pitch));
+    }
+    return pitch - lowest_pitch;
+  }
+  int pitch_at(Index index) const { return lowest_pitch + static_cast<int>(index); }
+
+  /// Index of the duration nearest to `quarters` (ties to the shorter; durations between
+  /// known ones are rounded, which for chorales means the rare odd values).
+  Index duration_index(double quarters) const {
+    Index best = 0;
+    for (Index i = 1; i < duration_count(); ++i) {
+      if (std::abs(durations[static_cast<std::size_t>(i)] - quarters) <
+          std::abs(durations[static_cast<std::size_t>(best)] - quarters)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+  double duration_at(Index index) const { return durations.at(static_cast<std::size_t>(index)); }
+
+  /// Writes note `i` of `notes` as a one-hot column (pitch row and duration row set).
+  template <class Column>
+  void encode(const NoteSequence& notes, std::size_t i, Column&& column) const {
+    column.setZero();
+    column(pitch_index(notes.pitches[i])) = 1;
+    column(pitch_count() + duration_index(notes.durations[i])) = 1;
+  }
+
+  nlohmann::json to_json() const {
+    return {{"lowest_pitch", lowest_pitch},
+            {"highest_pitch", highest_pitch},
+            {"durations", durations}};
+  }
+
+  /// Reads what to_json wrote; `source` names the document in errors.
+  static MelodyVocabulary from_json(const nlohmann::json& j, const std::string& source) {
+    MelodyVocabulary v;
+    try {
+      v.lowest_pitch = j.at("lowest_pitch").get<int>();
+      v.highest_pitch = j.at("highest_pitch").get<int>();
+      v.durations = j.at("durations").get<std::vector<double>>();
+    } catch (const nlohmann::json::exception& error) {
+      throw FormatError(source + ": the melody vocabulary is incomplete or malformed (" +
+                        error.what() + ")");
+    }
+    if (v.lowest_pitch < 0 || v.highest_pitch > 127 || v.lowest_pitch > v.highest_pitch ||
+        v.durations.empty() || !std::is_sorted(v.durations.begin(), v.durations.end()) ||
+        v.durations.front() <= 0) {
+      throw FormatError(source + ": the melody vocabulary needs 0 ≤ lowest ≤ highest ≤ 127 "
+                        "pitches and positive durations in ascending order");
+    }
+    return v;
+  }
+
+  /// The vocabulary of a corpus: its pitch range widened by `margin` semitones each way (room
+  /// for transposition), and every duration that occurs at least `min_count` times.
+  static MelodyVocabulary fit(const std::vector<NoteSequence>& corpus, int margin,
+                              std::size_t min_count = 1) {
+    int low = 127;
+    int high = 0;
+    std::map<double, std::size_t> counts;
+    for (const auto& notes : corpus) {
+      for (std::size_t i = 0; i < notes.size(); ++i) {
+        low = std::min(low, notes.pitches[i]);
+        high = std::max(high, notes.pitches[i]);
+        ++counts[notes.durations[i]];
+      }
+    }
+    if (counts.empty()) {
+      throw ArgumentError("MelodyVocabulary::fit: the corpus has no notes");
+    }
+    MelodyVocabulary v;
+    v.lowest_pitch = std::max(0, low - margin);
+    v.highest_pitch = std::min(127, high + margin);
+    v.durations.clear();
+    for (const auto& [duration, count] : counts) {
+      if (count >= min_count) {
+        v.durations.push_back(duration);
+      }
+    }
+    if (v.durations.empty()) {
+      v.durations.push_back(counts.rbegin()->first);
+    }
+    return v;
+  }
+};
+
+}  // namespace bachprop::music
