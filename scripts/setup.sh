@@ -15,6 +15,7 @@ packages=(
   libstb-dev                 # the tests' independent PNG reader (stb_image)
   python3-numpy              # the tests' independent reader of the book's network2.py models
   curl                       # the examples' offer to download data sets (checksums verified)
+  doxygen                    # the API reference (a test checks it builds with no warnings)
 )
 
 if [ "${1:-}" = "--with-audio" ]; then
