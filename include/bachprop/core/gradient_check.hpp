@@ -31,6 +31,7 @@ struct GradientComparison {
 
 /// Every gradient a check compared.
 struct GradientReport {
+  /// One entry per gradient checked: the input (a loss: its output), then each parameter.
   std::vector<GradientComparison> comparisons;
 
   /// The largest relative error.

@@ -48,7 +48,9 @@ concept Layer = requires(L& layer, const L& const_layer, const Matrix<typename L
 /// A visitor over a layer's parameters, for the concept below.
 template <class S>
 struct ParameterVisitorArchetype {
+  /// Accepts a mutable parameter (a layer visiting itself for training).
   void operator()(Parameter<S>& /*parameter*/) const {}
+  /// Accepts a read-only parameter (a const layer visiting itself, e.g. to save).
   void operator()(const Parameter<S>& /*parameter*/) const {}
 };
 
@@ -77,9 +79,12 @@ template <Scalar S>
 class KeptInput {
  public:
   KeptInput() = default;
+  /// Copies the other's own copy; a borrowed pointer is not carried over.
   KeptInput(const KeptInput& other) : copy_(other.copy_), has_copy_(other.has_copy_) {}
+  /// Moves the other's own copy; a borrowed pointer is not carried over.
   KeptInput(KeptInput&& other) noexcept
       : copy_(std::move(other.copy_)), has_copy_(other.has_copy_) {}
+  /// Copies the other's own copy and drops any borrowed pointer of this one.
   KeptInput& operator=(const KeptInput& other) {
     if (this != &other) {
       copy_ = other.copy_;
@@ -88,6 +93,7 @@ class KeptInput {
     }
     return *this;
   }
+  /// Moves the other's own copy in and drops any borrowed pointer of this one.
   KeptInput& operator=(KeptInput&& other) noexcept {
     copy_ = std::move(other.copy_);
     has_copy_ = other.has_copy_;

@@ -28,7 +28,9 @@ template <Layer... Ls>
   requires(sizeof...(Ls) > 0)
 class Network {
  public:
+  /// The scalar type every layer shares (float or double).
   using Scalar = typename std::tuple_element_t<0, std::tuple<Ls...>>::Scalar;
+  /// The layer types, first to last, as a tuple.
   using Layers = std::tuple<Ls...>;
   static_assert((std::is_same_v<typename Ls::Scalar, Scalar> && ...),
                 "every layer of a Network must use the same scalar type (float or double)");
@@ -179,6 +181,7 @@ class Network {
   void for_each_layer(F&& visit) {
     std::apply([&visit](auto&... layer) { (visit(layer), ...); }, layers_);
   }
+  /// Calls visit(layer) for every layer of a const network, first to last.
   template <class F>
   void for_each_layer(F&& visit) const {
     std::apply([&visit](const auto&... layer) { (visit(layer), ...); }, layers_);
@@ -193,6 +196,7 @@ class Network {
       }
     });
   }
+  /// Calls visit(parameter) read-only for every parameter, in the same fixed order.
   template <class F>
   void for_each_parameter(F&& visit) const {
     for_each_layer([&visit](const auto& layer) {
@@ -214,6 +218,7 @@ class Network {
   auto& layer() {
     return std::get<I>(layers_);
   }
+  /// The I-th layer, read-only.
   template <std::size_t I>
   const auto& layer() const {
     return std::get<I>(layers_);

@@ -17,6 +17,7 @@ namespace bachprop {
 template <Scalar S = float>
 struct Parameter {
   Parameter() = default;
+  /// A rows×cols parameter named parameter_name, value and gradient zero; weight_decay sets decays.
   Parameter(std::string parameter_name, Index rows, Index cols, bool weight_decay)
       : name(std::move(parameter_name)),
         value(Matrix<S>::Zero(rows, cols)),

@@ -49,6 +49,7 @@ inline std::string shape_string(Index rows, Index cols) {
   return std::to_string(rows) + "×" + std::to_string(cols);
 }
 
+/// "3×2" for an Eigen matrix or expression m (rows × columns).
 template <class Derived>
 std::string shape_string(const Eigen::EigenBase<Derived>& m) {
   return shape_string(m.rows(), m.cols());

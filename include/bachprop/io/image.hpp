@@ -19,13 +19,16 @@ namespace bachprop {
 
 /// An RGB colour, 8 bits per channel.
 struct Rgb {
-  std::uint8_t r = 0;
-  std::uint8_t g = 0;
-  std::uint8_t b = 0;
+  std::uint8_t r = 0;  ///< red, 0-255
+  std::uint8_t g = 0;  ///< green, 0-255
+  std::uint8_t b = 0;  ///< blue, 0-255
+  /// Equal when all three channels are.
   friend bool operator==(const Rgb&, const Rgb&) = default;
 };
 
+/// Pure white, the default background.
 inline constexpr Rgb white{255, 255, 255};
+/// Pure black.
 inline constexpr Rgb black{0, 0, 0};
 
 /// A width × height image with 1 (grey) or 3 (RGB) channels, rows top to bottom.
@@ -34,6 +37,8 @@ class Image {
   /// Limits that keep a mistaken size from allocating gigabytes.
   static constexpr int max_side = 1 << 15;
 
+  /// A width × height image with every byte set to fill (255: white). Throws ArgumentError
+  /// for a side outside 1..max_side or channels other than 1 or 3.
   Image(int width, int height, int channels = 3, std::uint8_t fill = 255)
       : width_(width), height_(height), channels_(channels) {
     if (width <= 0 || height <= 0 || width > max_side || height > max_side) {
@@ -49,8 +54,11 @@ class Image {
                    fill);
   }
 
+  /// Width in pixels.
   int width() const { return width_; }
+  /// Height in pixels.
   int height() const { return height_; }
+  /// 1 (grey) or 3 (RGB).
   int channels() const { return channels_; }
   /// Row-major bytes, `channels` per pixel.
   const std::vector<std::uint8_t>& pixels() const { return pixels_; }

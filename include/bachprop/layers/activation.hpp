@@ -15,12 +15,17 @@
 
 namespace bachprop {
 
+/// Base of the parameter-free activation layers (CRTP): forward, backward and the kept z and a;
+/// Derived supplies `activate` and `input_gradient` (see the file comment).
 template <class Derived, Scalar S>
 class ActivationLayer {
  public:
+  /// The element type, float or double.
   using Scalar = S;
 
+  /// any_size: an activation accepts any number of rows.
   Index input_size() const { return any_size; }
+  /// any_size: the output has as many rows as the input.
   Index output_size() const { return any_size; }
 
   /// a = f(z). Keeps a copy of z and a for backward (and z for a loss that needs the logits),

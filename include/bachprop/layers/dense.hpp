@@ -24,6 +24,7 @@ namespace bachprop {
 template <Scalar S = float>
 class Dense {
  public:
+  /// The element type, float or double.
   using Scalar = S;
 
   /// A layer of `outputs` neurons over `inputs` features. The weights are drawn by `init` from
@@ -39,9 +40,13 @@ class Dense {
     initialise(rng);
   }
 
+  /// The layer's name in messages and saved models.
   static constexpr std::string_view kind() { return "dense"; }
+  /// n_in: the rows a batch must have.
   Index input_size() const { return weights_.value.cols(); }
+  /// n_out: the number of neurons, the rows of the output.
   Index output_size() const { return weights_.value.rows(); }
+  /// The scheme initialise() draws weights by.
   Init init() const { return init_; }
 
   /// Draws fresh weights and biases by the layer's scheme (step 1 of section 5).
@@ -95,15 +100,20 @@ class Dense {
     visit(weights_);
     visit(biases_);
   }
+  /// Visits the weights, then the biases, read-only.
   template <class F>
   void for_each_parameter(F&& visit) const {
     visit(weights_);
     visit(biases_);
   }
 
+  /// W (n_out × n_in) and its gradient.
   Parameter<S>& weights() { return weights_; }
+  /// W (n_out × n_in) and its gradient, read-only.
   const Parameter<S>& weights() const { return weights_; }
+  /// b (n_out × 1) and its gradient.
   Parameter<S>& biases() { return biases_; }
+  /// b (n_out × 1) and its gradient, read-only.
   const Parameter<S>& biases() const { return biases_; }
 
   /// "784→30": the sizes, for messages.

@@ -25,6 +25,8 @@ namespace bachprop {
 template <Scalar S = float>
 class GroupedSoftmax : public ActivationLayer<GroupedSoftmax<S>, S> {
  public:
+  /// Groups of sizes[g] rows, top to bottom. Throws ArgumentError when a size is not positive or
+  /// there is no group.
   explicit GroupedSoftmax(std::vector<Index> sizes) : sizes_(std::move(sizes)) {
     if (sizes_.empty()) {
       throw ArgumentError("GroupedSoftmax: needs at least one group");
@@ -38,11 +40,16 @@ class GroupedSoftmax : public ActivationLayer<GroupedSoftmax<S>, S> {
     total_ = std::accumulate(sizes_.begin(), sizes_.end(), Index{0});
   }
 
+  /// The layer's name in messages and saved models.
   static constexpr std::string_view kind() { return "grouped_softmax"; }
+  /// The sum of the group sizes: unlike other activations the row count is fixed.
   Index input_size() const { return total_; }
+  /// The sum of the group sizes, as the input.
   Index output_size() const { return total_; }
+  /// The rows of each group, top to bottom.
   const std::vector<Index>& group_sizes() const { return sizes_; }
 
+  /// a = softmax of each group of z, column by column. Throws ShapeError on a wrong row count.
   void activate(const Matrix<S>& z, Matrix<S>& a) const {
     check_rows(z.rows());
     for (Index j = 0; j < z.cols(); ++j) {
@@ -58,6 +65,7 @@ class GroupedSoftmax : public ActivationLayer<GroupedSoftmax<S>, S> {
     }
   }
 
+  /// out = ∂C/∂z = a ⊙ (g − aᵀg) within each group, given g = ∂C/∂a.
   void input_gradient(const Matrix<S>& /*z*/, const Matrix<S>& a, const Matrix<S>& g,
                       Matrix<S>& out) const {
     // Each group is a softmax of its own: a ⊙ (g − aᵀg) within the group.
@@ -104,6 +112,7 @@ class GroupedSoftmax : public ActivationLayer<GroupedSoftmax<S>, S> {
   mutable Matrix<S> log_probabilities_;  // a cache, refilled by log_probabilities()
 };
 
+/// CrossEntropy after GroupedSoftmax pairs: δ = a − y still holds, group by group.
 template <Scalar S>
 inline constexpr bool pairs_with<CrossEntropy<S>, GroupedSoftmax<S>> = true;
 

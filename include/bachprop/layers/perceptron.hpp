@@ -22,6 +22,7 @@ namespace bachprop {
 template <Scalar S = float>
 class Perceptron {
  public:
+  /// The element type, float or double.
   using Scalar = S;
 
   /// Starts with zero weights and bias, the textbook start.
@@ -31,8 +32,11 @@ class Perceptron {
     }
   }
 
+  /// The number of features a sample must have.
   Index input_size() const { return weights_.size(); }
+  /// w, one weight per feature.
   const Vector<S>& weights() const { return weights_; }
+  /// b, the negated threshold.
   S bias() const { return bias_; }
 
   /// The class (0 or 1) of one sample.

@@ -32,7 +32,7 @@ enum class RnnActivation { tanh, sigmoid };
 
 /// Settings of an Rnn beyond its sizes.
 struct RnnOptions {
-  RnnActivation activation = RnnActivation::tanh;
+  RnnActivation activation = RnnActivation::tanh;  ///< σ of equation (25)
   /// Backpropagate through at most this many steps (0: the whole sequence). The sequence is cut
   /// into chunks of `truncation` steps; the hidden state flows across chunks in the forward
   /// pass, the gradient does not flow back across them.
@@ -46,8 +46,11 @@ struct RnnOptions {
 template <Scalar S = float>
 class Rnn {
  public:
+  /// The element type, float or double.
   using Scalar = S;
 
+  /// `inputs` features in, `hidden` units out, weights drawn from `seed`. Throws ArgumentError on a
+  /// size that is not positive or a negative truncation.
   Rnn(Index inputs, Index hidden, RnnOptions options = {}, std::uint64_t seed = 0)
       : input_weights_("input_weights", hidden, inputs, true),
         recurrent_weights_("recurrent_weights", hidden, hidden, true),
@@ -68,9 +71,13 @@ class Rnn {
   std::string_view kind() const {
     return options_.activation == RnnActivation::tanh ? "rnn_tanh" : "rnn_sigmoid";
   }
+  /// Features per step: the rows of the input.
   Index input_size() const { return input_weights_.value.cols(); }
+  /// Hidden units: the rows of the output.
   Index output_size() const { return input_weights_.value.rows(); }
+  /// Hidden units, the size of h_t.
   Index hidden_size() const { return output_size(); }
+  /// The activation, truncation and input initialisation in use.
   const RnnOptions& options() const { return options_; }
 
   /// Steps per sequence in the batches that follow (T of the time-major layout).
@@ -80,6 +87,7 @@ class Rnn {
     }
     steps_ = steps;
   }
+  /// Steps per sequence (T) the next forward assumes.
   Index steps() const { return steps_; }
 
   /// Backpropagate through at most `steps` steps (0: all).
@@ -213,12 +221,14 @@ class Rnn {
   /// The hidden state carried by step().
   const Matrix<S>& state() const { return state_; }
 
+  /// Visits W_xh, W_hh, then b_h (the order saved models and optimisers rely on).
   template <class F>
   void for_each_parameter(F&& visit) {
     visit(input_weights_);
     visit(recurrent_weights_);
     visit(biases_);
   }
+  /// Visits W_xh, W_hh, then b_h, read-only.
   template <class F>
   void for_each_parameter(F&& visit) const {
     visit(input_weights_);
@@ -226,11 +236,17 @@ class Rnn {
     visit(biases_);
   }
 
+  /// W_xh (hidden × inputs) and its gradient.
   Parameter<S>& input_weights() { return input_weights_; }
+  /// W_xh (hidden × inputs) and its gradient, read-only.
   const Parameter<S>& input_weights() const { return input_weights_; }
+  /// W_hh (hidden × hidden) and its gradient.
   Parameter<S>& recurrent_weights() { return recurrent_weights_; }
+  /// W_hh (hidden × hidden) and its gradient, read-only.
   const Parameter<S>& recurrent_weights() const { return recurrent_weights_; }
+  /// b_h (hidden × 1) and its gradient.
   Parameter<S>& biases() { return biases_; }
+  /// b_h (hidden × 1) and its gradient, read-only.
   const Parameter<S>& biases() const { return biases_; }
 
  private:
@@ -366,10 +382,15 @@ class Rnn {
 template <Scalar S = float>
 class LastStep {
  public:
+  /// The element type, float or double.
   using Scalar = S;
+  /// The layer's name in messages and saved models.
   static constexpr std::string_view kind() { return "last_step"; }
+  /// any_size: keeps whatever rows it is given.
   Index input_size() const { return any_size; }
+  /// any_size: the rows of the input.
   Index output_size() const { return any_size; }
+  /// Steps per sequence (T) in the batches that follow; throws ArgumentError unless positive.
   void set_steps(Index steps) {
     if (steps <= 0) {
       throw ArgumentError("LastStep: steps must be positive");
@@ -377,6 +398,8 @@ class LastStep {
     steps_ = steps;
   }
 
+  /// The last B columns of a time-major features × (T·B) batch. Throws ShapeError unless the
+  /// columns are a positive multiple of T.
   const Matrix<S>& forward(const Matrix<S>& input) {
     if (input.cols() == 0 || input.cols() % steps_ != 0) {
       throw ShapeError("LastStep: " + std::to_string(input.cols()) +
@@ -389,6 +412,8 @@ class LastStep {
     return output_;
   }
 
+  /// The gradient spread back to features × (T·B): zero at every step but the last. Throws
+  /// ShapeError unless it has the latest output's shape.
   const Matrix<S>& backward(const Matrix<S>& output_gradient) {
     if (output_gradient.rows() != rows_ || output_gradient.cols() != batch_) {
       throw ShapeError("LastStep: backward expects " + shape_string(rows_, batch_) + ", got " +

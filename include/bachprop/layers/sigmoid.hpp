@@ -12,8 +12,10 @@ namespace bachprop {
 template <Scalar S = float>
 class Sigmoid : public ActivationLayer<Sigmoid<S>, S> {
  public:
+  /// The layer's name in messages and saved models.
   static constexpr std::string_view kind() { return "sigmoid"; }
 
+  /// a = σ(z), equations (5)-(6), element-wise.
   static void activate(const Matrix<S>& z, Matrix<S>& a) {
     // doc:begin sigmoid-forward
     // (5)-(6) a = σ(z) = 1 / (1 + e^{-z})
@@ -21,6 +23,7 @@ class Sigmoid : public ActivationLayer<Sigmoid<S>, S> {
     // doc:end sigmoid-forward
   }
 
+  /// out = g ⊙ a(1 − a): ∂C/∂z given g = ∂C/∂a, using σ' = σ(1 − σ).
   static void input_gradient(const Matrix<S>& /*z*/, const Matrix<S>& a, const Matrix<S>& g,
                              Matrix<S>& out) {
     // doc:begin sigmoid-backward

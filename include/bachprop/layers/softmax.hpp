@@ -16,8 +16,10 @@ namespace bachprop {
 template <Scalar S = float>
 class Softmax : public ActivationLayer<Softmax<S>, S> {
  public:
+  /// The layer's name in messages and saved models.
   static constexpr std::string_view kind() { return "softmax"; }
 
+  /// a = softmax(z), column by column, shifted by the column maximum for stability.
   static void activate(const Matrix<S>& z, Matrix<S>& a) {
     for (Index j = 0; j < z.cols(); ++j) {
       // Subtracting the column's maximum changes nothing mathematically and keeps e^z finite.
@@ -27,6 +29,7 @@ class Softmax : public ActivationLayer<Softmax<S>, S> {
     }
   }
 
+  /// out = a ⊙ (g − aᵀg) per column: the Jacobian-vector product for g = ∂C/∂a.
   static void input_gradient(const Matrix<S>& /*z*/, const Matrix<S>& a, const Matrix<S>& g,
                              Matrix<S>& out) {
     // doc:begin softmax-backward

@@ -22,7 +22,9 @@ namespace bachprop {
 template <Scalar S = float>
 class CrossEntropy {
  public:
+  /// The element type, float or double.
   using Scalar = S;
+  /// The loss's name, as error messages and gradient reports show it.
   static constexpr std::string_view name() { return "cross_entropy"; }
 
   /// The loss from probabilities a (clamped away from 0 so that ln stays finite).
@@ -68,7 +70,9 @@ class CrossEntropy {
 template <Scalar S = float>
 class BinaryCrossEntropy {
  public:
+  /// The element type, float or double.
   using Scalar = S;
+  /// The loss's name, as error messages and gradient reports show it.
   static constexpr std::string_view name() { return "binary_cross_entropy"; }
 
   /// The loss from probabilities a (clamped into (0, 1) so that ln stays finite).
@@ -111,9 +115,11 @@ class BinaryCrossEntropy {
   }
 };
 
+/// CrossEntropy after Softmax pairs: δ^L = a − y, computed from the logits.
 template <Scalar S>
 inline constexpr bool pairs_with<CrossEntropy<S>, Softmax<S>> = true;
 
+/// BinaryCrossEntropy after Sigmoid pairs: δ^L = a − y, computed from the logits.
 template <Scalar S>
 inline constexpr bool pairs_with<BinaryCrossEntropy<S>, Sigmoid<S>> = true;
 

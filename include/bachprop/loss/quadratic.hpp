@@ -12,9 +12,13 @@ namespace bachprop {
 template <Scalar S = float>
 class Quadratic {
  public:
+  /// The element type, float or double.
   using Scalar = S;
+  /// The loss's name, as error messages and gradient reports show it.
   static constexpr std::string_view name() { return "quadratic"; }
 
+  /// C̄ for outputs a and targets y (outputs × batch, one column per sample). Throws ShapeError
+  /// when their shapes differ.
   S value(const Matrix<S>& a, const Matrix<S>& y) const {
     check_same_shape(name(), a, y);
     // doc:begin quadratic-value
@@ -23,6 +27,7 @@ class Quadratic {
     // doc:end quadratic-value
   }
 
+  /// out = ∂C̄/∂a = (a − y)/m, the first factor of equation (16) with the batch mean.
   void gradient(const Matrix<S>& a, const Matrix<S>& y, Matrix<S>& out) const {
     check_same_shape(name(), a, y);
     // doc:begin quadratic-gradient

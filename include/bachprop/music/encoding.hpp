@@ -54,9 +54,9 @@ inline Melody quantise_durations(const Melody& melody, double unit) {
 /// duration (1..max_eighths eighth notes). Rows: pitches first, lowest pitch at row 0, the rest
 /// row last of the pitch block; then the duration block, one eighth at its first row.
 struct NoteEmbedding {
-  int lowest_pitch = 36;
-  int highest_pitch = 81;
-  int max_eighths = 16;
+  int lowest_pitch = 36;   ///< MIDI pitch of row 0 (36: C2)
+  int highest_pitch = 81;  ///< highest MIDI pitch with a row, inclusive (81: A5)
+  int max_eighths = 16;    ///< longest duration, in eighth notes (16: a breve)
   /// The paper has no rests; chorale soprano lines do.
   bool with_rest = false;
 
@@ -221,19 +221,21 @@ struct NoteEmbedding {
 /// Pitches × time steps: cell (p, t) is 1 when MIDI pitch lowest_pitch + p sounds during step t
 /// (the step [t·step, (t+1)·step) in quarter notes).
 struct PianoRoll {
-  Matrix<float> cells{};
-  int lowest_pitch = 36;
-  double step = 0.25;
+  Matrix<float> cells{};  ///< pitches × steps, 1 where the pitch sounds, else 0
+  int lowest_pitch = 36;  ///< MIDI pitch of row 0
+  double step = 0.25;     ///< length of a column in quarter notes (0.25: a sixteenth)
 
+  /// MIDI pitch of the last row.
   int highest_pitch() const { return lowest_pitch + static_cast<int>(cells.rows()) - 1; }
+  /// Number of time steps (columns).
   Index steps() const { return cells.cols(); }
 };
 
 /// Settings of a piano roll: the pitch range (inclusive) and the step in quarter notes.
 struct PianoRollOptions {
-  int lowest_pitch = 36;
-  int highest_pitch = 81;
-  double step = 0.25;
+  int lowest_pitch = 36;   ///< lowest MIDI pitch, the roll's row 0
+  int highest_pitch = 81;  ///< highest MIDI pitch, inclusive
+  double step = 0.25;      ///< quarter notes per column
 };
 
 /// The piano roll of the notes of every part of `score`. A note covers the steps from
@@ -577,6 +579,7 @@ class Vocabulary {
     return from_json(j, path.string());
   }
 
+  /// Equal when the tokens (in order), their counts and the use of an unknown token match.
   friend bool operator==(const Vocabulary& a, const Vocabulary& b) {
     return a.tokens_ == b.tokens_ && a.counts_ == b.counts_ && a.with_unknown_ == b.with_unknown_;
   }

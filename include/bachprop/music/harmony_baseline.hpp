@@ -156,6 +156,7 @@ class IntervalBaseline {
     return out;
   }
 
+  /// The model as JSON: its name and each lower voice's scale steps below the soprano.
   nlohmann::json to_json() const {
     return {{"model", "interval_baseline"},
             {"scale_steps_below",

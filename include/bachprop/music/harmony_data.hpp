@@ -29,11 +29,11 @@ namespace bachprop::music {
 
 /// Voices of a chorale, top to bottom.
 inline constexpr int voice_count = 4;
-/// Index of each voice in a FourVoiceGrid.
+/// Index of the soprano (the melody) in a FourVoiceGrid.
 inline constexpr int soprano = 0;
-inline constexpr int alto = 1;
-inline constexpr int tenor = 2;
-inline constexpr int bass = 3;
+inline constexpr int alto = 1;   ///< index of the alto in a FourVoiceGrid
+inline constexpr int tenor = 2;  ///< index of the tenor in a FourVoiceGrid
+inline constexpr int bass = 3;   ///< index of the bass in a FourVoiceGrid
 
 /// "Soprano", "Alto", "Tenor", "Bass".
 inline constexpr std::array<std::string_view, voice_count> voice_names{"Soprano", "Alto", "Tenor",
@@ -42,8 +42,8 @@ inline constexpr std::array<std::string_view, voice_count> voice_names{"Soprano"
 /// A four-voice piece on a fixed grid: voices[v][t] is the MIDI pitch of voice v (S, A, T, B) at
 /// step t, or silent_voice (-1). All four voices have the same number of steps.
 struct FourVoiceGrid {
-  std::array<std::vector<int>, voice_count> voices{};
-  int steps_per_quarter = 4;
+  std::array<std::vector<int>, voice_count> voices{};  ///< S, A, T, B: one value per step
+  int steps_per_quarter = 4;  ///< grid steps per quarter note (4: sixteenths)
 
   /// Number of grid steps.
   Index steps() const { return static_cast<Index>(voices[0].size()); }
@@ -76,6 +76,7 @@ struct FourVoiceGrid {
       }
     }
   }
+  /// Equal when the grid and every voice's values are.
   friend bool operator==(const FourVoiceGrid&, const FourVoiceGrid&) = default;
 };
 
@@ -219,8 +220,8 @@ inline Score harmony_score(const FourVoiceGrid& grid, const Melody& melody = {},
 /// The classes one voice is encoded with: its pitches lowest..highest, then one class for
 /// silence (the last).
 struct VoiceClasses {
-  int lowest = 60;
-  int highest = 72;
+  int lowest = 60;   ///< lowest MIDI pitch with a class (class 0)
+  int highest = 72;  ///< highest MIDI pitch with a class, inclusive
 
   /// Number of classes: the pitches plus silence.
   Index size() const { return highest - lowest + 2; }
@@ -249,13 +250,14 @@ struct VoiceClasses {
     }
     return c == silence() ? silent_voice : lowest + static_cast<int>(c);
   }
+  /// Equal when the ranges are.
   friend bool operator==(const VoiceClasses&, const VoiceClasses&) = default;
 };
 
 /// The classes of the four voices (S, A, T, B): what a harmoniser reads (soprano) and writes
 /// (alto, tenor, bass).
 struct HarmonyEncoding {
-  std::array<VoiceClasses, voice_count> voices{};
+  std::array<VoiceClasses, voice_count> voices{};  ///< S, A, T, B, indexed by soprano..bass
 
   /// Each voice's range over `grids`, widened by `margin` semitones each way (so transposed
   /// training data and melodies a little outside Bach's range still have classes).
@@ -287,6 +289,7 @@ struct HarmonyEncoding {
     return encoding;
   }
 
+  /// The classes of voice v (soprano..bass); std::out_of_range otherwise.
   const VoiceClasses& voice(int v) const { return voices.at(static_cast<std::size_t>(v)); }
 
   /// True when every value of the grid moved by `shift` has a class in its voice.
@@ -351,15 +354,17 @@ struct HarmonyEncoding {
     }
     return encoding;
   }
+  /// Equal when all four voices' ranges are.
   friend bool operator==(const HarmonyEncoding&, const HarmonyEncoding&) = default;
 };
 
 /// A training example: `length` steps of chorale `chorale` from step `start`, transposed by
 /// `shift` semitones.
 struct GridWindow {
-  std::size_t chorale = 0;
-  Index start = 0;
-  int shift = 0;
+  std::size_t chorale = 0;  ///< index of the piece in the list of grids
+  Index start = 0;          ///< first grid step of the window
+  int shift = 0;            ///< transposition in semitones (0: as written)
+  /// Equal when piece, start and shift are.
   friend bool operator==(const GridWindow&, const GridWindow&) = default;
 };
 

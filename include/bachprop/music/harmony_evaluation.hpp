@@ -41,6 +41,7 @@ namespace bachprop::music {
 /// Counts of (true class, predicted class) pairs.
 class ConfusionMatrix {
  public:
+  /// A classes × classes matrix of zero counts. Throws ArgumentError unless classes is positive.
   explicit ConfusionMatrix(Index classes = 1) : counts_(classes, classes) {
     if (classes <= 0) {
       throw ArgumentError("ConfusionMatrix: needs at least one class");
@@ -48,6 +49,7 @@ class ConfusionMatrix {
     counts_.setZero();
   }
 
+  /// Number of classes (rows and columns).
   Index classes() const { return counts_.rows(); }
 
   /// Counts one (or `count`) case of class `truth` predicted as `predicted`.
@@ -62,7 +64,9 @@ class ConfusionMatrix {
 
   /// Cases of class `truth` predicted as `predicted` (rows: truth, columns: prediction).
   double count(Index truth, Index predicted) const { return counts_(truth, predicted); }
+  /// All counts: rows are the true class, columns the prediction.
   const Matrix<double>& counts() const { return counts_; }
+  /// Number of cases counted.
   double total() const { return counts_.sum(); }
   /// Cases whose true class is c.
   double support(Index c) const { return counts_.row(c).sum(); }
@@ -85,6 +89,7 @@ class ConfusionMatrix {
     return s > 0 ? counts_(c, c) / s : std::numeric_limits<double>::quiet_NaN();
   }
 
+  /// Adds other's counts (e.g. another piece's). Throws ShapeError for a different class count.
   ConfusionMatrix& operator+=(const ConfusionMatrix& other) {
     if (other.classes() != classes()) {
       throw ShapeError("ConfusionMatrix: cannot add a " + std::to_string(other.classes()) +
@@ -115,7 +120,7 @@ inline std::string pitch_class_label_name(Index label) {
 struct HarmonyAccuracy {
   std::array<double, voice_count> correct{};     ///< steps where the voice has Bach's exact value
   std::array<double, voice_count> same_class{};  ///< ... Bach's pitch class (or silence)
-  double steps = 0;
+  double steps = 0;  ///< grid steps compared (the same for every voice)
   /// Per voice, pitch classes (and silence) of Bach (rows) against the prediction (columns).
   std::array<ConfusionMatrix, voice_count> confusion{
       ConfusionMatrix(pitch_class_label_count), ConfusionMatrix(pitch_class_label_count),
@@ -193,8 +198,8 @@ inline HarmonyAccuracy evaluate_accuracy(const std::vector<FourVoiceGrid>& predi
 
 /// A voice's range, MIDI pitches inclusive.
 struct VoiceRange {
-  int lowest = 0;
-  int highest = 127;
+  int lowest = 0;     ///< lowest MIDI pitch in range
+  int highest = 127;  ///< highest MIDI pitch in range
 };
 
 /// The usual textbook ranges: soprano C4-G5 (60-79), alto G3-D5 (55-74), tenor C3-G4 (48-67),
@@ -219,15 +224,16 @@ inline std::string voice_pair_name(std::size_t pair) {
 
 /// Rule-breaking counts of one or more pieces (definitions in the file comment).
 struct MusicChecks {
-  double pieces = 0;
-  double steps = 0;
-  double chords = 0;
+  double pieces = 0;                               ///< pieces checked
+  double steps = 0;                                ///< grid steps, all pieces
+  double chords = 0;                               ///< chords started (see the file comment)
   double notes = 0;                                ///< notes started, all voices
   std::array<double, 6> parallel_fifths{};         ///< per pair of voice_pairs
   std::array<double, 6> parallel_octaves{};        ///< per pair (unisons included)
   std::array<double, 3> crossings{};               ///< S-A, A-T, T-B
   std::array<double, voice_count> out_of_range{};  ///< per voice
 
+  /// The sum of an array of counts (per pair or per voice).
   static double sum(const auto& counts) {
     double s = 0;
     for (const double c : counts) {
@@ -235,8 +241,11 @@ struct MusicChecks {
     }
     return s;
   }
+  /// Parallel fifths, all pairs of voices.
   double fifths() const { return sum(parallel_fifths); }
+  /// Parallel octaves and unisons, all pairs of voices.
   double octaves() const { return sum(parallel_octaves); }
+  /// Voice crossings, all adjacent pairs.
   double crossing_count() const { return sum(crossings); }
   /// Out-of-range notes of the alto, tenor and bass (the soprano is the given melody).
   double lower_out_of_range() const {
@@ -252,6 +261,7 @@ struct MusicChecks {
                      : std::numeric_limits<double>::quiet_NaN();
   }
 
+  /// Adds another piece's (or set's) counts.
   MusicChecks& operator+=(const MusicChecks& o) {
     pieces += o.pieces;
     steps += o.steps;
@@ -270,6 +280,7 @@ struct MusicChecks {
     return *this;
   }
 
+  /// The counts as JSON: totals, per pair of voices, and per 100 chords.
   nlohmann::json to_json() const {
     nlohmann::json fifths_by_pair = nlohmann::json::object();
     nlohmann::json octaves_by_pair = nlohmann::json::object();

@@ -54,8 +54,9 @@ struct MiniBachSettings {
   /// Nats each change of a voice's note costs when decoding (smoothed_classes); 0: every step's
   /// most probable class, as the slides decode.
   double change_penalty = 0;
-  HarmonyTrainingOptions training{};
+  HarmonyTrainingOptions training{};  ///< epochs, batch size, optimiser and seed
 
+  /// The settings as JSON, the document from_json reads (saved in a model's metadata).
   nlohmann::json to_json() const {
     return {{"window", window},
             {"hidden", hidden},
@@ -83,16 +84,23 @@ struct MiniBachSettings {
 /// The feedforward harmoniser of the slides.
 class MiniBach {
  public:
+  /// The network type: Dense, ReLU, Dense, then one softmax per output voice and step.
   using Net = Network<Dense<float>, ReLU<float>, Dense<float>, GroupedSoftmax<float>>;
 
+  /// A fresh model for the voice classes of `encoding`, weights drawn from settings.training.seed.
+  /// Throws ArgumentError for settings out of range.
   MiniBach(const HarmonyEncoding& encoding, const MiniBachSettings& settings)
       : encoding_(encoding), settings_(settings), network_(build(encoding, settings)) {
     network_.initialise(settings.training.seed);
   }
 
+  /// The classes of each voice the model reads and writes.
   const HarmonyEncoding& encoding() const { return encoding_; }
+  /// The settings the model was built with.
   const MiniBachSettings& settings() const { return settings_; }
+  /// The network, to train or inspect.
   Net& network() { return network_; }
+  /// The network, read-only.
   const Net& network() const { return network_; }
 
   /// Rows of the input column: window × soprano classes.
@@ -275,6 +283,7 @@ class MiniBach {
     return model_to_json(network_, metadata);
   }
 
+  /// Writes to_json(extra) to path atomically; throws IoError when it cannot.
   void save(const std::filesystem::path& path,
             const nlohmann::json& extra = nlohmann::json::object()) const {
     write_file_atomically(path, to_json(extra).dump() + "\n");
@@ -300,6 +309,8 @@ class MiniBach {
     return model;
   }
 
+  /// Reads a model saved by save. Throws IoError for an unreadable file, FormatError for one that
+  /// is not a MiniBach model.
   static MiniBach load(const std::filesystem::path& path) {
     return from_json(parse_model_text(read_file(path), path.string()), path.string());
   }

@@ -60,8 +60,10 @@ struct HarmonyRnnSettings {
   double change_penalty = 0;
   Index steps = 64;   ///< grid steps per training window (the BPTT length)
   Index stride = 32;  ///< steps between the starts of training windows
+  /// Epochs, batch size, optimiser and seed; Adam at 2e-3 with the gradient norm clipped at 5.
   HarmonyTrainingOptions training{.learning_rate = 2e-3, .clip_norm = 5.0};
 
+  /// The settings as JSON, the document from_json reads (saved in a model's metadata).
   nlohmann::json to_json() const {
     return {{"hidden", hidden},
             {"lookahead", lookahead},
@@ -95,16 +97,23 @@ struct HarmonyRnnSettings {
 /// The recurrent harmoniser with soprano look-ahead.
 class HarmonyRnn {
  public:
+  /// The network type: Rnn over the steps, Dense per step, one softmax per lower voice.
   using Net = Network<Rnn<float>, Dense<float>, GroupedSoftmax<float>>;
 
+  /// A fresh model for the voice classes of `encoding`, weights drawn from settings.training.seed.
+  /// Throws ArgumentError for settings out of range.
   HarmonyRnn(const HarmonyEncoding& encoding, const HarmonyRnnSettings& settings)
       : encoding_(encoding), settings_(settings), network_(build(encoding, settings)) {
     network_.initialise(settings.training.seed);
   }
 
+  /// The classes of each voice the model reads and writes.
   const HarmonyEncoding& encoding() const { return encoding_; }
+  /// The settings the model was built with.
   const HarmonyRnnSettings& settings() const { return settings_; }
+  /// The network, to train or inspect.
   Net& network() { return network_; }
+  /// The network, read-only.
   const Net& network() const { return network_; }
 
   /// Rows of one step's input: (lookahead + 1) soprano one-hots, the beat position, and with
@@ -321,6 +330,7 @@ class HarmonyRnn {
     return model_to_json(network_, metadata);
   }
 
+  /// Writes to_json(extra) to path atomically; throws IoError when it cannot.
   void save(const std::filesystem::path& path,
             const nlohmann::json& extra = nlohmann::json::object()) const {
     write_file_atomically(path, to_json(extra).dump() + "\n");
@@ -346,6 +356,8 @@ class HarmonyRnn {
     return model;
   }
 
+  /// Reads a model saved by save. Throws IoError for an unreadable file, FormatError for one that
+  /// is not a harmony RNN model.
   static HarmonyRnn load(const std::filesystem::path& path) {
     return from_json(parse_model_text(read_file(path), path.string()), path.string());
   }

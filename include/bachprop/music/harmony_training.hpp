@@ -31,7 +31,7 @@ namespace bachprop::music {
 
 /// How a harmoniser's network is trained (the parts every harmoniser shares).
 struct HarmonyTrainingOptions {
-  Index epochs = 40;
+  Index epochs = 40;                 ///< passes over the training windows, at most
   Index batch_size = 32;             ///< windows per gradient step
   double learning_rate = 1e-3;       ///< Adam's step size in the first epoch
   double learning_rate_decay = 0.9;  ///< the step size is multiplied by this after every epoch
@@ -41,8 +41,9 @@ struct HarmonyTrainingOptions {
   Index sequence_steps = 0;          ///< > 0: every window is a sequence of this many steps
   int transpose_down = 6;            ///< augmentation: transpositions −down..+up that fit the
   int transpose_up = 5;              ///< encoding's ranges
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;            ///< weights, shuffling and augmentation all follow it
 
+  /// The options as JSON, the document from_json reads (saved in a model's metadata).
   nlohmann::json to_json() const {
     return {{"epochs", epochs},
             {"batch_size", batch_size},
@@ -195,8 +196,8 @@ std::vector<ValidatedEpoch> train_on_windows(
 
 /// One candidate of tune_change_penalty: the penalty and the validation accuracy it gave.
 struct PenaltyTrial {
-  double penalty = 0;
-  double accuracy = 0;
+  double penalty = 0;   ///< nats per change of a voice's note
+  double accuracy = 0;  ///< mean exact accuracy of the lower voices on the validation chorales
 };
 
 /// Chooses the decoding's change penalty on held-out chorales: harmonises `validation` with each

@@ -26,16 +26,18 @@ inline std::string_view mode_name(Mode mode) { return mode == Mode::major ? "maj
 
 /// A key: its tonic pitch class (0 = C .. 11 = B) and mode.
 struct Key {
-  int tonic = 0;
-  Mode mode = Mode::major;
+  int tonic = 0;            ///< pitch class of the tonic, 0 = C .. 11 = B
+  Mode mode = Mode::major;  ///< major or (natural) minor
+  /// Equal when tonic and mode are.
   friend bool operator==(const Key&, const Key&) = default;
 };
 
 /// A key signature as a MIDI file stores it: -7..7 (negative = flats, positive = sharps) and the
 /// mode. G major is {1, major}, D minor {-1, minor}.
 struct KeySignature {
-  int sharps = 0;
-  Mode mode = Mode::major;
+  int sharps = 0;           ///< -7..7: flats when negative, sharps when positive
+  Mode mode = Mode::major;  ///< major or minor, as the MIDI meta event stores it
+  /// Equal when sharps and mode are.
   friend bool operator==(const KeySignature&, const KeySignature&) = default;
 };
 
@@ -152,17 +154,18 @@ inline bool in_scale(int pitch, const Key& key, bool harmonic_minor = false) {
   return scale_set(key, harmonic_minor)[static_cast<std::size_t>(pitch_class(pitch))];
 }
 
-/// Krumhansl & Kessler's (1982) probe-tone ratings of the twelve pitch classes above a major and
-/// a minor tonic.
+/// Krumhansl & Kessler's (1982) probe-tone ratings of the twelve pitch classes above a major
+/// tonic (index 0: the tonic).
 inline constexpr std::array<double, 12> krumhansl_major{6.35, 2.23, 3.48, 2.33, 4.38, 4.09,
                                                         2.52, 5.19, 2.39, 3.66, 2.29, 2.88};
+/// The same ratings above a minor tonic.
 inline constexpr std::array<double, 12> krumhansl_minor{6.33, 2.68, 3.52, 5.38, 2.60, 3.53,
                                                         2.54, 4.75, 3.98, 2.69, 3.34, 3.17};
 
 /// The estimated key and its correlation with the winning profile (-1..1).
 struct KeyEstimate {
-  Key key;
-  double correlation = 0.0;
+  Key key;                   ///< the key whose profile correlates best
+  double correlation = 0.0;  ///< Pearson correlation with that profile, -1..1
 };
 
 /// Pearson correlation (-1..1) of a pitch-class weight histogram with the Krumhansl-Kessler

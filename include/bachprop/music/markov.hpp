@@ -45,7 +45,7 @@ enum class Smoothing { add_k, backoff, interpolated };
 struct MarkovOptions {
   /// Tokens of context (order 1: the next token depends on the previous one; a bigram model).
   int order = 1;
-  Smoothing smoothing = Smoothing::interpolated;
+  Smoothing smoothing = Smoothing::interpolated;  ///< how unseen continuations get probability
   /// The add-k constant (≥ 0): of every estimate for add_k and backoff, of the unigram base for
   /// interpolated.
   double k = 1.0;
@@ -54,10 +54,10 @@ struct MarkovOptions {
 /// Held-out figures: tokens predicted, their total negative log-likelihood in bits, bits per
 /// token, and how often the most likely token was the right one.
 struct MarkovEvaluation {
-  std::size_t tokens = 0;
-  double bits = 0.0;
-  double bits_per_token = 0.0;
-  double accuracy = 0.0;
+  std::size_t tokens = 0;        ///< tokens predicted
+  double bits = 0.0;             ///< total negative log2-likelihood of those tokens
+  double bits_per_token = 0.0;   ///< bits / tokens (0 without tokens)
+  double accuracy = 0.0;         ///< share (0..1) where the most likely token was the right one
   /// Perplexity, 2^(bits per token).
   double perplexity() const { return std::exp2(bits_per_token); }
 };
@@ -65,6 +65,8 @@ struct MarkovEvaluation {
 /// An order-n Markov chain over tokens 0..V−1.
 class MarkovChain {
  public:
+  /// An empty chain over tokens 0..vocabulary_size−1. Throws ArgumentError for a vocabulary
+  /// outside 1..2^24, an order outside 0..16 (or too large to index), or a negative k.
   MarkovChain(std::size_t vocabulary_size, MarkovOptions options = {})
       : vocabulary_(vocabulary_size), options_(options) {
     if (vocabulary_size < 1 || vocabulary_size > (1U << 24)) {
@@ -91,8 +93,11 @@ class MarkovChain {
     scratch_.assign(vocabulary_size, 0.0);
   }
 
+  /// V, the number of distinct tokens.
   std::size_t vocabulary_size() const { return vocabulary_; }
+  /// Tokens of context, n.
   int order() const { return options_.order; }
+  /// Order, smoothing and k as built.
   const MarkovOptions& options() const { return options_; }
   /// Tokens counted (the unigram total N).
   double tokens_seen() const { return total_; }

@@ -20,9 +20,11 @@ inline constexpr int rest_pitch = -1;
 
 /// One melody event: a MIDI pitch (or rest_pitch) lasting `duration` quarter notes.
 struct MelodyEvent {
-  int pitch = 60;
-  double duration = 1.0;
+  int pitch = 60;         ///< MIDI pitch 0..127, or rest_pitch
+  double duration = 1.0;  ///< length in quarter notes
+  /// True for a rest.
   bool is_rest() const { return pitch == rest_pitch; }
+  /// Equal when pitch and duration are (exactly).
   friend bool operator==(const MelodyEvent&, const MelodyEvent&) = default;
 };
 

@@ -21,12 +21,12 @@ namespace bachprop::music {
 struct ContinuationSettings {
   std::size_t notes = 32;         ///< notes to add after the primer
   SamplingOptions pitch_sampling; ///< temperature, top-k, top-p for the pitch
-  SamplingOptions duration_sampling;
+  SamplingOptions duration_sampling;  ///< temperature, top-k, top-p for the duration
   /// Constraints on the pitch (key, range, repeats). With `stay_in_primer_key`, the key is
   /// estimated from the primer and overrides `constraints.key`.
   MelodyConstraints constraints;
-  bool stay_in_primer_key = true;
-  std::uint64_t seed = 1;
+  bool stay_in_primer_key = true;  ///< keep to the key the primer suggests
+  std::uint64_t seed = 1;          ///< the same seed and primer give the same continuation
 };
 
 /// The key a melody suggests (Krumhansl-Schmuckler on its duration-weighted pitch classes).

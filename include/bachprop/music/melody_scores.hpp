@@ -14,9 +14,9 @@ struct MelodyScores {
   std::size_t notes = 0;         ///< notes predicted
   double pitch_accuracy = 0;     ///< share whose most probable pitch was the right one
   double bits_per_pitch = 0;     ///< mean −log2 P(right pitch)
-  /// Share whose most probable duration was right, and mean −log2 P(right duration); NaN for
-  /// models that predict pitches only.
+  /// Share whose most probable duration was right; NaN for models that predict pitches only.
   double duration_accuracy = std::numeric_limits<double>::quiet_NaN();
+  /// Mean −log2 P(right duration); NaN for models that predict pitches only.
   double bits_per_duration = std::numeric_limits<double>::quiet_NaN();
   /// Pitch and duration together, −log2 P(pitch) P(duration) (the models here predict them
   /// independently given the past); NaN for pitch-only models.

@@ -111,10 +111,11 @@ inline void draw_small_text(Image& image, int x, int y, std::string_view text, R
 
 /// Settings of a piano-roll picture.
 struct PianoRollImageOptions {
-  int pixels_per_quarter = 16;
-  int pixels_per_semitone = 6;
-  /// Pitch range shown; -1 = the notes' range plus two semitones each side.
+  int pixels_per_quarter = 16;  ///< width of a quarter note, in pixels
+  int pixels_per_semitone = 6;  ///< height of a pitch row, in pixels
+  /// Lowest pitch shown; -1 = the notes' lowest minus two semitones.
   int lowest_pitch = -1;
+  /// Highest pitch shown; -1 = the notes' highest plus two semitones.
   int highest_pitch = -1;
   /// Draw bar lines (from the score's time signature) and lighter beat lines.
   bool bar_lines = true;
@@ -246,10 +247,10 @@ inline void write_piano_roll_png(const std::filesystem::path& path, const Score&
 
 /// Settings of a transition-matrix heat map.
 struct HeatMapOptions {
-  int cell = 14;
-  std::string title{};
-  std::string row_axis = "FROM";
-  std::string column_axis = "TO";
+  int cell = 14;                    ///< side of a cell, in pixels
+  std::string title{};              ///< text above the map (upper-case in the picture)
+  std::string row_axis = "FROM";    ///< label of the row axis
+  std::string column_axis = "TO";   ///< label of the column axis
 };
 
 /// A heat map of `matrix` (rows × columns, values ≥ 0): each cell coloured by heat_colour of its

@@ -29,18 +29,19 @@ using PianoRollFrames = std::vector<std::vector<int>>;
 
 /// How a PianoRollRnn is trained.
 struct PianoRollRnnSettings {
-  Index hidden = 128;
+  Index hidden = 128;         ///< recurrent units
   Index steps = 32;           ///< frames per training window (the BPTT length)
   Index stride = 4;           ///< frames between window starts
-  Index epochs = 30;
-  Index batch_size = 16;
-  double learning_rate = 2e-3;
-  double clip_norm = 5.0;
+  Index epochs = 30;          ///< passes over the training windows, at most
+  Index batch_size = 16;      ///< windows per gradient step
+  double learning_rate = 2e-3;  ///< Adam's step size
+  double clip_norm = 5.0;     ///< gradient-norm clipping
   int transpose_down = 0;     ///< augmentation by transposition (the JSB quarter-note file is
   int transpose_up = 0;       ///< already in C major / C minor, so none by default)
   Index patience = 8;         ///< stop after this many epochs without a better validation NLL
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;     ///< batch shuffling (the weights follow the model's own seed)
 
+  /// The settings as JSON, for a run's summary.
   nlohmann::json to_json() const {
     return {{"hidden", hidden},         {"steps", steps},
             {"stride", stride},         {"epochs", epochs},
@@ -53,8 +54,11 @@ struct PianoRollRnnSettings {
 /// The next-frame model over `keys` keys from `lowest` (88 piano keys from A0 = 21 by default).
 class PianoRollRnn {
  public:
+  /// The network type: Rnn, a Dense per step, and a sigmoid per key (each key on or off).
   using Net = Network<Rnn<float>, Dense<float>, Sigmoid<float>>;
 
+  /// A fresh model with `hidden` recurrent units over MIDI pitches lowest..lowest+keys−1, weights
+  /// drawn from `seed`. Throws ArgumentError for keys outside MIDI 0..127.
   explicit PianoRollRnn(Index hidden, int lowest = 21, Index keys = 88, std::uint64_t seed = 1)
       : lowest_(lowest),
         keys_(keys),
@@ -67,8 +71,11 @@ class PianoRollRnn {
     network_.initialise(seed);
   }
 
+  /// MIDI pitch of the first key (row 0).
   int lowest() const { return lowest_; }
+  /// Number of keys: the rows of a frame's column.
   Index keys() const { return keys_; }
+  /// The network, to train or inspect.
   Net& network() { return network_; }
 
   /// Writes a frame as a 0/1 column; throws ArgumentError for a pitch outside the keys.
@@ -180,6 +187,7 @@ class PianoRollRnn {
     return network_.step(input_);
   }
 
+  /// The model as JSON: the network, and in its metadata the keys, the size and `extra`.
   nlohmann::json to_json(const nlohmann::json& extra = nlohmann::json::object()) const {
     nlohmann::json metadata = extra;
     metadata["model"] = "piano_roll_rnn";
@@ -189,11 +197,14 @@ class PianoRollRnn {
     return model_to_json(network_, metadata);
   }
 
+  /// Writes to_json(extra) to path atomically; throws IoError when it cannot.
   void save(const std::filesystem::path& path,
             const nlohmann::json& extra = nlohmann::json::object()) const {
     write_file_atomically(path, to_json(extra).dump() + "\n");
   }
 
+  /// Reads a model saved by save. Throws IoError for an unreadable file, FormatError for one that
+  /// is not a piano-roll RNN model.
   static PianoRollRnn load(const std::filesystem::path& path) {
     const auto document = parse_model_text(read_file(path), path.string());
     const auto& metadata = document.value("metadata", nlohmann::json::object());

@@ -113,9 +113,9 @@ void softmax_with_temperature(std::span<const S> logits, std::span<S> out, doubl
 /// Sampling settings: temperature (0 = argmax, 1 = the distribution as it is, above 1 flatter),
 /// top_k (0 = off) and top_p (1 = off).
 struct SamplingOptions {
-  double temperature = 1.0;
-  std::size_t top_k = 0;
-  double top_p = 1.0;
+  double temperature = 1.0;  ///< ≥ 0; probabilities are raised to 1/temperature
+  std::size_t top_k = 0;     ///< keep only the k most probable options; 0: all
+  double top_p = 1.0;        ///< keep the fewest options whose mass reaches p (nucleus); 1: all
 };
 
 /// Samples from probability vectors with a mask, temperature, top-k and top-p (order in the file
@@ -248,8 +248,9 @@ struct MelodyConstraints {
   std::optional<Key> key = std::nullopt;
   /// In a minor key, also allow the raised seventh (the leading tone).
   bool harmonic_minor = true;
-  /// Allowed pitch range, inclusive.
+  /// Lowest allowed MIDI pitch.
   int lowest_pitch = 0;
+  /// Highest allowed MIDI pitch, inclusive.
   int highest_pitch = 127;
   /// At most this many equal values (pitches, or rests) in a row; 0 = no limit.
   std::size_t max_repeats = 0;

@@ -22,13 +22,14 @@ namespace bachprop::music {
 
 /// One sounding note: MIDI pitch, start and duration in quarter notes, velocity 1..127.
 struct Note {
-  int pitch = 60;
-  double start = 0.0;
-  double duration = 1.0;
-  int velocity = 80;
+  int pitch = 60;         ///< MIDI pitch 0..127 (60: middle C)
+  double start = 0.0;     ///< onset in quarter notes from the start of the piece
+  double duration = 1.0;  ///< length in quarter notes, > 0
+  int velocity = 80;      ///< loudness 1..127
 
   /// Where the note stops, in quarter notes.
   double end() const { return start + duration; }
+  /// Equal when all four fields are (exactly).
   friend bool operator==(const Note&, const Note&) = default;
 };
 
@@ -66,10 +67,11 @@ inline void require_valid(const Note& note) {
 
 /// A time signature: `numerator` beats of 1/`denominator` notes per bar (3/4, 4/4, 6/8).
 struct TimeSignature {
-  int numerator = 4;
-  int denominator = 4;
+  int numerator = 4;    ///< beats per bar, 1..255
+  int denominator = 4;  ///< the beat's note value: 4 = quarter, 8 = eighth (a power of two)
   /// Length of a bar in quarter notes.
   double bar_quarters() const { return numerator * 4.0 / denominator; }
+  /// Equal when numerator and denominator are (3/4 is not 6/8).
   friend bool operator==(const TimeSignature&, const TimeSignature&) = default;
 };
 
@@ -86,10 +88,10 @@ inline void require_valid(const TimeSignature& ts) {
 /// One instrument: a name, a General MIDI program (0 = acoustic grand piano, 52 = choir aahs),
 /// a MIDI channel 0..15 (9 is percussion in General MIDI) and its notes.
 struct Part {
-  std::string name{};
-  int program = 0;
-  int channel = 0;
-  std::vector<Note> notes{};
+  std::string name{};        ///< track name, e.g. "Soprano"
+  int program = 0;           ///< General MIDI program 0..127
+  int channel = 0;           ///< MIDI channel 0..15
+  std::vector<Note> notes{};  ///< in any order; sort() puts them in note_order
 
   /// Adds a note and returns it (for chaining in tests and examples).
   Part& add(int pitch, double start, double duration, int velocity = 80) {
@@ -114,17 +116,18 @@ struct Part {
   }
   /// Sorts the notes into note_order.
   void sort() { std::sort(notes.begin(), notes.end(), note_order); }
+  /// Equal when name, program, channel and the notes in their current order are.
   friend bool operator==(const Part&, const Part&) = default;
 };
 
 /// A piece: parts that sound together, with one tempo, time signature and key signature for the
 /// whole piece (a file's later changes are not kept: see io/midi.hpp).
 struct Score {
-  std::string title{};
-  std::vector<Part> parts{};
+  std::string title{};           ///< the piece's name (a MIDI file's first track name)
+  std::vector<Part> parts{};     ///< the instruments (one track each in a format-1 MIDI file)
   double tempo_bpm = 120.0;  ///< quarter notes per minute
-  TimeSignature time_signature;
-  KeySignature key_signature;
+  TimeSignature time_signature;  ///< for the whole piece
+  KeySignature key_signature;    ///< for the whole piece
   /// Resolution used when the score is written to MIDI (ticks per quarter note, 1..32767).
   int ticks_per_quarter = 480;
 
@@ -146,6 +149,7 @@ struct Score {
     }
     return n;
   }
+  /// Equal when every field and part is (notes compared in their stored order).
   friend bool operator==(const Score&, const Score&) = default;
 };
 

@@ -24,6 +24,7 @@ namespace bachprop::music {
 /// Builds a part event by event; `offset()` is where the next event starts.
 class Stream {
  public:
+  /// An empty part named `name` on General MIDI `program` and MIDI `channel`, starting at offset 0.
   explicit Stream(std::string name = "", int program = 0, int channel = 0) {
     part_.name = std::move(name);
     part_.program = program;

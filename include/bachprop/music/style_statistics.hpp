@@ -19,8 +19,8 @@ namespace bachprop::music {
 
 /// What a set of melodies looks like.
 struct StyleStatistics {
-  std::size_t melodies = 0;
-  std::size_t notes = 0;
+  std::size_t melodies = 0;  ///< melodies measured
+  std::size_t notes = 0;     ///< notes in all of them
   std::array<double, 12> pitch_classes{};  ///< share of notes per pitch class, relative to each
                                            ///< melody's tonic (0 = the tonic), summing to 1
   std::map<int, double> intervals;         ///< share of melodic steps per interval (semitones)
@@ -96,6 +96,7 @@ inline double histogram_distance(const std::array<double, 12>& a, const std::arr
   return sum / 2;
 }
 
+/// The same distance for sparse histograms (e.g. of intervals): a key missing from one counts as 0.
 inline double histogram_distance(const std::map<int, double>& a, const std::map<int, double>& b) {
   double sum = 0;
   for (const auto& [key, value] : a) {

@@ -41,19 +41,19 @@ enum class WindowOutput { paper, softmax };
 
 /// How a window model is built and trained.
 struct WindowModelSettings {
-  WindowOutput output = WindowOutput::softmax;
+  WindowOutput output = WindowOutput::softmax;  ///< the paper's sigmoids or per-note softmaxes
   Index context = 32;   ///< notes in
   Index horizon = 32;   ///< notes out
   Index hidden = 100;   ///< sigmoid neurons of the hidden layer
-  Index epochs = 20;
-  Index batch_size = 10;
+  Index epochs = 20;      ///< passes over the training windows, at most
+  Index batch_size = 10;  ///< windows per gradient step
   /// η of plain gradient descent for the paper's version (as in the book), Adam's rate for the
   /// softmax version.
   double learning_rate = 1.0;
   int transpose_down = 0;  ///< augmentation by transposition, as for the RNN
-  int transpose_up = 0;
+  int transpose_up = 0;    ///< (0, 0: none)
   Index patience = 4;      ///< early stopping on the validation melodies
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;  ///< weights and batch shuffling follow it
 };
 
 /// The paper's embedding with eighth-note durations: MIDI 36..81 and 1..16 eighths.
@@ -71,9 +71,13 @@ inline NoteSequence on_eighth_grid(const NoteSequence& notes) {
 /// The feedforward window model.
 class WindowModel {
  public:
+  /// The paper's network: Dense, sigmoid, Dense, sigmoid per output row (quadratic cost).
   using PaperNet = Network<Dense<float>, Sigmoid<float>, Dense<float>, Sigmoid<float>>;
+  /// The fix: the same, but a softmax over each predicted note's pitch and over its duration.
   using SoftmaxNet = Network<Dense<float>, Sigmoid<float>, Dense<float>, GroupedSoftmax<float>>;
 
+  /// A fresh network of the chosen output kind, weights drawn from settings.seed. Throws
+  /// ArgumentError for sizes that are not positive.
   explicit WindowModel(const WindowModelSettings& settings)
       : settings_(settings), embedding_(paper_embedding()) {
     const Index in = settings.context * embedding_.rows();
@@ -93,7 +97,9 @@ class WindowModel {
     std::visit([&](auto& net) { net.initialise(settings.seed); }, network_);
   }
 
+  /// The settings the model was built with.
   const WindowModelSettings& settings() const { return settings_; }
+  /// The note encoding of every input and output column block (paper_embedding()).
   const NoteEmbedding& embedding() const { return embedding_; }
 
   /// The input column for predicting note `t` of `notes`: the embeddings of notes
