@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages bachprop's build, tests and examples need, if any are missing.
 # With --with-audio also FluidSynth and a General MIDI soundfont, so that the music examples
-# write WAV files beside their MIDI. Uses sudo when not run as root. Safe to run again: it
+# write WAV files beside their MIDI. With --with-fuzz also Clang and its libFuzzer runtime, for
+# scripts/fuzz.sh (the two flags combine). Uses sudo when not run as root. Safe to run again: it
 # installs nothing that is present.
 set -euo pipefail
 
@@ -18,9 +19,13 @@ packages=(
   doxygen                    # the API reference (a test checks it builds with no warnings)
 )
 
-if [ "${1:-}" = "--with-audio" ]; then
-  packages+=(fluidsynth fluid-soundfont-gm)
-fi
+for option in "$@"; do
+  case "$option" in
+    --with-audio) packages+=(fluidsynth fluid-soundfont-gm) ;;
+    --with-fuzz) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer: scripts/fuzz.sh
+    *) echo "usage: $0 [--with-audio] [--with-fuzz]" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

@@ -48,7 +48,7 @@ struct BookModel {
   std::vector<Index> sizes;             ///< neurons per layer, input layer first
   std::vector<Matrix<double>> weights;  ///< weights[l]: sizes[l+1] × sizes[l]
   std::vector<Matrix<double>> biases;   ///< biases[l]: sizes[l+1] × 1
-  BookCost cost = BookCost::cross_entropy;
+  BookCost cost = BookCost::cross_entropy;  ///< the cost it was trained with
 
   /// "784-30-10".
   std::string describe() const {
@@ -72,11 +72,11 @@ inline Matrix<double> book_matrix(const nlohmann::json& value, Index rows, Index
                       (value.is_array() ? std::to_string(value.size()) + " rows"
                                         : std::string("a ") + value.type_name()));
   }
-  Matrix<double> m(rows, cols);
+  // Every row's length is checked before the matrix is allocated: "sizes" may claim 2^24 inputs
+  // while the rows hold three numbers, and rows × 2^24 doubles is gigabytes.
   for (Index r = 0; r < rows; ++r) {
     const auto& row = value[static_cast<std::size_t>(r)];
     if (flat_column && cols == 1 && row.is_number()) {
-      m(r, 0) = row.get<double>();
       continue;
     }
     if (!row.is_array() || static_cast<Index>(row.size()) != cols) {
@@ -85,6 +85,14 @@ inline Matrix<double> book_matrix(const nlohmann::json& value, Index rows, Index
                         " from \"sizes\"), found " +
                         (row.is_array() ? std::to_string(row.size()) + " entries"
                                         : std::string("a ") + row.type_name()));
+    }
+  }
+  Matrix<double> m(rows, cols);
+  for (Index r = 0; r < rows; ++r) {
+    const auto& row = value[static_cast<std::size_t>(r)];
+    if (flat_column && cols == 1 && row.is_number()) {
+      m(r, 0) = row.get<double>();
+      continue;
     }
     for (Index c = 0; c < cols; ++c) {
       const auto& entry = row[static_cast<std::size_t>(c)];
@@ -109,7 +117,7 @@ inline BookModel book_model_from_json(const nlohmann::json& document,
   const auto& sizes = detail::require_member(document, "sizes", where);
   if (!sizes.is_array() || sizes.size() < 2) {
     throw FormatError(where + ": \"sizes\" should list at least two layer sizes (inputs and "
-                      "outputs), found " + sizes.dump());
+                      "outputs), found " + detail::json_excerpt(sizes));
   }
   for (const auto& size : sizes) {
     // A size must be a positive integer; 2^24 neurons per layer is far beyond any real model
@@ -117,7 +125,7 @@ inline BookModel book_model_from_json(const nlohmann::json& document,
     if (!size.is_number_integer() || size.get<long long>() < 1 ||
         size.get<long long>() > (1LL << 24)) {
       throw FormatError(where + ": \"sizes\" entries must be positive integers (at most 2^24), "
-                        "found " + size.dump());
+                        "found " + detail::json_excerpt(size));
     }
     model.sizes.push_back(size.get<Index>());
   }
@@ -127,7 +135,7 @@ inline BookModel book_model_from_json(const nlohmann::json& document,
   for (const auto& [name, list] : {std::pair{"weights", &weights}, std::pair{"biases", &biases}}) {
     if (!list->is_array() || list->size() != layers) {
       throw FormatError(where + ": \"" + name + "\" should hold " + std::to_string(layers) +
-                        " matrices for sizes " + sizes.dump() + ", found " +
+                        " matrices for sizes " + detail::json_excerpt(sizes) + ", found " +
                         (list->is_array() ? std::to_string(list->size())
                                           : std::string("a ") + list->type_name()));
     }
@@ -148,7 +156,7 @@ inline BookModel book_model_from_json(const nlohmann::json& document,
       model.cost = BookCost::cross_entropy;
     } else {
       throw FormatError(where + ": \"cost\" should be \"QuadraticCost\" or \"CrossEntropyCost\", "
-                        "found " + cost->dump());
+                        "found " + detail::json_excerpt(*cost));
     }
   }
   return model;

@@ -347,6 +347,7 @@ struct OpenNote {
   int velocity = 0;
   unsigned channel = 0;
   unsigned pitch = 0;
+  bool released = false;  ///< a note off has ended it
 };
 
 struct ChannelNotes {
@@ -423,6 +424,12 @@ inline music::Score decode_midi(std::string_view bytes, const std::string& name 
   std::vector<TrackResult> tracks;
   std::size_t appearance_counter = 0;
 
+  // The notes sounding on each (channel, pitch), earliest first, as indices into the track's
+  // `struck` list; `released` counts those a note off has ended. A note off finds its note at
+  // once: searching every sounding note made a file of 100,000 unreleased notes take minutes.
+  std::vector<std::vector<std::size_t>> sounding(16 * 128);
+  std::vector<std::size_t> released(16 * 128, 0);
+
   std::size_t pos = 8 + header_length;
   while (pos < bytes.size() && tracks.size() < track_count) {
     if (bytes.size() - pos < 8) {
@@ -443,8 +450,8 @@ inline music::Score decode_midi(std::string_view bytes, const std::string& name 
       continue;  // an unknown chunk: skipped, as the standard asks
     }
     TrackResult track;
-    // Sounding notes in the order they were struck: the first match is the earliest (FIFO).
-    std::vector<OpenNote> open;
+    // Every note struck in the track, in order: the earliest sounding one is released first.
+    std::vector<OpenNote> struck;
     std::int64_t tick = 0;
     unsigned running = 0;
     int prefix_channel = -1;
@@ -488,14 +495,14 @@ inline music::Score decode_midi(std::string_view bytes, const std::string& name 
             slot.program = static_cast<int>(data[0]);
           }
         } else if (kind == 0x90U && data[1] > 0) {
-          open.push_back({tick, static_cast<int>(data[1]), channel, data[0]});
+          sounding[channel * 128 + data[0]].push_back(struck.size());
+          struck.push_back({tick, static_cast<int>(data[1]), channel, data[0]});
         } else if (kind == 0x80U || kind == 0x90U) {
-          const auto match = std::find_if(open.begin(), open.end(), [&](const OpenNote& o) {
-            return o.channel == channel && o.pitch == data[0];
-          });
-          if (match != open.end()) {
-            const OpenNote started = *match;
-            open.erase(match);
+          const auto& queue = sounding[channel * 128 + data[0]];
+          auto& done = released[channel * 128 + data[0]];
+          if (done < queue.size()) {
+            OpenNote& started = struck[queue[done++]];
+            started.released = true;
             if (tick > started.tick) {
               slot.notes.push_back({static_cast<int>(data[0]),
                                     music::to_quarters(started.tick, tpq),
@@ -614,11 +621,13 @@ inline music::Score decode_midi(std::string_view bytes, const std::string& name 
       }
     }
     // Notes never released end where the track ends.
-    for (const auto& started : open) {
-      if (tick > started.tick) {
+    for (const auto& started : struck) {
+      if (!started.released && tick > started.tick) {
         track.channels[started.channel].notes.push_back({static_cast<int>(started.pitch), music::to_quarters(started.tick, tpq),
                               music::to_quarters(tick - started.tick, tpq), started.velocity});
       }
+      sounding[started.channel * 128 + started.pitch].clear();  // ready for the next track
+      released[started.channel * 128 + started.pitch] = 0;
     }
     tracks.push_back(std::move(track));
   }

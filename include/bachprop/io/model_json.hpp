@@ -35,10 +35,50 @@
 
 namespace bachprop {
 
+/// Name of the model format, in its "format" member.
 inline constexpr std::string_view model_format_name = "bachprop-model";
+/// Version of the model format this library writes and reads.
 inline constexpr int model_format_version = 1;
 
 namespace detail {
+
+/// A JSON value as an error message shows it: numbers, booleans and null as written, strings
+/// and small lists or objects as JSON cut to about 60 characters, anything nested deeper than a
+/// few levels by its type and size. Never recursive: nlohmann's dump() is, and a document nested
+/// a hundred thousand levels deep (which the parser accepts) would overflow the stack.
+inline std::string json_excerpt(const nlohmann::json& value) {
+  constexpr std::size_t max_chars = 60;
+  if (value.is_array() || value.is_object()) {
+    // Depth and size of the value, looked at iteratively: at most 3 levels and 64 entries.
+    std::vector<std::pair<const nlohmann::json*, int>> pending{{&value, 1}};
+    bool shallow = true;
+    std::size_t seen = 0;
+    while (!pending.empty() && shallow) {
+      const auto [node, depth] = pending.back();
+      pending.pop_back();
+      for (const auto& child : *node) {
+        if (++seen > 64 || ((child.is_array() || child.is_object()) && depth >= 3)) {
+          shallow = false;
+          break;
+        }
+        if (child.is_array() || child.is_object()) {
+          pending.emplace_back(&child, depth + 1);
+        }
+      }
+    }
+    if (!shallow) {
+      const std::string count = std::to_string(value.size());
+      const bool one = value.size() == 1;
+      return value.is_array() ? "a list of " + count + (one ? " entry" : " entries")
+                              : "an object of " + count + (one ? " member" : " members");
+    }
+  }
+  std::string text = value.dump();
+  if (text.size() > max_chars) {
+    text = text.substr(0, max_chars) + "...";
+  }
+  return text;
+}
 
 // The double with the fewest decimal digits that reads back as exactly `value`: for a float
 // about 9 digits instead of the 17 its exact double needs, which halves a saved model's size
@@ -98,6 +138,13 @@ Matrix<S> matrix_from_json(const nlohmann::json& rows, Index expected_rows, Inde
                           ") is not a number");
       }
       m(r, c) = static_cast<S>(value.get<double>());
+      // 1e39 is a double but not a float: refuse what would load as infinity (save refuses
+      // non-finite values too).
+      if (!std::isfinite(m(r, c))) {
+        throw FormatError(where + ": entry (" + std::to_string(r) + ", " + std::to_string(c) +
+                          ") = " + json_excerpt(value) + " is not a finite " +
+                          scalar_name<S>());
+      }
     }
   }
   return m;
@@ -181,8 +228,9 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
                       std::string(model_format_name) + "\")");
   }
   const auto& version = detail::require_member(document, "version", where);
-  if (!version.is_number_integer() || version.get<int>() != model_format_version) {
-    throw FormatError(where + ": model format version " + version.dump() +
+  // Compared as JSON numbers: get<int>() would wrap 4294967297 to 1.
+  if (!version.is_number_integer() || version != model_format_version) {
+    throw FormatError(where + ": model format version " + detail::json_excerpt(version) +
                       " is not supported (this library reads version " +
                       std::to_string(model_format_version) + ")");
   }
@@ -203,7 +251,7 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
     const auto& kind = detail::require_member(entry, "kind", at);
     if (!kind.is_string() || kind.get<std::string>() != layer.kind()) {
       throw FormatError(at + ": expected a '" + std::string(layer.kind()) +
-                        "' layer but the file has " + kind.dump());
+                        "' layer but the file has " + detail::json_excerpt(kind));
     }
     for (auto [key, size] : {std::pair{"inputs", layer.input_size()},
                              std::pair{"outputs", layer.output_size()}}) {
@@ -213,14 +261,16 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
       const auto& stored = detail::require_member(entry, key, at);
       if (!stored.is_number_integer() || stored.template get<Index>() != size) {
         throw FormatError(at + " (" + std::string(layer.kind()) + "): the file has " + key + " = " +
-                          stored.dump() + " but the network's layer has " + std::to_string(size));
+                          detail::json_excerpt(stored) + " but the network's layer has " +
+                          std::to_string(size));
       }
     }
     if (const nlohmann::json config = detail::layer_config(layer); !config.is_null()) {
       const auto stored = entry.find("config");
       if (stored == entry.end() || *stored != config) {
         throw FormatError(at + " (" + std::string(layer.kind()) + "): the file's settings " +
-                          (stored == entry.end() ? std::string("are missing") : stored->dump()) +
+                          (stored == entry.end() ? std::string("are missing")
+                                                 : detail::json_excerpt(*stored)) +
                           " differ from the network's " + config.dump());
       }
     }
@@ -240,6 +290,34 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
   return metadata == document.end() ? nlohmann::json::object() : *metadata;
 }
 
+/// Checks that layer `layer` of a model document stores its parameter `name` as a `rows` × `cols`
+/// matrix (a list of `rows` lists of `cols` entries), reading no values. A loader that builds its
+/// network from sizes the document states (a hidden size in its metadata) calls it first, so a
+/// forged size is refused instead of allocating a network far larger than the file. Throws
+/// FormatError naming `source`.
+inline void require_stored_matrix(const nlohmann::json& document, std::size_t layer,
+                                  std::string_view name, Index rows, Index cols,
+                                  const std::string& source) {
+  const auto& layers = detail::require_member(document, "layers", source);
+  const std::string at = source + ": layer " + std::to_string(layer);
+  if (!layers.is_array() || layers.size() <= layer) {
+    throw FormatError(at + ": missing (the model's metadata needs it)");
+  }
+  const auto& parameters = detail::require_member(layers[layer], "parameters", at);
+  const auto& stored = detail::require_member(parameters, name, at + " parameters");
+  bool fits = stored.is_array() && static_cast<Index>(stored.size()) == rows;
+  for (std::size_t r = 0; fits && r < stored.size(); ++r) {
+    fits = stored[r].is_array() && static_cast<Index>(stored[r].size()) == cols;
+  }
+  if (!fits) {
+    throw FormatError(at + " " + std::string(name) + ": expected " + shape_string(rows, cols) +
+                      " (the sizes in the model's metadata), found " +
+                      (stored.is_array() ? std::to_string(stored.size()) + " rows"
+                                         : detail::json_excerpt(stored)) +
+                      " that do not make that shape");
+  }
+}
+
 /// Parses a model document from text; `source` names it in errors.
 inline nlohmann::json parse_model_text(std::string_view text, std::string_view source) {
   try {
@@ -247,6 +325,9 @@ inline nlohmann::json parse_model_text(std::string_view text, std::string_view s
   } catch (const nlohmann::json::parse_error& error) {
     throw FormatError(std::string(source) + ": not valid JSON (byte " +
                       std::to_string(error.byte) + "): " + error.what());
+  } catch (const nlohmann::json::out_of_range& error) {
+    // A number beyond a double's range (1e400): the parser names the number, not its byte.
+    throw FormatError(std::string(source) + ": not valid JSON: " + error.what());
   }
 }
 

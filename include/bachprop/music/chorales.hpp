@@ -45,15 +45,16 @@ inline constexpr int silent_voice = -1;
 
 /// One JSB chorale: its time steps, each the pitches sounding (or silent_voice entries).
 struct JsbChorale {
-  std::vector<std::vector<int>> steps{};
+  std::vector<std::vector<int>> steps{};  ///< per grid step, the MIDI pitches (or silent_voice)
+  /// Same steps, same pitches.
   friend bool operator==(const JsbChorale&, const JsbChorale&) = default;
 };
 
 /// A JSB file: the three splits and the grid they are on.
 struct JsbCorpus {
-  std::vector<JsbChorale> train{};
-  std::vector<JsbChorale> valid{};
-  std::vector<JsbChorale> test{};
+  std::vector<JsbChorale> train{};  ///< the training split
+  std::vector<JsbChorale> valid{};  ///< the validation split
+  std::vector<JsbChorale> test{};   ///< the test split
   /// Grid steps per quarter note: 1 (quarter file), 2 (8th) or 4 (16th).
   int steps_per_quarter = 1;
   /// True when every step is [S, A, T, B] with silent_voice for a silent voice.
@@ -111,6 +112,9 @@ inline JsbCorpus parse_jsb_chorales(std::string_view text, const std::string& na
   } catch (const nlohmann::json::parse_error& error) {
     throw FormatError(name + ": byte " + std::to_string(error.byte) +
                       ": malformed JSON: " + error.what());
+  } catch (const nlohmann::json::out_of_range& error) {
+    // A number beyond a double's range (1e400): the parser names the number, not its byte.
+    throw FormatError(name + ": malformed JSON: " + error.what());
   }
   if (!document.is_object()) {
     throw FormatError(name + ": expected a JSON object with train, valid and test lists");
@@ -158,7 +162,15 @@ inline JsbCorpus parse_jsb_chorales(std::string_view text, const std::string& na
           if (!(number == std::floor(number)) || number < -1.0 || number > 127.0) {
             throw FormatError(name + ": " + step_where + "[" + std::to_string(v) +
                               "]: expected a MIDI pitch (a whole number 0..127, or -1 for a "
-                              "silent voice), got " + value.dump());
+                              "silent voice), got " +
+                              // No dump() of a list: it recurses, and a list nested 100,000
+                              // deep would overflow the stack.
+                              (value.is_array()    ? "a list"
+                               : value.is_object() ? "an object"
+                               : value.is_string() &&
+                                       value.get_ref<const std::string&>().size() > 40
+                                   ? "a string"
+                                   : value.dump()));
           }
           pitches.push_back(static_cast<int>(number));
         }
@@ -324,19 +336,20 @@ inline std::vector<Melody> transpositions(const Melody& melody, int lowest, int 
 
 /// One UCI event, times in sixteenth notes.
 struct UciEvent {
-  int start = 0;
-  int pitch = 60;
-  int duration = 4;
-  int key_sharps = 0;
+  int start = 0;            ///< onset from the chorale's start, in sixteenths
+  int pitch = 60;           ///< MIDI pitch
+  int duration = 4;         ///< length in sixteenths
+  int key_sharps = 0;       ///< key signature: sharps (> 0) or flats (< 0)
   int bar_sixteenths = 16;  ///< 16 for 4/4, 12 for 3/4
-  bool fermata = false;
+  bool fermata = false;     ///< a fermata on this note
+  /// Every field equal.
   friend bool operator==(const UciEvent&, const UciEvent&) = default;
 };
 
 /// One UCI chorale: its catalogue number and its soprano events.
 struct UciChorale {
-  int id = 0;
-  std::vector<UciEvent> events{};
+  int id = 0;                      ///< the chorale's number in the UCI file
+  std::vector<UciEvent> events{};  ///< its soprano notes in time order
 
   /// The melody in quarter notes: rests where there are gaps between events; the upbeat before
   /// the first event is not a rest.
@@ -497,6 +510,9 @@ class LispReader {
 
 }  // namespace detail
 
+/// The latest end (st + dur, in sixteenths) a UCI event may have: about 65,000 bars of 4/4.
+inline constexpr int max_uci_time = 1 << 20;
+
 /// Parses the UCI chorales.lisp text. Checks every field's domain (pitch 0..127, duration > 0,
 /// key signature -7..7, bar length > 0, fermata 0 or 1), that events neither overlap nor go back
 /// in time, and that key and time signature stay constant within a chorale.
@@ -535,6 +551,11 @@ inline std::vector<UciChorale> parse_uci_chorales(std::string_view text, const s
           e.key_sharps > 7 || e.bar_sixteenths <= 0 || values[5] < 0 || values[5] > 1) {
         bad("st ≥ 0, pitch 0..127, dur > 0, keysig -7..7, timesig > 0 and fermata 0 or 1");
       }
+      // Ends are computed as st + dur: keep them inside int (and far beyond any chorale).
+      if (e.start > max_uci_time - e.duration) {
+        bad("an event ending by sixteenth " + std::to_string(max_uci_time) + ", found st " +
+            std::to_string(e.start) + " and dur " + std::to_string(e.duration));
+      }
       if (!chorale.events.empty()) {
         const UciEvent& last = chorale.events.back();
         if (e.start < last.start + last.duration) {
@@ -564,16 +585,16 @@ inline std::vector<UciChorale> load_uci_chorales(const std::filesystem::path& pa
 
 /// What a set of melodies holds: counts, lengths, range, keys and durations.
 struct MelodyStatistics {
-  std::size_t pieces = 0;
+  std::size_t pieces = 0;  ///< melodies counted
   std::size_t events = 0;  ///< notes and rests
-  std::size_t notes = 0;
-  std::size_t rests = 0;
+  std::size_t notes = 0;  ///< events that sound
+  std::size_t rests = 0;  ///< silent events
   std::size_t shortest = 0;  ///< fewest events in a piece
-  std::size_t longest = 0;
-  double mean_events = 0.0;
-  double total_quarters = 0.0;
+  std::size_t longest = 0;      ///< most events in a piece
+  double mean_events = 0.0;     ///< events per piece, on average
+  double total_quarters = 0.0;  ///< length of all pieces together, in quarter notes
   int lowest_pitch = -1;  ///< -1 when there are no notes
-  int highest_pitch = -1;
+  int highest_pitch = -1;  ///< -1 when there are no notes
   std::map<int, std::size_t> pitches{};           ///< MIDI pitch → notes
   std::map<double, std::size_t> durations{};      ///< quarter length → events (notes only)
   std::map<std::string, std::size_t> keys{};      ///< estimated key name → pieces

@@ -32,14 +32,15 @@ struct MelodyRnnSettings {
   Index hidden = 64;            ///< recurrent units
   Index steps = 32;             ///< notes per training window (the BPTT length)
   Index stride = 4;             ///< notes between the starts of consecutive windows
-  Index epochs = 30;
+  Index epochs = 30;            ///< passes over the training windows
   Index batch_size = 32;        ///< windows per gradient step
   double learning_rate = 3e-3;  ///< Adam
   double clip_norm = 5.0;       ///< gradient-norm clipping
   int transpose_down = 5;       ///< augmentation: every transposition from −down…
   int transpose_up = 6;         ///< …to +up semitones that fits the vocabulary
-  std::uint64_t seed = 1;
+  std::uint64_t seed = 1;       ///< batch shuffling (the weights follow the model's own seed)
 
+  /// The settings as JSON, for a run's summary.
   nlohmann::json to_json() const {
     return {{"hidden", hidden},         {"steps", steps},
             {"stride", stride},         {"epochs", epochs},
@@ -70,8 +71,11 @@ inline std::vector<NoteSequence> augmented(const std::vector<NoteSequence>& melo
 /// The recurrent next-note model.
 class MelodyRnn {
  public:
+  /// The network type: Rnn, a Dense per step, then one softmax for the pitch, one for the duration.
   using Net = Network<Rnn<float>, Dense<float>, GroupedSoftmax<float>>;
 
+  /// A fresh model over `vocabulary` (one-hot pitch stacked on one-hot duration, in and out)
+  /// with `hidden` recurrent units, weights drawn from `seed`.
   MelodyRnn(MelodyVocabulary vocabulary, Index hidden, std::uint64_t seed = 1)
       : vocabulary_(std::move(vocabulary)),
         network_(Rnn<float>(vocabulary_.size(), hidden),
@@ -80,9 +84,13 @@ class MelodyRnn {
     network_.initialise(seed);
   }
 
+  /// The pitches and durations the model reads and predicts.
   const MelodyVocabulary& vocabulary() const { return vocabulary_; }
+  /// Recurrent units.
   Index hidden_size() const { return network_.layer<0>().hidden_size(); }
+  /// The network, to train or inspect.
   Net& network() { return network_; }
+  /// The network, read-only.
   const Net& network() const { return network_; }
 
   /// Windows of steps + 1 notes (inputs: notes 0..steps−1, targets: notes 1..steps), every
@@ -239,6 +247,7 @@ class MelodyRnn {
     return model_to_json(network_, metadata);
   }
 
+  /// Writes to_json(extra) to path atomically; throws IoError when it cannot.
   void save(const std::filesystem::path& path,
             const nlohmann::json& extra = nlohmann::json::object()) const {
     write_file_atomically(path, to_json(extra).dump() + "\n");
@@ -251,20 +260,34 @@ class MelodyRnn {
       throw FormatError(source + ": not a melody model (no metadata)");
     }
     const nlohmann::json& metadata = document["metadata"];
-    if (metadata.value("model", "") != "melody_rnn") {
+    const auto kind = metadata.find("model");
+    if (kind == metadata.end() || *kind != "melody_rnn") {
       throw FormatError(source + ": not a melody RNN model (metadata.model is " +
-                        metadata.value("model", std::string("missing")) + ")");
+                        (kind == metadata.end() ? std::string("missing")
+                                                : bachprop::detail::json_excerpt(*kind)) +
+                        ")");
     }
     const auto vocabulary = MelodyVocabulary::from_json(metadata.value("vocabulary", nlohmann::json()), source);
-    const auto hidden = metadata.value("hidden", Index{0});
-    if (hidden <= 0 || hidden > 100000) {
-      throw FormatError(source + ": metadata.hidden must be a positive size");
+    const auto stored_hidden = metadata.find("hidden");
+    if (stored_hidden == metadata.end() || !stored_hidden->is_number_integer() ||
+        *stored_hidden <= 0 || *stored_hidden > 100000) {
+      throw FormatError(source + ": metadata.hidden must be a positive size (at most 100000), "
+                        "found " + (stored_hidden == metadata.end()
+                                        ? std::string("none")
+                                        : bachprop::detail::json_excerpt(*stored_hidden)));
     }
+    const auto hidden = stored_hidden->get<Index>();
+    // The network is built from these sizes: check first that the file holds matrices of them,
+    // so that a forged size is refused rather than allocated.
+    require_stored_matrix(document, 0, "input_weights", hidden, vocabulary.size(), source);
+    require_stored_matrix(document, 0, "recurrent_weights", hidden, hidden, source);
     MelodyRnn model(vocabulary, hidden);
     model_from_json(model.network_, document, source);
     return model;
   }
 
+  /// Reads a model saved by save. Throws IoError for an unreadable file, FormatError for one that
+  /// is not a melody RNN model.
   static MelodyRnn load(const std::filesystem::path& path) {
     return from_json(parse_model_text(read_file(path), path.string()), path.string());
   }

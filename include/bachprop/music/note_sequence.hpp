@@ -25,11 +25,14 @@ namespace bachprop::music {
 
 /// Notes one after another: pitches[i] lasts durations[i] quarter notes until the next onset.
 struct NoteSequence {
-  std::vector<int> pitches;
-  std::vector<double> durations;
+  std::vector<int> pitches;       ///< MIDI pitches, one per note
+  std::vector<double> durations;  ///< quarter notes from each onset to the next, as many
 
+  /// Number of notes.
   std::size_t size() const { return pitches.size(); }
+  /// True without notes.
   bool empty() const { return pitches.empty(); }
+  /// Equal when every pitch and duration is.
   friend bool operator==(const NoteSequence&, const NoteSequence&) = default;
 };
 
@@ -70,15 +73,18 @@ inline NoteSequence transposed(const NoteSequence& notes, int semitones) {
 
 /// The pitch range and the durations a model knows: note ↔ (pitch index, duration index).
 struct MelodyVocabulary {
-  int lowest_pitch = 60;
-  int highest_pitch = 81;
+  int lowest_pitch = 60;   ///< MIDI pitch of index 0
+  int highest_pitch = 81;  ///< highest MIDI pitch, inclusive
   std::vector<double> durations{0.5, 1.0, 2.0};  ///< quarter lengths, ascending
 
+  /// Number of pitches: highest − lowest + 1.
   Index pitch_count() const { return highest_pitch - lowest_pitch + 1; }
+  /// Number of durations.
   Index duration_count() const { return static_cast<Index>(durations.size()); }
   /// Rows of a note's one-hot column: the pitches, then the durations.
   Index size() const { return pitch_count() + duration_count(); }
 
+  /// True when `pitch` is in lowest..highest.
   bool has_pitch(int pitch) const { return pitch >= lowest_pitch && pitch <= highest_pitch; }
 
   /// Row of `pitch`; throws ArgumentError outside the range.
@@ -89,6 +95,7 @@ struct MelodyVocabulary {
     }
     return pitch - lowest_pitch;
   }
+  /// The pitch of index `index` (0..pitch_count()−1; not checked).
   int pitch_at(Index index) const { return lowest_pitch + static_cast<int>(index); }
 
   /// Index of the duration nearest to `quarters` (ties to the shorter; durations between
@@ -103,6 +110,7 @@ struct MelodyVocabulary {
     }
     return best;
   }
+  /// The duration (quarter notes) of index `index`; std::out_of_range outside.
   double duration_at(Index index) const { return durations.at(static_cast<std::size_t>(index)); }
 
   /// Writes note `i` of `notes` as a one-hot column (pitch row and duration row set).
@@ -113,6 +121,7 @@ struct MelodyVocabulary {
     column(pitch_count() + duration_index(notes.durations[i])) = 1;
   }
 
+  /// The vocabulary as JSON, the document from_json reads (saved in a model's metadata).
   nlohmann::json to_json() const {
     return {{"lowest_pitch", lowest_pitch},
             {"highest_pitch", highest_pitch},
@@ -123,8 +132,18 @@ struct MelodyVocabulary {
   static MelodyVocabulary from_json(const nlohmann::json& j, const std::string& source) {
     MelodyVocabulary v;
     try {
-      v.lowest_pitch = j.at("lowest_pitch").get<int>();
-      v.highest_pitch = j.at("highest_pitch").get<int>();
+      // A pitch must be a whole number 0..127 before it is converted: get<int>() of 1.8e21 is
+      // undefined behaviour, and of 4294967356 wraps to 60.
+      auto pitch = [&](const char* key) {
+        const auto& stored = j.at(key);
+        if (!stored.is_number_integer() || stored < 0 || stored > 127) {
+          throw FormatError(source + ": the melody vocabulary's " + key +
+                            " should be a MIDI pitch 0..127");
+        }
+        return stored.get<int>();
+      };
+      v.lowest_pitch = pitch("lowest_pitch");
+      v.highest_pitch = pitch("highest_pitch");
       v.durations = j.at("durations").get<std::vector<double>>();
     } catch (const nlohmann::json::exception& error) {
       throw FormatError(source + ": the melody vocabulary is incomplete or malformed (" +

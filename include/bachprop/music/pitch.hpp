@@ -31,8 +31,9 @@
 
 namespace bachprop::music {
 
-/// Lowest and highest MIDI note numbers.
+/// Lowest MIDI note number (C-1).
 inline constexpr int lowest_midi_pitch = 0;
+/// Highest MIDI note number (G9).
 inline constexpr int highest_midi_pitch = 127;
 
 /// True when `pitch` is a MIDI note number (0..127).
@@ -69,10 +70,28 @@ inline std::string pitch_name(int pitch) {
 
 namespace detail {
 
+/// `text` as an error message quotes it: a control character (a NUL would end the message where
+/// it is printed) as a backslash, x and two hex digits, and anything past 40 characters cut.
+inline std::string quoted_text(std::string_view text) {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < 40; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20U || c == 0x7FU) {
+      out += "\\x";
+      out += digits[c >> 4U];
+      out += digits[c & 0x0FU];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return text.size() > 40 ? out + "..." : out;
+}
+
 /// Parses a pitch name; on failure returns false and sets `why`.
 inline bool parse_pitch_name(std::string_view text, int& pitch, std::string& why) {
   if (text.empty()) {
-    why = "an empty pitch name";
+    why = "a pitch name, found none";
     return false;
   }
   static constexpr std::array<int, 7> letter_pc{9, 11, 0, 2, 4, 5, 7};  // A B C D E F G
@@ -121,7 +140,7 @@ inline int parse_pitch(std::string_view name) {
   int pitch = 0;
   std::string why;
   if (!detail::parse_pitch_name(name, pitch, why)) {
-    throw FormatError("pitch name '" + std::string(name) + "': expected " + why);
+    throw FormatError("pitch name '" + detail::quoted_text(name) + "': expected " + why);
   }
   return pitch;
 }
@@ -136,8 +155,8 @@ inline double frequency(double pitch) { return a4_frequency * std::exp2((pitch -
 /// The nearest MIDI pitch of a frequency and how far the frequency is from it in cents
 /// (hundredths of a semitone, in [-50, 50]).
 struct NearestPitch {
-  int pitch = 0;
-  double cents = 0.0;
+  int pitch = 0;       ///< the nearest MIDI pitch
+  double cents = 0.0;  ///< the frequency's distance above it (negative: below), in cents
 };
 
 /// The equal-tempered pitch nearest to `hz`. Throws ArgumentError when `hz` is not a positive
@@ -159,9 +178,10 @@ inline NearestPitch nearest_pitch(double hz) {
 /// One event of a note string: the pitches sounding together (empty for a rest) and the length
 /// in quarter notes; `position` is the character offset of the token in the text.
 struct ParsedEvent {
-  std::vector<int> pitches{};
-  double quarter_length = 1.0;
-  std::size_t position = 0;
+  std::vector<int> pitches{};   ///< MIDI pitches sounding together (empty: a rest)
+  double quarter_length = 1.0;  ///< length in quarter notes
+  std::size_t position = 0;     ///< offset of the token in the text, in characters
+  /// True for a rest (no pitches).
   bool is_rest() const { return pitches.empty(); }
 };
 
@@ -230,7 +250,7 @@ inline std::vector<ParsedEvent> parse_notes(std::string_view text,
     }
     auto fail = [&](const std::string& why) {
       throw FormatError("note string, position " + std::to_string(start) + ": token '" +
-                        std::string(token) + "': expected " + why);
+                        detail::quoted_text(token) + "': expected " + why);
     };
     ParsedEvent event;
     event.position = start;
@@ -256,7 +276,7 @@ inline std::vector<ParsedEvent> parse_notes(std::string_view text,
                                                           : dot - from);
       int pitch = 0;
       if (!detail::parse_pitch_name(name, pitch, why)) {
-        fail(why + (name.empty() ? std::string() : " in '" + std::string(name) + "'") +
+        fail(why + (name.empty() ? std::string() : " in '" + detail::quoted_text(name) + "'") +
              " (a pitch such as C4, F#3 or Bb5, a chord such as C4.E4.G4, or R)");
       }
       event.pitches.push_back(pitch);

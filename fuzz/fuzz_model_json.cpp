@@ -1,0 +1,58 @@
+// libFuzzer target: our model JSON (io/model_json.hpp). The text is parsed as load_model parses
+// a file, then loaded into networks of known shape — a dense classifier, and the melody model's
+// recurrent layout with its grouped softmax (whose settings are checked on load) — and read as
+// the melody RNN that bach_generate --model loads (music/melody_rnn.hpp), whose shape comes from
+// the file's metadata. A model that loads must hold only finite parameters.
+
+#include "fuzz_common.hpp"
+
+#include <bachprop/core/network.hpp>
+#include <bachprop/io/model_json.hpp>
+#include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/rnn.hpp>
+#include <bachprop/layers/softmax.hpp>
+#include <bachprop/layers/tanh.hpp>
+#include <bachprop/music/melody_rnn.hpp>
+
+#include <cmath>
+
+namespace {
+
+template <class Net>
+void require_finite(const Net& network) {
+  network.for_each_parameter([](const auto& p) {
+    if (!p.value.allFinite()) {
+      __builtin_trap();  // a model loaded with a non-finite parameter
+    }
+  });
+}
+
+template <class Net>
+void try_load(Net network, const nlohmann::json& document) {
+  try {
+    bachprop::model_from_json(network, document, "fuzz.json");
+    require_finite(network);
+  } catch (const bachprop::Error&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace bachprop;
+  nlohmann::json document;
+  try {
+    document = parse_model_text(fuzz::as_text(data, size), "fuzz.json");
+  } catch (const Error&) {
+    return 0;
+  }
+  try_load(Network{Dense(3, 5), Tanh(), Dense(5, 2), Softmax()}, document);
+  try_load(Network{Rnn<float>(4, 3), Dense<float>(3, 4), GroupedSoftmax<float>({2, 2})},
+           document);
+  try {
+    const auto model = music::MelodyRnn::from_json(document, "fuzz.json");
+    require_finite(model.network());
+  } catch (const Error&) {
+  }
+  return 0;
+}

@@ -1,0 +1,170 @@
+// Writes the fuzzers' seed corpora: small valid inputs for every target, made by the library's
+// own writers (IDX files raw and gzip, saved models, network2.py documents, MIDI files, chorale
+// documents, note strings). scripts/fuzz.sh runs it into the build folder and adds the test
+// fixtures (MIDI files written by mido, the chorale mini data). Built without the fuzzer's
+// instrumentation: it is an ordinary program.
+//
+// usage: fuzz_seeds FOLDER   (writes FOLDER/<target>/<seed>)
+
+#include <bachprop/io/book_json.hpp>
+#include <bachprop/io/gzip.hpp>
+#include <bachprop/io/midi.hpp>
+#include <bachprop/core/network.hpp>
+#include <bachprop/io/model_json.hpp>
+#include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/rnn.hpp>
+#include <bachprop/layers/sigmoid.hpp>
+#include <bachprop/layers/softmax.hpp>
+#include <bachprop/layers/tanh.hpp>
+#include <bachprop/music/melody_rnn.hpp>
+#include <bachprop/music/stream.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace bachprop;
+
+fs::path root;
+
+void seed(const std::string& target, const std::string& name, const std::string& bytes) {
+  fs::create_directories(root / target);
+  std::ofstream out(root / target / name, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!out) {
+    throw IoError((root / target / name).string() + ": write failed");
+  }
+}
+
+std::string big_endian(std::uint32_t value) {
+  return {static_cast<char>(value >> 24U), static_cast<char>((value >> 16U) & 0xFFU),
+          static_cast<char>((value >> 8U) & 0xFFU), static_cast<char>(value & 0xFFU)};
+}
+
+std::string idx_images(std::uint32_t count, std::uint32_t rows, std::uint32_t columns) {
+  std::string bytes("\x00\x00\x08\x03", 4);
+  bytes += big_endian(count) + big_endian(rows) + big_endian(columns);
+  for (std::uint32_t i = 0; i < count * rows * columns; ++i) {
+    bytes.push_back(static_cast<char>((i * 37U) & 0xFFU));
+  }
+  return bytes;
+}
+
+std::string idx_labels(std::uint32_t count) {
+  std::string bytes("\x00\x00\x08\x01", 4);
+  bytes += big_endian(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    bytes.push_back(static_cast<char>(i % 10));
+  }
+  return bytes;
+}
+
+void idx_seeds() {
+  seed("idx", "images_2x3x3", idx_images(2, 3, 3));
+  seed("idx", "images_2x3x3.gz", gzip_compress(idx_images(2, 3, 3)));
+  seed("idx", "images_1x28x28.gz", gzip_compress(idx_images(1, 28, 28)));
+  seed("idx", "labels_12", idx_labels(12));
+  seed("idx", "labels_12.gz", gzip_compress(idx_labels(12)));
+  // Two gzip members, read as their concatenation.
+  const std::string labels = idx_labels(4);
+  seed("idx", "labels_4_two_members.gz",
+       gzip_compress(labels.substr(0, 5)) + gzip_compress(labels.substr(5)));
+}
+
+void model_seeds() {
+  Network dense{Dense(3, 5), Tanh(), Dense(5, 2), Softmax()};
+  dense.initialise(1);
+  seed("model_json", "dense_3_5_2.json", model_to_json(dense, {{"epochs", 3}}).dump(1));
+  Network rnn{Rnn<float>(4, 3), Dense<float>(3, 4), GroupedSoftmax<float>({2, 2})};
+  rnn.initialise(2);
+  seed("model_json", "rnn_4_3_4.json", model_to_json(rnn).dump());
+  music::MelodyVocabulary vocabulary;
+  vocabulary.lowest_pitch = 60;
+  vocabulary.highest_pitch = 64;
+  vocabulary.durations = {0.5, 1.0, 2.0};
+  const music::MelodyRnn melody(vocabulary, 3);
+  seed("model_json", "melody_rnn.json", melody.to_json().dump());
+}
+
+void book_seeds() {
+  Network book{Dense<double>(3, 2), Sigmoid<double>(), Dense<double>(2, 1), Sigmoid<double>()};
+  book.initialise(3);
+  seed("book_json", "book_3_2_1.json", book_model_to_json(book, BookCost::quadratic).dump());
+  seed("book_json", "book_flat_biases.json", R"({"sizes": [3, 2, 1],
+    "weights": [[[0.1, -0.2, 0.3], [0.4, 0.5, -0.6]], [[0.7, -0.8]]],
+    "biases": [[0.05, -0.05], [0.2]], "cost": "CrossEntropyCost"})");
+}
+
+void midi_seeds() {
+  music::Stream melody("melody", 73, 0);
+  melody.append("G4 G4 A4 B4 | C5 B4 A4/2 | B4/8 C5/8 R/4 D5:1.5 G3.B3.D4/2");
+  music::Stream bass("bass", 32, 1);
+  bass.append("G2/1 C3/2 D3/2");
+  music::Score score = melody.score(90.0, {3, 4}, {1, music::Mode::major});
+  score.parts.push_back(bass.part());
+  seed("midi", "format1.mid", encode_midi(score));
+  seed("midi", "format0.mid", encode_midi(score, {.format = 0}));
+  seed("midi", "running_status.mid",
+       encode_midi(score, {.running_status = true, .note_off_as_zero_velocity = true}));
+}
+
+void chorale_seeds() {
+  seed("chorales_json", "separated.json",
+       R"({"train": [[[74, 70, 65, 58], [74, 70, 65, 58], [75, 70, 67, -1]]],
+           "valid": [[[72.0, 67.0, 64.0, 48.0]]], "test": []})");
+  seed("chorales_json", "unseparated.json",
+       R"({"train": [[[60, 64, 67], [60, 64, 67], [], [62, 65]]], "valid": [], "test": [[[55]]]})");
+  seed("chorales_lisp", "two.lisp",
+       "(1 ((st 8) (pitch 67) (dur 4) (keysig 1) (timesig 12) (fermata 0))"
+       " ((st 12) (pitch 67) (dur 8) (keysig 1) (timesig 12) (fermata 1)))\n"
+       "(2 ((st 0) (pitch 60) (dur 4) (keysig -2) (timesig 16) (fermata 0))"
+       " ((st 8) (pitch 62) (dur 2) (keysig -2) (timesig 16) (fermata 0)))\n");
+}
+
+void note_seeds() {
+  const std::vector<std::string> strings{
+      "C4",
+      "F#3",
+      "Bb5 B#3 Cb4 C-1 G9",
+      "C4 D4 E4/8 R G4/2",
+      "E4 E4 F4 G4 | G4 F4 E4 D4 | C4 C4 D4 E4 | E4/4. D4/8 D4/2",
+      "C4.E4.G4/1 R/16 D4:1.5 E4:0.25 F4/4.. G4/64",
+  };
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    seed("notes", "notes_" + std::to_string(i), strings[i]);
+  }
+}
+
+void csv_seeds() {
+  seed("canvas_csv", "clicks.csv", "x,y,note\n0.1,0.2,C\n0.9,0.5,G4\n# a comment\n\n1,0,B\n");
+  seed("canvas_csv", "no_header.csv", "0.25, 0.75 ,E\r\n0,1,A\r\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::cerr << "usage: fuzz_seeds FOLDER\n";
+    return 2;
+  }
+  try {
+    root = argv[1];
+    idx_seeds();
+    model_seeds();
+    book_seeds();
+    midi_seeds();
+    chorale_seeds();
+    note_seeds();
+    csv_seeds();
+  } catch (const std::exception& error) {
+    std::cerr << "fuzz_seeds: " << error.what() << '\n';
+    return 1;
+  }
+  return 0;
+}
