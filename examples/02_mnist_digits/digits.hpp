@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -138,14 +139,24 @@ struct Observers {
   std::function<void(const EpochResult&)> on_epoch;
 };
 
+/// Where train_classifier keeps checkpoints (bachprop/train/checkpoint.hpp).
+struct Checkpointing {
+  std::filesystem::path path;  ///< empty: no checkpoints
+  bool resume = false;         ///< continue from `path` instead of starting afresh
+};
+
 /// Trains `network` on `train` by mini-batch gradient descent with `loss` and the settings
 /// (L2 as Sgd's weight decay λ/n, n the training-set size), measuring the test accuracy after
-/// every epoch. Training order depends on `seed` only.
+/// every epoch. Training order depends on `seed` only. With `checkpointing.path`, a checkpoint
+/// (weights, the optimiser, the shuffling state and the epoch results so far) is written after
+/// every epoch; with `checkpointing.resume`, training continues from it and returns every
+/// epoch's result, those run before the checkpoint included.
 template <class Net, class Loss>
 std::vector<EpochResult> train_classifier(Net& network, const Loss& loss, const Settings& settings,
                                           const bachprop::LabelledImages<float>& train,
                                           const bachprop::LabelledImages<float>& test,
-                                          std::uint64_t seed, const Observers& observers = {}) {
+                                          std::uint64_t seed, const Observers& observers = {},
+                                          const Checkpointing& checkpointing = {}) {
   const Matrix<float> targets = bachprop::one_hot<float>(train.labels, 10);
   bachprop::Sgd<float> sgd(bachprop::SgdOptions{
       .learning_rate = settings.learning_rate,
@@ -160,9 +171,28 @@ std::vector<EpochResult> train_classifier(Net& network, const Loss& loss, const 
     }
     return true;
   };
-  bachprop::train(network, loss, sgd, train.images, targets,
-                  {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed},
-                  callbacks);
+  // The results so far travel with the checkpoint, so that a resumed run reports every epoch.
+  callbacks.save_state = [&] {
+    nlohmann::json log = nlohmann::json::array();
+    for (const auto& r : results) {
+      log.push_back({r.epoch, r.train_loss, r.test_accuracy, r.seconds});
+    }
+    return log;
+  };
+  callbacks.restore_state = [&](const nlohmann::json& log) {
+    results.clear();
+    for (const auto& r : log) {
+      results.push_back({r.at(0).get<Index>(), r.at(1).get<double>(), r.at(2).get<double>(),
+                         r.at(3).get<double>()});
+    }
+  };
+  bachprop::TrainOptions options{.epochs = settings.epochs, .batch_size = settings.batch_size,
+                                 .seed = seed};
+  options.checkpoint_path = checkpointing.path;
+  if (checkpointing.resume) {
+    options.resume_from = checkpointing.path;
+  }
+  bachprop::train(network, loss, sgd, train.images, targets, options, callbacks);
   return results;
 }
 

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <type_traits>
@@ -118,6 +119,8 @@ int main(int argc, char** argv) {
   std::string load_book_path;
   std::string save_path;
   std::string save_book_path;
+  std::string checkpoint_path;
+  bool resume = false;
   examples::CommandLine cli(
       "mnist_digits",
       "Trains the book's MNIST digit classifier and reports its test accuracy after every epoch,\n"
@@ -141,7 +144,13 @@ int main(int argc, char** argv) {
               "evaluate a model saved by the book's network2.py (no training)")
       .option("save", save_path, "FILE", "save the trained model as bachprop JSON")
       .option("save-book", save_book_path, "FILE",
-              "also save it in network2.py's JSON format (--config book only)");
+              "also save it in network2.py's JSON format (--config book only)")
+      .option("checkpoint", checkpoint_path, "FILE",
+              "write a checkpoint (weights, optimiser, shuffling state, epoch) to FILE after "
+              "every epoch")
+      .flag("resume", resume,
+            "continue the run whose --checkpoint FILE is given (same options and seed): it ends "
+            "with the model an uninterrupted run gives");
   if (!cli.parse(argc, argv)) {
     return cli.exit_code();
   }
@@ -160,6 +169,16 @@ int main(int argc, char** argv) {
                           "sigmoid layer, not a softmax");
     }
     const bool evaluate_only = !load_path.empty() || !load_book_path.empty();
+    if (resume && checkpoint_path.empty()) {
+      throw ArgumentError("--resume needs --checkpoint FILE (the checkpoint to continue from)");
+    }
+    if (evaluate_only && !checkpoint_path.empty()) {
+      throw ArgumentError("--checkpoint is for training; --load and --load-book only evaluate");
+    }
+    if (resume && !std::filesystem::exists(checkpoint_path)) {
+      throw ArgumentError("--resume: there is no checkpoint " + checkpoint_path +
+                          " (run without --resume to start afresh)");
+    }
 
     const auto folder = examples::locate_or_download(
         examples::mnist_source(),
@@ -227,11 +246,15 @@ int main(int argc, char** argv) {
       std::cout << ", L2 lambda " << settings.lambda << " (weight decay "
                 << settings.lambda / static_cast<double>(data.train.count()) << " per step)";
     }
-    std::cout << ", seed " << seed << "\n\n";
+    std::cout << ", seed " << seed << "\n";
+    if (!checkpoint_path.empty()) {
+      std::cout << (resume ? "resuming from the checkpoint " : "checkpoints: ") << checkpoint_path
+                << "\n";
+    }
+    std::cout << "\n";
 
     const Index batches = (data.train.count() + settings.batch_size - 1) / settings.batch_size;
     examples::TrainingProgress progress(settings.epochs, batches, examples::stdout_is_terminal());
-    nlohmann::json epochs = nlohmann::json::array();
     mnist_digits::Observers observers;
     observers.on_batch = [&](const BatchReport& report) { progress.on_batch(report); };
     observers.on_epoch = [&](const mnist_digits::EpochResult& result) {
@@ -241,20 +264,26 @@ int main(int argc, char** argv) {
                     static_cast<long>(result.epoch), static_cast<long>(settings.epochs),
                     result.train_loss, percent(result.test_accuracy).c_str(), result.seconds);
       progress.line(line);
-      epochs.push_back({{"epoch", result.epoch},
-                        {"train_loss", result.train_loss},
-                        {"test_accuracy", result.test_accuracy},
-                        {"seconds", result.seconds}});
     };
 
     auto run = [&](auto& network, const auto& loss, const char* cost) {
-      const auto results = mnist_digits::train_classifier(network, loss, settings, data.train,
-                                                          data.test, seed, observers);
+      const auto results = mnist_digits::train_classifier(
+          network, loss, settings, data.train, data.test, seed, observers,
+          {.path = checkpoint_path, .resume = resume});
       progress.clear();
+      if (results.empty()) {
+        throw ArgumentError("no epoch to report: --epochs " + std::to_string(settings.epochs) +
+                            " ended before the checkpoint's epoch");
+      }
+      nlohmann::json epochs = nlohmann::json::array();
       std::vector<double> seconds;
       double best = 0;
       Index best_epoch = 0;
       for (const auto& r : results) {
+        epochs.push_back({{"epoch", r.epoch},
+                          {"train_loss", r.train_loss},
+                          {"test_accuracy", r.test_accuracy},
+                          {"seconds", r.seconds}});
         seconds.push_back(r.seconds);
         if (r.test_accuracy > best) {
           best = r.test_accuracy;

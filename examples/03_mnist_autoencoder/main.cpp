@@ -91,6 +91,8 @@ int main(int argc, char** argv) {
   std::string load_path;
   std::string save_initial_path;
   Index interpolation_rows = 8;
+  std::string checkpoint_path;
+  bool resume = false;
   examples::CommandLine cli(
       "mnist_autoencoder",
       "Trains an autoencoder (784-hidden-latent-hidden-784, sigmoid output, binary\n"
@@ -113,7 +115,13 @@ int main(int argc, char** argv) {
       .option("save", save_path, "FILE", "save the trained model as bachprop JSON")
       .option("load", load_path, "FILE", "load a model saved by --save instead of training")
       .option("save-initial", save_initial_path, "FILE",
-              "save the initial weights (for the PyTorch twin in benchmarks/reference)");
+              "save the initial weights (for the PyTorch twin in benchmarks/reference)")
+      .option("checkpoint", checkpoint_path, "FILE",
+              "write a checkpoint (weights, Adam's state, shuffling state, epoch) to FILE after "
+              "every epoch")
+      .flag("resume", resume,
+            "continue the run whose --checkpoint FILE is given (same options and seed): it ends "
+            "with the model an uninterrupted run gives");
   if (!cli.parse(argc, argv)) {
     return cli.exit_code();
   }
@@ -126,6 +134,16 @@ int main(int argc, char** argv) {
                           "--rows must be positive; --limit and --test-limit at least 0");
     }
     const bool loading = !load_path.empty();
+    if (resume && checkpoint_path.empty()) {
+      throw ArgumentError("--resume needs --checkpoint FILE (the checkpoint to continue from)");
+    }
+    if (loading && !checkpoint_path.empty()) {
+      throw ArgumentError("--checkpoint is for training; --load only evaluates");
+    }
+    if (resume && !std::filesystem::exists(checkpoint_path)) {
+      throw ArgumentError("--resume: there is no checkpoint " + checkpoint_path +
+                          " (run without --resume to start afresh)");
+    }
     nlohmann::json document;
     if (loading) {
       document = parse_model_text(read_file(load_path), load_path);
@@ -179,7 +197,12 @@ int main(int argc, char** argv) {
         }
         std::cout << "training: " << settings.epochs << " epochs, mini-batches of "
                   << settings.batch_size << ", Adam (alpha " << settings.learning_rate
-                  << "), seed " << seed << "\n\n";
+                  << "), seed " << seed << "\n";
+        if (!checkpoint_path.empty()) {
+          std::cout << (resume ? "resuming from the checkpoint " : "checkpoints: ")
+                    << checkpoint_path << "\n";
+        }
+        std::cout << "\n";
         Adam<float> adam(settings.learning_rate);
         const BinaryCrossEntropy<float> loss;
         const Index batches =
@@ -206,9 +229,21 @@ int main(int argc, char** argv) {
                             {"test_mse_per_pixel", errors.mse}, {"seconds", report.seconds}});
           return true;
         };
-        train(network, loss, adam, data.train.images, data.train.images,
-              {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed},
-              callbacks);
+        // The log so far travels with the checkpoint, so that a resumed run reports every epoch.
+        callbacks.save_state = [&] {
+          return nlohmann::json{{"epochs", epochs}, {"train_seconds", train_seconds}};
+        };
+        callbacks.restore_state = [&](const nlohmann::json& state) {
+          epochs = state.at("epochs");
+          train_seconds = state.at("train_seconds").get<double>();
+        };
+        TrainOptions options{.epochs = settings.epochs, .batch_size = settings.batch_size,
+                             .seed = seed};
+        options.checkpoint_path = checkpoint_path;
+        if (resume) {
+          options.resume_from = checkpoint_path;
+        }
+        train(network, loss, adam, data.train.images, data.train.images, options, callbacks);
         progress.clear();
         std::printf("\ntraining time %.1f s (%.1f s per epoch, %.0f images/s)\n", train_seconds,
                     train_seconds / static_cast<double>(settings.epochs),

@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
   std::size_t primer_notes = 16;
   std::size_t continuation_notes = 32;
   double temperature = 0.8;
+  std::string checkpoint_path;
+  bool resume = false;
   examples::CommandLine cli(
       "bach_melody",
       "Trains a recurrent network on the soprano lines of the JSB chorales, compares it with "
@@ -60,12 +62,25 @@ int main(int argc, char** argv) {
       .option("chorale", chorale, "N", "which test-split chorale to continue")
       .option("primer", primer_notes, "N", "notes of Bach's melody the network hears first")
       .option("notes", continuation_notes, "N", "notes the network adds")
-      .option("temperature", temperature, "T", "sampling temperature (0: always the likeliest)");
+      .option("temperature", temperature, "T", "sampling temperature (0: always the likeliest)")
+      .option("checkpoint", checkpoint_path, "FILE",
+              "write a checkpoint (weights, Adam's state, the best epoch so far, shuffling state, "
+              "epoch) to FILE after every epoch")
+      .flag("resume", resume,
+            "continue the run whose --checkpoint FILE is given (same options and seed): it ends "
+            "with the model an uninterrupted run gives");
   if (!cli.parse(argc, argv)) {
     return cli.exit_code();
   }
   return examples::run_reporting_errors(cli.program(), [&] {
     settings.seed = seed;
+    if (resume && checkpoint_path.empty()) {
+      throw ArgumentError("--resume needs --checkpoint FILE (the checkpoint to continue from)");
+    }
+    if (resume && !std::filesystem::exists(checkpoint_path)) {
+      throw ArgumentError("--resume: there is no checkpoint " + checkpoint_path +
+                          " (run without --resume to start afresh)");
+    }
     const auto start = std::chrono::steady_clock::now();
     const auto folder = examples::locate_or_download(
         examples::jsb_source(), {data, download, examples::interactive_session()});
@@ -91,12 +106,46 @@ int main(int argc, char** argv) {
                 static_cast<long>(vocabulary.size()), static_cast<long>(settings.hidden),
                 static_cast<long>(settings.hidden), static_cast<long>(vocabulary.size()),
                 static_cast<long>(settings.steps), settings.learning_rate, settings.clip_norm);
-    const auto epochs = model.train(jsb.train, settings, jsb.valid, [](const ValidatedEpoch& e) {
+    if (!checkpoint_path.empty()) {
+      std::printf("%s %s\n", resume ? "Resuming from the checkpoint" : "Checkpoints:",
+                  checkpoint_path.c_str());
+    }
+    const auto print_epoch = [](const ValidatedEpoch& e) {
       std::printf("  epoch %2ld  loss %.3f  validation %.3f bits/note%s  (%.1f s)\n",
                   static_cast<long>(e.training.epoch), e.training.mean_loss, e.validation,
                   e.best ? "  best so far" : "", e.training.seconds);
       std::fflush(stdout);
-    });
+    };
+    std::vector<ValidatedEpoch> epochs;
+    if (checkpoint_path.empty() || jsb.valid.empty()) {
+      if (!checkpoint_path.empty()) {
+        throw ArgumentError("--checkpoint needs validation chorales (the data has none)");
+      }
+      epochs = model.train(jsb.train, settings, jsb.valid, print_epoch);
+    } else {
+      // MelodyRnn::train's steps (windows of every transposition, Adam, clipping, keeping the
+      // epoch best on the validation chorales), with the checkpoint options added: the same
+      // calls in the same order, so the same weights as without checkpoints.
+      Matrix<float> inputs;
+      Matrix<float> targets;
+      model.make_windows(augmented(jsb.train, vocabulary, settings.transpose_down,
+                                   settings.transpose_up),
+                         settings.steps, settings.stride, inputs, targets);
+      Adam<float> adam(settings.learning_rate);
+      TrainOptions options{.epochs = settings.epochs,
+                           .batch_size = settings.batch_size,
+                           .seed = settings.seed,
+                           .sequence_steps = settings.steps,
+                           .clip_norm = settings.clip_norm};
+      options.checkpoint_path = checkpoint_path;
+      if (resume) {
+        options.resume_from = checkpoint_path;
+      }
+      epochs = train_keeping_best(model.network(), CrossEntropy<float>(), adam, inputs, targets,
+                                  options,
+                                  [&] { return model.evaluate(jsb.valid).bits_per_note(); }, 0,
+                                  print_epoch);
+    }
 
     // 2. Held-out comparison, every model scored on the same notes.
     struct Row {

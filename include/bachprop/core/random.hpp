@@ -7,11 +7,18 @@
 /// libstdc++ and libc++. Only the engine, std::mt19937_64, is fully specified, so every
 /// distribution the library needs is written here on top of it.
 
+#include <bachprop/core/error.hpp>
+
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <istream>
 #include <numbers>
 #include <random>
 #include <span>
+#include <sstream>
+#include <string>
+#include <string_view>
 #include <utility>
 
 namespace bachprop {
@@ -19,8 +26,10 @@ namespace bachprop {
 /// A seeded generator: std::mt19937_64 plus portable uniform, normal and integer draws.
 class Rng {
  public:
+  /// The underlying engine, whose output sequence the C++ standard fixes.
   using Engine = std::mt19937_64;
 
+  /// Seeds the engine: the same seed gives the same draws on every platform.
   explicit Rng(std::uint64_t seed = 0) : engine_(seed) {}
 
   /// The next 64 raw bits.
@@ -84,7 +93,34 @@ class Rng {
 
   /// The engine, for saving and restoring its state (operator<< / operator>>).
   Engine& engine() { return engine_; }
+  /// The engine, read-only (to save its state).
   const Engine& engine() const { return engine_; }
+
+  /// The whole state as text: the engine's (the standard's operator<< format) and the spare
+  /// normal draw, bit for bit. A generator given it by set_state() continues the same sequence,
+  /// which is what resuming a training run from a checkpoint needs.
+  std::string state() const {
+    std::ostringstream out;
+    out << engine_ << ' ' << (has_spare_ ? 1 : 0) << ' ' << std::bit_cast<std::uint64_t>(spare_);
+    return std::move(out).str();
+  }
+
+  /// Restores a state() text; throws ArgumentError, leaving the generator unchanged, when
+  /// `text` is not one.
+  void set_state(std::string_view text) {
+    std::istringstream in{std::string(text)};
+    Engine engine;
+    int has_spare = 0;
+    std::uint64_t spare_bits = 0;
+    in >> engine >> has_spare >> spare_bits;
+    if (in.fail() || (has_spare != 0 && has_spare != 1) || !(in >> std::ws).eof()) {
+      throw ArgumentError("Rng::set_state: not a generator state (expected the text Rng::state() "
+                          "writes: the engine's numbers, then 0 or 1, then the spare's bits)");
+    }
+    engine_ = engine;
+    has_spare_ = has_spare == 1;
+    spare_ = std::bit_cast<double>(spare_bits);
+  }
 
  private:
   Engine engine_;

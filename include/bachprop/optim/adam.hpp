@@ -25,8 +25,10 @@ struct AdamOptions {
 template <Scalar S = float>
 class Adam {
  public:
-  using Scalar = S;
+  using Scalar = S;  ///< the parameters' scalar type
 
+  /// Adam with `options`; throws ArgumentError for a negative or non-finite setting or a β
+  /// outside [0, 1).
   explicit Adam(AdamOptions options = {}) : options_(options), state_(2) {
     require_at_least("Adam: learning_rate", options_.learning_rate, 0.0);
     require_at_least("Adam: epsilon", options_.epsilon, 0.0);
@@ -38,6 +40,7 @@ class Adam {
       }
     }
   }
+  /// Adam with step size `learning_rate` and the published defaults otherwise.
   explicit Adam(double learning_rate) : Adam(AdamOptions{.learning_rate = learning_rate}) {}
 
   /// Updates every parameter of `model` from the gradient its latest backward stored.
@@ -68,18 +71,54 @@ class Adam {
     });
   }
 
+  /// α, the learning rate in use.
   double learning_rate() const { return options_.learning_rate; }
+  /// Changes α (a schedule); throws ArgumentError unless it is finite and ≥ 0.
   void set_learning_rate(double learning_rate) {
     require_at_least("Adam: learning_rate", learning_rate, 0.0);
     options_.learning_rate = learning_rate;
   }
+  /// The settings in use.
   const AdamOptions& options() const { return options_; }
 
   /// Steps taken so far (t in the bias corrections).
   std::uint64_t steps() const { return steps_; }
   /// The moment estimates in parameter order (slot 0: m, slot 1: s): for checkpoints.
   OptimiserState<S>& state() { return state_; }
+  /// The moment estimates, read-only.
   const OptimiserState<S>& state() const { return state_; }
+
+  /// What a checkpoint keeps of the optimiser besides state(): its kind, settings and t.
+  nlohmann::json checkpoint_settings() const {
+    return {{"kind", "adam"},
+            {"learning_rate", options_.learning_rate},
+            {"beta1", options_.beta1},
+            {"beta2", options_.beta2},
+            {"epsilon", options_.epsilon},
+            {"weight_decay", options_.weight_decay},
+            {"steps", steps_}};
+  }
+
+  /// Takes the step count t and the learning rate (a schedule may have changed it) of
+  /// checkpoint_settings() output. Throws FormatError naming `where`, changing nothing, when the
+  /// kind, β₁, β₂, ε or the weight decay differ: continuing with those would not continue the
+  /// same run.
+  void restore_checkpoint_settings(const nlohmann::json& settings, const std::string& where) {
+    detail::require_optimiser_kind(settings, "adam", where);
+    detail::require_same_setting(settings, "beta1", options_.beta1, where);
+    detail::require_same_setting(settings, "beta2", options_.beta2, where);
+    detail::require_same_setting(settings, "epsilon", options_.epsilon, where);
+    detail::require_same_setting(settings, "weight_decay", options_.weight_decay, where);
+    const double learning_rate = detail::checkpoint_number(settings, "learning_rate", where);
+    require_at_least(where + ": learning_rate", learning_rate, 0.0);
+    const auto steps = settings.find("steps");
+    if (steps == settings.end() || !steps->is_number_unsigned()) {
+      throw FormatError(where + ": the Adam settings have no step count \"steps\" (a whole "
+                        "number ≥ 0)");
+    }
+    options_.learning_rate = learning_rate;
+    steps_ = steps->get<std::uint64_t>();
+  }
 
  private:
   AdamOptions options_;

@@ -24,9 +24,12 @@ struct SgdOptions {
 template <Scalar S = float>
 class Sgd {
  public:
-  using Scalar = S;
+  using Scalar = S;  ///< the parameters' scalar type
 
+  /// Sgd with `options`; throws ArgumentError for a negative or non-finite setting or a
+  /// momentum of 1 or more.
   explicit Sgd(SgdOptions options = {}) : options_(options), state_(1) { validate(); }
+  /// Plain gradient descent with learning rate η = `learning_rate`.
   explicit Sgd(double learning_rate) : Sgd(SgdOptions{.learning_rate = learning_rate}) {}
 
   /// Updates every parameter of `model` from the gradient its latest backward stored.
@@ -59,16 +62,40 @@ class Sgd {
     });
   }
 
+  /// η, the learning rate in use.
   double learning_rate() const { return options_.learning_rate; }
+  /// Changes η (a schedule); throws ArgumentError unless it is finite and ≥ 0.
   void set_learning_rate(double learning_rate) {
     options_.learning_rate = learning_rate;
     validate();
   }
+  /// The settings in use.
   const SgdOptions& options() const { return options_; }
 
   /// The momentum velocities (empty without momentum), in parameter order: for checkpoints.
   OptimiserState<S>& state() { return state_; }
+  /// The momentum velocities, read-only.
   const OptimiserState<S>& state() const { return state_; }
+
+  /// What a checkpoint keeps of the optimiser besides state(): its kind and settings.
+  nlohmann::json checkpoint_settings() const {
+    return {{"kind", "sgd"},
+            {"learning_rate", options_.learning_rate},
+            {"momentum", options_.momentum},
+            {"weight_decay", options_.weight_decay}};
+  }
+
+  /// Takes the learning rate of checkpoint_settings() output (a schedule may have changed it
+  /// since the start). Throws FormatError naming `where`, changing nothing, when the kind,
+  /// momentum or weight decay differ: continuing with those would not continue the same run.
+  void restore_checkpoint_settings(const nlohmann::json& settings, const std::string& where) {
+    detail::require_optimiser_kind(settings, "sgd", where);
+    detail::require_same_setting(settings, "momentum", options_.momentum, where);
+    detail::require_same_setting(settings, "weight_decay", options_.weight_decay, where);
+    const double learning_rate = detail::checkpoint_number(settings, "learning_rate", where);
+    require_at_least(where + ": learning_rate", learning_rate, 0.0);
+    options_.learning_rate = learning_rate;
+  }
 
  private:
   void validate() const {

@@ -10,6 +10,8 @@
 #include <bachprop/core/parameter.hpp>
 #include <bachprop/core/types.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <cstddef>
 #include <limits>
 #include <utility>
@@ -23,6 +25,7 @@ namespace bachprop {
 template <Scalar S>
 class OptimiserState {
  public:
+  /// Empty state keeping `slots` matrices per parameter once bound.
   explicit OptimiserState(std::size_t slots) : slots_(slots) {}
 
   /// Sizes the state for the model on first use; afterwards checks that the model still has the
@@ -57,12 +60,16 @@ class OptimiserState {
 
   /// The state matrix `slot` of parameter `index`.
   Matrix<S>& at(std::size_t index, std::size_t slot) { return buffers_[index * slots_ + slot]; }
+  /// The state matrix `slot` of parameter `index`, read-only.
   const Matrix<S>& at(std::size_t index, std::size_t slot) const {
     return buffers_[index * slots_ + slot];
   }
 
   /// Number of parameters bound (0 before the first step).
   std::size_t size() const { return shapes_.size(); }
+
+  /// State matrices per parameter (1 for Sgd's velocity, 2 for Adam's moments).
+  std::size_t slots() const { return slots_; }
 
   /// Forgets everything (the next step binds afresh).
   void reset() {
@@ -77,6 +84,46 @@ class OptimiserState {
   std::vector<std::pair<Index, Index>> shapes_;
   std::vector<Matrix<S>> buffers_;
 };
+
+namespace detail {
+
+// The number `key` of an optimiser's checkpoint settings; FormatError naming `where` when absent.
+inline double checkpoint_number(const nlohmann::json& settings, std::string_view key,
+                                const std::string& where) {
+  const auto found = settings.is_object() ? settings.find(key) : settings.end();
+  if (!settings.is_object() || found == settings.end() || !found->is_number()) {
+    throw FormatError(where + ": the optimiser settings have no number \"" + std::string(key) +
+                      "\"");
+  }
+  return found->get<double>();
+}
+
+// A checkpoint continues the same run only with the same settings: FormatError naming `where`,
+// the setting and both values when the checkpoint's `key` is not `value` (exactly: a saved double
+// reads back bit for bit).
+inline void require_same_setting(const nlohmann::json& settings, std::string_view key,
+                                 double value, const std::string& where) {
+  const double saved = checkpoint_number(settings, key, where);
+  if (saved != value) {
+    throw FormatError(where + ": the checkpoint was written with " + std::string(key) + " = " +
+                      nlohmann::json(saved).dump() + " but this optimiser has " +
+                      nlohmann::json(value).dump() + "; resume with the settings of the run");
+  }
+}
+
+// FormatError unless the checkpoint's optimiser is a `kind`.
+inline void require_optimiser_kind(const nlohmann::json& settings, std::string_view kind,
+                                   const std::string& where) {
+  const auto found = settings.is_object() ? settings.find("kind") : settings.end();
+  if (found == settings.end() || !found->is_string() || found->get<std::string>() != kind) {
+    throw FormatError(where + ": the checkpoint holds the state of " +
+                      (found == settings.end() ? std::string("an unnamed optimiser")
+                                               : "optimiser " + found->dump()) +
+                      " but training uses " + std::string(kind));
+  }
+}
+
+}  // namespace detail
 
 /// Throws ArgumentError unless `value` is finite and at least `minimum`.
 inline void require_at_least(std::string_view what, double value, double minimum) {

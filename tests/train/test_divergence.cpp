@@ -1,0 +1,99 @@
+// A run whose loss becomes NaN or infinite stops with TrainingDiverged naming the epoch, the
+// batch and the learning rate and saying what to try; the last good checkpoint stays on disk
+// untouched and no diverged weights are written.
+
+#include "train/resume_fixtures.hpp"
+
+using namespace bachprop;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A ReLU network on a quadratic cost: with a huge learning rate its weights grow without bound
+// within a few steps.
+auto relu_network() {
+  Network net{Dense<float>(8, 12), ReLU<float>(), Dense<float>(12, 3)};
+  net.initialise(2);
+  return net;
+}
+
+}  // namespace
+
+TEST_CASE("a huge learning rate ends with TrainingDiverged, keeping the last good checkpoint",
+          "[divergence][checkpoint]") {
+  const auto data = resume_test::classification_data(100, 8);
+  test::TempFolder folder("diverge");
+  const auto checkpoint = folder / "run.checkpoint.json";
+  auto net = relu_network();
+  Sgd<float> sgd(0.01);
+  std::string good_checkpoint;
+  TrainCallbacks callbacks;
+  callbacks.on_epoch = [&](const EpochReport& report) {
+    if (report.epoch == 2) {
+      sgd.set_learning_rate(1e4);  // a schedule gone wrong: epoch 3 will diverge
+    }
+    return true;
+  };
+  callbacks.on_batch = [&](const BatchReport& report) {
+    if (report.epoch == 3 && report.batch == 1) {
+      good_checkpoint = read_file(checkpoint);  // the one written after epoch 2
+    }
+  };
+  const TrainOptions options{.epochs = 10, .batch_size = 10, .seed = 4,
+                             .checkpoint_path = checkpoint};
+  try {
+    train(net, Quadratic<float>(), sgd, data.inputs, data.targets, options, callbacks);
+    FAIL("training did not stop");
+  } catch (const TrainingDiverged& error) {
+    const std::string message = error.what();
+    INFO(message);
+    CHECK(error.epoch() == 3);
+    CHECK(error.batch() >= 2);
+    CHECK(error.learning_rate() == 1e4);
+    CHECK_THAT(message, Contains("training diverged in epoch 3, batch " +
+                                 std::to_string(error.batch()) + " of 10: the loss became"));
+    CHECK_THAT(message, Contains("(learning rate 10000)"));
+    CHECK_THAT(message, Contains("the last good checkpoint, " + checkpoint.string() +
+                                 " (after epoch 2), is kept"));
+    CHECK_THAT(message, Contains("a smaller learning rate (a tenth: 1000)"));
+    CHECK_THAT(message, Contains("clip_norm"));
+    CHECK_THAT(message, Contains("inputs scaled"));
+  }
+  // The checkpoint is the good one, byte for byte, and nothing else was written.
+  REQUIRE_FALSE(good_checkpoint.empty());
+  CHECK(read_file(checkpoint) == good_checkpoint);
+  CHECK(resume_test::files_in(folder.path()) == 1);
+  auto restored = relu_network();
+  Sgd<float> restored_sgd(0.01);
+  const TrainingPosition position = load_checkpoint(checkpoint, restored, restored_sgd);
+  CHECK(position.epoch == 3);
+  CHECK(detail::non_finite_parameter(restored).empty());
+  CHECK(restored_sgd.learning_rate() == 1e4);  // the schedule's position is kept too
+}
+
+TEST_CASE("divergence is caught without checkpoints, and the message says so", "[divergence]") {
+  const auto data = resume_test::classification_data(100, 8);
+  auto net = relu_network();
+  Sgd<float> sgd(1e5);
+  CHECK_THROWS_WITH(train(net, Quadratic<float>(), sgd, data.inputs, data.targets,
+                          {.epochs = 5, .batch_size = 10, .seed = 4}),
+                    Contains("training diverged in epoch 1, batch") &&
+                        Contains("(learning rate 100000)") &&
+                        !Contains("checkpoint"));
+  // The error derives from the library's base: the examples' error path reports it.
+  CHECK_THROWS_AS(train(net, Quadratic<float>(), sgd, data.inputs, data.targets,
+                        {.epochs = 5, .batch_size = 10, .seed = 4}),
+                  Error);
+}
+
+TEST_CASE("a diverged run that had not yet written a checkpoint says so", "[divergence]") {
+  const auto data = resume_test::classification_data(100, 8);
+  test::TempFolder folder("diverge-first-epoch");
+  auto net = relu_network();
+  Sgd<float> sgd(1e5);
+  CHECK_THROWS_WITH(train(net, Quadratic<float>(), sgd, data.inputs, data.targets,
+                          {.epochs = 5, .batch_size = 10, .seed = 4,
+                           .checkpoint_path = folder / "never.json"}),
+                    Contains("no checkpoint was written in this run"));
+  CHECK(resume_test::files_in(folder.path()) == 0);
+}
