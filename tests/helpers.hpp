@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers shared by the tests.
 
+#include <bachprop/core/error.hpp>
 #include <bachprop/core/gradient_check.hpp>
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
@@ -8,9 +9,32 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 
 namespace test {
+
+/// The source tree's root (README.md, docs/, include/).
+inline const std::filesystem::path source_dir{BACHPROP_SOURCE_DIR};
+
+/// `name` in the temporary folder `folder` (created when missing), for files a test writes.
+inline std::filesystem::path temp_file(const std::string& folder, const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() / folder;
+  std::filesystem::create_directories(dir);
+  return dir / name;
+}
+
+/// The message of the FormatError that `load()` throws; fails the test when it throws none.
+template <class F>
+std::string format_error_of(F&& load) {
+  try {
+    load();
+  } catch (const bachprop::FormatError& error) {
+    return error.what();
+  }
+  FAIL("expected a FormatError");
+  return {};
+}
 
 /// A matrix of N(0, scale²) entries from a seed: fixed, varied values.
 inline bachprop::Matrix<double> random_matrix(bachprop::Index rows, bachprop::Index cols,

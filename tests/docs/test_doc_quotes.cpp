@@ -5,6 +5,8 @@
 // quote drifts from its source, when a marker disappears, or when a marker in the headers is
 // quoted nowhere. scripts/update_doc_quotes.py rewrites the quotes from the sources.
 
+#include "helpers.hpp"
+
 #include <bachprop/io/file.hpp>
 
 #include <catch2/catch.hpp>
@@ -22,7 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path source_dir{BACHPROP_SOURCE_DIR};
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
@@ -81,9 +82,9 @@ struct Quote {
 };
 
 std::vector<fs::path> markdown_files() {
-  std::vector<fs::path> files{source_dir / "README.md"};
-  if (fs::exists(source_dir / "docs")) {
-    for (const auto& entry : fs::recursive_directory_iterator(source_dir / "docs")) {
+  std::vector<fs::path> files{test::source_dir / "README.md"};
+  if (fs::exists(test::source_dir / "docs")) {
+    for (const auto& entry : fs::recursive_directory_iterator(test::source_dir / "docs")) {
       if (entry.path().extension() == ".md") {
         files.push_back(entry.path());
       }
@@ -122,9 +123,9 @@ TEST_CASE("every quote in the docs matches the code it quotes", "[docs]") {
   for (const auto& document : markdown_files()) {
     for (const auto& quote : quotes_in(document)) {
       ++count;
-      INFO(fs::relative(document, source_dir).string() << ":" << quote.line << " quotes "
+      INFO(fs::relative(document, test::source_dir).string() << ":" << quote.line << " quotes "
                                                         << quote.source << "#" << quote.name);
-      const fs::path source = source_dir / quote.source;
+      const fs::path source = test::source_dir / quote.source;
       REQUIRE(fs::exists(source));
       bool found = false;
       const std::string region = marked_region(source, quote.name, found);
@@ -145,11 +146,11 @@ TEST_CASE("every marked region of the headers is quoted in the docs", "[docs]") 
     }
   }
   static const std::regex begin(R"(^\s*// doc:begin ([A-Za-z0-9_.-]+)\s*$)");
-  for (const auto& entry : fs::recursive_directory_iterator(source_dir / "include")) {
+  for (const auto& entry : fs::recursive_directory_iterator(test::source_dir / "include")) {
     if (!entry.is_regular_file()) {
       continue;
     }
-    const std::string relative = fs::relative(entry.path(), source_dir).generic_string();
+    const std::string relative = fs::relative(entry.path(), test::source_dir).generic_string();
     for (const auto& line : lines_of(bachprop::read_file(entry.path()))) {
       std::smatch match;
       if (std::regex_match(line, match, begin)) {

@@ -3,6 +3,8 @@
 // row above), and every test it names exists — a TEST_CASE in tests/<suite>/ for "suite:name",
 // an add_test in examples/ for "example.program.check".
 
+#include "helpers.hpp"
+
 #include <bachprop/io/file.hpp>
 
 #include <catch2/catch.hpp>
@@ -15,7 +17,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const fs::path source_dir{BACHPROP_SOURCE_DIR};
 
 std::vector<std::string> backticked(const std::string& text) {
   std::vector<std::string> spans;
@@ -46,9 +47,9 @@ std::string texts_of(const fs::path& folder, const std::string& prefix, const st
 }  // namespace
 
 TEST_CASE("every row of the bad-input tables names tests that exist", "[docs]") {
-  const std::string document = bachprop::read_file(source_dir / "docs" / "robustness.md");
+  const std::string document = bachprop::read_file(test::source_dir / "docs" / "robustness.md");
   const std::string tables = document.substr(0, document.find("\n## The fuzzers"));
-  const std::string example_tests = texts_of(source_dir / "examples", "CMakeLists", ".txt");
+  const std::string example_tests = texts_of(test::source_dir / "examples", "CMakeLists", ".txt");
   std::size_t rows = 0;
   std::size_t names = 0;
   std::size_t start = 0;
@@ -85,7 +86,7 @@ TEST_CASE("every row of the bad-input tables names tests that exist", "[docs]") 
       // As ctest lists it: the suite (the tests/ folder), a colon, the TEST_CASE's name.
       const std::size_t colon = name.find(':');
       REQUIRE(colon != std::string::npos);
-      const fs::path suite = source_dir / "tests" / name.substr(0, colon);
+      const fs::path suite = test::source_dir / "tests" / name.substr(0, colon);
       REQUIRE(fs::is_directory(suite));
       const std::string sources = texts_of(suite, "test_", ".cpp");
       CHECK(sources.find("TEST_CASE(\"" + name.substr(colon + 1) + "\"") != std::string::npos);

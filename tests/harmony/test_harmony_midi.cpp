@@ -3,6 +3,8 @@
 // (mido, through tests/fixtures/midi_dump.py run by /usr/bin/python3): one named track per
 // voice, the chosen program, every note where it belongs, repeated soprano notes struck again.
 
+#include "helpers.hpp"
+
 #include <bachprop/io/file.hpp>
 #include <bachprop/io/midi.hpp>
 #include <bachprop/music/harmony_baseline.hpp>
@@ -21,11 +23,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path temp_file(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / "bachprop_harmony_tests";
-  fs::create_directories(dir);
-  return dir / name;
-}
 
 // Ode to Joy's first phrase, with its repeated notes.
 Melody ode() {
@@ -69,7 +66,7 @@ TEST_CASE("the harmonisation's MIDI file reads back, by us and by mido", "[harmo
   Score score = harmony_score(grid, melody, 52, 72);
   score.title = "Ode to Joy, harmonised";
   score.key_signature = signature_of(soprano_key(grid.voices[soprano]));
-  const fs::path file = temp_file("ode_harmonised.mid");
+  const fs::path file = test::temp_file("bachprop_harmony_tests", "ode_harmonised.mid");
   write_midi(file, score);
 
   // Our reader: the same four parts and notes.
@@ -83,7 +80,7 @@ TEST_CASE("the harmonisation's MIDI file reads back, by us and by mido", "[harmo
   CHECK(back.tempo_bpm == Approx(72));
 
   // mido: a conductor track, then one named track per voice with its notes and program.
-  const fs::path dump = temp_file("ode_harmonised.mido.json");
+  const fs::path dump = test::temp_file("bachprop_harmony_tests", "ode_harmonised.mido.json");
   const std::string command = "/usr/bin/python3 '" + std::string(BACHPROP_FIXTURE_DIR) +
                               "/midi_dump.py' '" + file.string() + "' > '" + dump.string() + "'";
   INFO("command: " << command << " (needs Debian's python3-mido)");

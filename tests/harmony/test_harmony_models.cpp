@@ -4,6 +4,8 @@
 // tune, models survive a save/load round trip bit for bit, the same seed trains the same model,
 // and melodies outside the range are refused.
 
+#include "helpers.hpp"
+
 #include <bachprop/core/random.hpp>
 #include <bachprop/music/harmony_baseline.hpp>
 #include <bachprop/music/harmony_minibach.hpp>
@@ -91,11 +93,6 @@ HarmonyRnnSettings small_rnn(Index lookahead) {
   return s;
 }
 
-fs::path temp_file(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / "bachprop_harmony_tests";
-  fs::create_directories(dir);
-  return dir / name;
-}
 
 }  // namespace
 
@@ -253,7 +250,7 @@ TEST_CASE("harmony models survive a save and load unchanged", "[harmony][models]
   m.hop = 8;
   MiniBach minibach(encoding, m);
   minibach.train(training, {});
-  const fs::path minibach_file = temp_file("minibach.json");
+  const fs::path minibach_file = test::temp_file("bachprop_harmony_tests", "minibach.json");
   minibach.save(minibach_file, {{"note", "test"}});
   MiniBach minibach_again = MiniBach::load(minibach_file);
   CHECK(minibach_again.encoding() == encoding);
@@ -267,7 +264,7 @@ TEST_CASE("harmony models survive a save and load unchanged", "[harmony][models]
   r.training.epochs = 1;
   HarmonyRnn rnn(encoding, r);
   rnn.train(training, {});
-  const fs::path rnn_file = temp_file("harmony_rnn.json");
+  const fs::path rnn_file = test::temp_file("bachprop_harmony_tests", "harmony_rnn.json");
   rnn.save(rnn_file);
   HarmonyRnn rnn_again = HarmonyRnn::load(rnn_file);
   CHECK(rnn_again.settings().lookahead == 3);

@@ -21,16 +21,6 @@ float expected_pixel(const std::string& bytes, std::size_t i) {
   return static_cast<float>(static_cast<unsigned char>(bytes[16 + i])) / 255.0F;
 }
 
-template <class F>
-std::string format_error_of(F&& read) {
-  try {
-    read();
-  } catch (const FormatError& error) {
-    return error.what();
-  }
-  FAIL("expected a FormatError");
-  return {};
-}
 
 }  // namespace
 
@@ -93,7 +83,7 @@ TEST_CASE("IDX labels are read raw and gzip, and checked against a class count",
                                         gzip);
     CHECK(read_idx_labels(path) == std::vector<Index>{3, 0, 9, 9, 1, 255});
     const std::string message =
-        format_error_of([&] { read_idx_labels(path, {.classes = 10}); });
+        test::format_error_of([&] { read_idx_labels(path, {.classes = 10}); });
     CHECK_THAT(message, Contains(path.string()));
     CHECK_THAT(message, Contains("label 255 of item 5 (byte 13) is outside 0..9"));
     // The first five are in range: a subset of them passes the check.
@@ -115,7 +105,7 @@ TEST_CASE("max_items reads the first items but still checks the whole file", "[i
     // Damage after the subset is still found.
     const auto cut = test::write_bytes(folder / (gzip ? "cut.gz" : "cut"),
                                        bytes.substr(0, bytes.size() - 1), gzip);
-    CHECK_THAT(format_error_of([&] { read_idx_images(cut, {.max_items = 3}); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(cut, {.max_items = 3}); }),
                Contains("truncated"));
   }
 }
@@ -124,7 +114,7 @@ TEST_CASE("a wrong magic number is refused with the bytes found and those expect
   test::TempFolder folder("idx-magic");
   SECTION("not an IDX file at all") {
     const auto path = test::write_bytes(folder / "text", "hello, world: not IDX");
-    const std::string message = format_error_of([&] { read_idx_images(path); });
+    const std::string message = test::format_error_of([&] { read_idx_images(path); });
     CHECK_THAT(message, Contains(path.string()));
     CHECK_THAT(message, Contains("not an IDX file"));
     CHECK_THAT(message, Contains("68 65 6c 6c"));
@@ -132,22 +122,22 @@ TEST_CASE("a wrong magic number is refused with the bytes found and those expect
   }
   SECTION("a labels file given as images, and the other way round") {
     const auto labels = test::write_bytes(folder / "labels", test::idx_labels({1, 2}));
-    CHECK_THAT(format_error_of([&] { read_idx_images(labels); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(labels); }),
                Contains("says 1 dimensions (a labels file?)"));
     const auto images = test::write_bytes(folder / "images", test::idx_images(1, 2, 2));
-    CHECK_THAT(format_error_of([&] { read_idx_labels(images); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_labels(images); }),
                Contains("says 3 dimensions (an images file?)"));
   }
   SECTION("an element type other than unsigned bytes") {
     std::string bytes = test::idx_images(1, 1, 4);
     bytes[2] = '\x0D';
     const auto path = test::write_bytes(folder / "floats", bytes);
-    CHECK_THAT(format_error_of([&] { read_idx_images(path); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(path); }),
                Contains("element type 0x0d (32-bit float) at byte 2 is not supported"));
   }
   SECTION("a file too short for the magic number") {
     const auto path = test::write_bytes(folder / "short", std::string("\x00\x00", 2));
-    CHECK_THAT(format_error_of([&] { read_idx_labels(path); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_labels(path); }),
                Contains("2 bytes is too short for an IDX file"));
   }
 }
@@ -173,7 +163,7 @@ TEST_CASE("a file that is truncated anywhere gives an error, never a crash", "[i
   }
   // The messages say what was cut.
   const auto raw = test::write_bytes(folder / "raw", images.substr(0, 50));
-  const std::string message = format_error_of([&] { read_idx_images(raw); });
+  const std::string message = test::format_error_of([&] { read_idx_images(raw); });
   CHECK_THAT(message, Contains(raw.string()));
   CHECK_THAT(message, Contains("3 × 5 × 4"));
   CHECK_THAT(message, Contains("holds only 34 bytes after the 16-byte header"));
@@ -181,7 +171,7 @@ TEST_CASE("a file that is truncated anywhere gives an error, never a crash", "[i
   const std::string compressed = read_file(zipped);
   const auto cut_zipped = test::write_bytes(folder / "cut.gz",
                                             compressed.substr(0, compressed.size() - 10));
-  CHECK_THAT(format_error_of([&] { read_idx_images(cut_zipped); }),
+  CHECK_THAT(test::format_error_of([&] { read_idx_images(cut_zipped); }),
              Contains("the gzip data ends early"));
 }
 
@@ -189,7 +179,7 @@ TEST_CASE("bytes beyond what the header says are refused", "[idx]") {
   test::TempFolder folder("idx-extra");
   for (const bool gzip : {false, true}) {
     const auto path = test::write_bytes(folder / "extra", test::idx_images(2, 3, 3) + "xyz", gzip);
-    const std::string message = format_error_of([&] { read_idx_images(path); });
+    const std::string message = test::format_error_of([&] { read_idx_images(path); });
     CHECK_THAT(message, Contains("dimensions disagree with the file size"));
     CHECK_THAT(message, Contains("should end at byte 34, but 3 more bytes follow"));
   }
@@ -203,7 +193,7 @@ TEST_CASE("absurd and forged sizes are refused before anything is allocated", "[
     bytes += test::big_endian(0xFFFFFFFFU) + test::big_endian(0xFFFFFFFFU) +
              test::big_endian(0xFFFFFFFFU);
     const auto path = test::write_bytes(folder / "huge", bytes);
-    const std::string message = format_error_of([&] { read_idx_images(path); });
+    const std::string message = test::format_error_of([&] { read_idx_images(path); });
     CHECK_THAT(message, Contains("absurd size"));
     CHECK_THAT(message, Contains("more than 2^64"));
   }
@@ -211,7 +201,7 @@ TEST_CASE("absurd and forged sizes are refused before anything is allocated", "[
     std::string bytes("\x00\x00\x08\x03", 4);
     bytes += test::big_endian(4000000000U) + test::big_endian(28) + test::big_endian(28);
     const auto path = test::write_bytes(folder / "large", bytes, true);
-    CHECK_THAT(format_error_of([&] { read_idx_images(path); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(path); }),
                Contains("4000000000 × 28 × 28 = 3136000000000 bytes of data, above the limit"));
     // A smaller limit applies to honest files too.
     const auto honest = test::write_bytes(folder / "honest", test::idx_images(4, 2, 2));
@@ -222,7 +212,7 @@ TEST_CASE("absurd and forged sizes are refused before anything is allocated", "[
     std::string bytes = test::idx_images(3, 28, 28);
     bytes.replace(4, 4, test::big_endian(1000000));  // 784 MB claimed, 2 KB present
     const auto path = test::write_bytes(folder / "forged", bytes);
-    CHECK_THAT(format_error_of([&] { read_idx_images(path); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(path); }),
                Contains("1000000 × 28 × 28 = 784000000 bytes of data, but a file of 2368 bytes "
                         "holds only 2352"));
   }
@@ -230,7 +220,7 @@ TEST_CASE("absurd and forged sizes are refused before anything is allocated", "[
     std::string bytes = test::idx_images(3, 28, 28);
     bytes.replace(4, 4, test::big_endian(1000000));
     const auto path = test::write_bytes(folder / "forged.gz", bytes, true);
-    CHECK_THAT(format_error_of([&] { read_idx_images(path); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(path); }),
                Contains("cannot decompress to more than"));
   }
   SECTION("a gzip file claiming what deflate could hold but not what it does hold") {
@@ -240,14 +230,14 @@ TEST_CASE("absurd and forged sizes are refused before anything is allocated", "[
     bytes += test::big_endian(100) + test::big_endian(32) + test::big_endian(32);
     bytes += std::string(64 * 1024, '\0');
     const auto path = test::write_bytes(folder / "zeros.gz", bytes, true);
-    CHECK_THAT(format_error_of([&] { read_idx_images(path); }),
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(path); }),
                Contains("but the data ends at byte 65552"));
   }
   SECTION("an image with no pixels") {
     std::string bytes("\x00\x00\x08\x03", 4);
     bytes += test::big_endian(5) + test::big_endian(0) + test::big_endian(28);
     const auto path = test::write_bytes(folder / "empty", bytes);
-    CHECK_THAT(format_error_of([&] { read_idx_images(path); }), Contains("image size of 0×28"));
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(path); }), Contains("image size of 0×28"));
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   CHECK(elapsed.count() < 5.0);
@@ -285,7 +275,7 @@ TEST_CASE("images and labels files must agree on the count", "[idx]") {
   CHECK(set.columns == 2);
 
   const auto five = test::write_bytes(folder / "five", test::idx_labels({0, 1, 2, 3, 4}));
-  const std::string message = format_error_of([&] { read_idx_labelled(images, five); });
+  const std::string message = test::format_error_of([&] { read_idx_labelled(images, five); });
   CHECK_THAT(message, Contains(images.string() + " holds 4 images but " + five.string() +
                                " holds 5 labels"));
   // Even when only a subset is read, the full counts must agree.

@@ -19,16 +19,6 @@ using nlohmann::json;
 
 namespace {
 
-template <class F>
-std::string format_error_of(F&& load) {
-  try {
-    load();
-  } catch (const FormatError& error) {
-    return error.what();
-  }
-  FAIL("expected a FormatError");
-  return {};
-}
 
 auto dense_network() {
   Network net{Dense(3, 5), Tanh(), Dense(5, 2), Softmax()};
@@ -55,7 +45,7 @@ TEST_CASE("model JSON: a number beyond a double's range is a FormatError naming 
   // out_of_range (not parse_error) for 1e400, which escaped every loader.
   for (const char* text : {R"({"format": "bachprop-model", "version": 1e400})",
                            R"({"sizes": [3, 2, 1], "weights": [[[-0.69e398]]]})"}) {
-    const std::string message = format_error_of([&] { parse_model_text(text, "m.json"); });
+    const std::string message = test::format_error_of([&] { parse_model_text(text, "m.json"); });
     CHECK_THAT(message, Contains("m.json: not valid JSON"));
     CHECK_THAT(message, Contains("number overflow"));
   }
@@ -69,7 +59,7 @@ TEST_CASE("model JSON: a parameter too large for the network's scalar type is re
   document["layers"][2]["parameters"]["weights"][1][3] = 1e39;
   auto net = dense_network();
   const Matrix<float> before = net.layer<2>().weights().value;
-  CHECK_THAT(format_error_of([&] { model_from_json(net, document, "m.json"); }),
+  CHECK_THAT(test::format_error_of([&] { model_from_json(net, document, "m.json"); }),
              Contains("m.json: layer 2 weights: entry (1, 3) = 1e+39 is not a finite float"));
   CHECK(net.layer<2>().weights().value == before);
   // The same document fits a network of doubles.
@@ -86,7 +76,7 @@ TEST_CASE("model JSON: a version that wraps to 1 in 32 bits is not version 1",
   for (const json& version :
        {json(4294967297LL), json(18446744073709551615ULL), json(-4294967295LL)}) {
     document["version"] = version;
-    CHECK_THAT(format_error_of([&] { model_from_json(net, document, "m.json"); }),
+    CHECK_THAT(test::format_error_of([&] { model_from_json(net, document, "m.json"); }),
                Contains("m.json: model format version " + version.dump() + " is not supported"));
   }
 }
@@ -100,24 +90,24 @@ TEST_CASE("model JSON: a value nested 100,000 levels deep is described, not dump
   const json kind = json::parse(
       R"({"format": "bachprop-model", "version": 1, "layers": [{"kind": )" + deep +
       "}, {}, {}, {}]}");
-  CHECK_THAT(format_error_of([&] { model_from_json(net, kind, "m.json"); }),
+  CHECK_THAT(test::format_error_of([&] { model_from_json(net, kind, "m.json"); }),
              Contains("m.json: layer 0: expected a 'dense' layer but the file has a list of 1 "
                       "entry"));
   const json version = json::parse(R"({"format": "bachprop-model", "version": )" + deep + "}");
-  CHECK_THAT(format_error_of([&] { model_from_json(net, version, "m.json"); }),
+  CHECK_THAT(test::format_error_of([&] { model_from_json(net, version, "m.json"); }),
              Contains("model format version a list of 1 entry is not supported"));
   json book = book_model();
   book["sizes"] = json::parse(deep);
-  CHECK_THAT(format_error_of([&] { book_model_from_json(book, "b.json"); }),
+  CHECK_THAT(test::format_error_of([&] { book_model_from_json(book, "b.json"); }),
              Contains("b.json: \"sizes\" should list at least two layer sizes") &&
                  Contains("found a list of 1 entry"));
   book = book_model();
   book["cost"] = json::parse(deep);
-  CHECK_THAT(format_error_of([&] { book_model_from_json(book, "b.json"); }),
+  CHECK_THAT(test::format_error_of([&] { book_model_from_json(book, "b.json"); }),
              Contains("\"cost\" should be"));
   // Short values are still quoted as they are.
   book["cost"] = "LogLikelihoodCost";
-  CHECK_THAT(format_error_of([&] { book_model_from_json(book, "b.json"); }),
+  CHECK_THAT(test::format_error_of([&] { book_model_from_json(book, "b.json"); }),
              Contains("found \"LogLikelihoodCost\""));
 }
 
@@ -130,7 +120,7 @@ TEST_CASE("network2.py JSON: sizes that claim 2^24 inputs are refused before all
   document["weights"] = json::array({json(std::vector<json>(100, json::array()))});
   document["biases"] = json::array({std::vector<double>(100, 0.0)});
   const auto started = std::chrono::steady_clock::now();
-  CHECK_THAT(format_error_of([&] { book_model_from_json(document, "b.json"); }),
+  CHECK_THAT(test::format_error_of([&] { book_model_from_json(document, "b.json"); }),
              Contains("b.json: weights[0]: row 0 should hold 16777216 numbers") &&
                  Contains("found 0 entries"));
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
@@ -147,7 +137,7 @@ TEST_CASE("melody model JSON: metadata of the wrong type or a forged size is a F
   auto error_with = [&](auto edit) {
     json document = good;
     edit(document);
-    return format_error_of([&] { music::MelodyRnn::from_json(document, "m.json"); });
+    return test::format_error_of([&] { music::MelodyRnn::from_json(document, "m.json"); });
   };
   // metadata.value("model", "") threw nlohmann's type_error for a number.
   CHECK_THAT(error_with([](json& d) { d["metadata"]["model"] = 5; }),
@@ -184,10 +174,10 @@ TEST_CASE("model JSON: a layer whose settings differ from the network's is refus
   net.initialise(1);
   json document = model_to_json(net);
   document["layers"][2]["config"]["groups"] = {1, 3};
-  CHECK_THAT(format_error_of([&] { model_from_json(net, document, "m.json"); }),
+  CHECK_THAT(test::format_error_of([&] { model_from_json(net, document, "m.json"); }),
              Contains("m.json: layer 2 (grouped_softmax): the file's settings {\"groups\":[1,3]} "
                       "differ from the network's {\"groups\":[2,2]}"));
   document["layers"][2].erase("config");
-  CHECK_THAT(format_error_of([&] { model_from_json(net, document, "m.json"); }),
+  CHECK_THAT(test::format_error_of([&] { model_from_json(net, document, "m.json"); }),
              Contains("the file's settings are missing"));
 }

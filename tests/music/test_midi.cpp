@@ -4,6 +4,8 @@
 // the library and compared with what the generator put in them; every score survives
 // write → read; truncated and corrupted files give FormatError, never a crash.
 
+#include "helpers.hpp"
+
 #include <bachprop/core/random.hpp>
 #include <bachprop/io/midi.hpp>
 #include <bachprop/music/chorales.hpp>
@@ -41,11 +43,6 @@ namespace {
 
 const fs::path fixtures{BACHPROP_FIXTURE_DIR};
 
-fs::path temp_file(const std::string& stem) {
-  const fs::path dir = fs::temp_directory_path() / "bachprop_music_tests";
-  fs::create_directories(dir);
-  return dir / stem;
-}
 
 // What mido makes of a file: the JSON printed by midi_dump.py.
 json mido_dump(const fs::path& midi) {
@@ -170,7 +167,7 @@ void require_same_scores(const Score& read, const Score& written, bool exact = t
 
 void check_against_mido(const Score& score, const MidiWriteOptions& options,
                         const std::string& stem) {
-  const fs::path path = temp_file(stem + ".mid");
+  const fs::path path = test::temp_file("bachprop_music_tests", stem + ".mid");
   write_midi(path, score, options);
   const json dump = mido_dump(path);
   CHECK(dump["format"] == options.format);
@@ -294,7 +291,7 @@ TEST_CASE("every score survives write then read", "[midi]") {
       }
     }
   }
-  const fs::path path = temp_file("round_trip.mid");
+  const fs::path path = test::temp_file("bachprop_music_tests", "round_trip.mid");
   write_midi(path, lesson);
   require_same_scores(read_midi(path), lesson, false);
   fs::remove(path);
@@ -494,7 +491,7 @@ TEST_CASE("bad MIDI files give FormatError naming the file, the byte and what wa
   std::string format0_two = file_with_track(b({0x00, 0xFF, 0x2F, 0x00}), 0);
   format0_two[11] = 2;
   fails_with(format0_two, "exactly one track");
-  CHECK_THROWS_AS(read_midi(temp_file("no_such_file.mid")), IoError);
+  CHECK_THROWS_AS(read_midi(test::temp_file("bachprop_music_tests", "no_such_file.mid")), IoError);
 }
 
 TEST_CASE("a file cut at every byte gives FormatError", "[midi][errors][fuzz]") {

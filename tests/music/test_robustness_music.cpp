@@ -2,6 +2,8 @@
 // fuzz_midi.cpp, fuzz_notes.cpp) and the review around them found in the music loaders, and for
 // the rows of docs/robustness.md that no other test covered. Every bad input is built here.
 
+#include "helpers.hpp"
+
 #include <bachprop/io/midi.hpp>
 #include <bachprop/music/chorales.hpp>
 #include <bachprop/music/pitch.hpp>
@@ -19,16 +21,6 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-template <class F>
-std::string format_error_of(F&& load) {
-  try {
-    load();
-  } catch (const FormatError& error) {
-    return error.what();
-  }
-  FAIL("expected a FormatError");
-  return {};
-}
 
 const std::string uci_event = "((st 0) (pitch 60) (dur 4) (keysig 0) (timesig 16) (fermata 0))";
 
@@ -37,7 +29,7 @@ const std::string uci_event = "((st 0) (pitch 60) (dur 4) (keysig 0) (timesig 16
 TEST_CASE("JSB JSON: a number beyond a double's range is a FormatError naming the file",
           "[chorales][errors][fuzz]") {
   // Found by fuzz_chorales_json: nlohmann's out_of_range for 61e394 escaped the loader.
-  const std::string message = format_error_of([] {
+  const std::string message = test::format_error_of([] {
     parse_jsb_chorales(R"({"train": [[[60, 61e394, 67]]], "valid": [], "test": []})",
                        "bad-16th.json");
   });
@@ -51,14 +43,14 @@ TEST_CASE("JSB JSON: a pitch nested 100,000 lists deep is refused without recurs
   // overflowed the stack.
   const std::string deep = std::string(100000, '[') + "60" + std::string(100000, ']');
   const std::string text = R"({"train": [[[60, )" + deep + R"(]]], "valid": [], "test": []})";
-  CHECK_THAT(format_error_of([&] { parse_jsb_chorales(text, "deep-16th.json"); }),
+  CHECK_THAT(test::format_error_of([&] { parse_jsb_chorales(text, "deep-16th.json"); }),
              Contains("deep-16th.json: train[0][0][1]: expected a MIDI pitch") &&
                  Contains("got a list"));
   // A long string is named, not copied into the message.
   const std::string long_string =
       R"({"train": [[[")" + std::string(10000, 'x') + R"("]]], "valid": [], "test": []})";
   const std::string message =
-      format_error_of([&] { parse_jsb_chorales(long_string, "long-16th.json"); });
+      test::format_error_of([&] { parse_jsb_chorales(long_string, "long-16th.json"); });
   CHECK_THAT(message, Contains("got a string"));
   CHECK(message.size() < 300);
 }
@@ -69,7 +61,7 @@ TEST_CASE("UCI Lisp: an event ending beyond the time limit is refused, not overf
   const std::string text =
       "(1 ((st 2147483647) (pitch 60) (dur 1) (keysig 0) (timesig 16) (fermata 0)) " +
       uci_event + ")";
-  CHECK_THAT(format_error_of([&] { parse_uci_chorales(text, "bad.lisp"); }),
+  CHECK_THAT(test::format_error_of([&] { parse_uci_chorales(text, "bad.lisp"); }),
              Contains("bad.lisp: line 1") &&
                  Contains("an event ending by sixteenth 1048576, found st 2147483647 and dur 1"));
   CHECK_THROWS_AS(
