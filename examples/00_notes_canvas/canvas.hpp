@@ -3,7 +3,7 @@
 // on a plane, each with a position and one of seven notes; a classifier that names the note and
 // a regressor that predicts its frequency.
 
-#include <bachprop/bachprop.hpp>
+#include <bachprop/neural.hpp>
 #include <bachprop/music/pitch.hpp>
 
 #include <array>

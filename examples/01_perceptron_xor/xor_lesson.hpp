@@ -3,7 +3,7 @@
 // two-input truth table, the perceptron that cannot separate XOR, and the small sigmoid network
 // that can.
 
-#include <bachprop/bachprop.hpp>
+#include <bachprop/neural.hpp>
 
 #include <algorithm>
 #include <cstdint>

@@ -3,7 +3,7 @@
 // and its tests: the two networks, their settings, training with a report per epoch, and the
 // measures (accuracy, confusion matrix).
 
-#include <bachprop/bachprop.hpp>
+#include <bachprop/neural.hpp>
 #include <bachprop/io/idx.hpp>
 
 #include <nlohmann/json.hpp>

@@ -4,7 +4,7 @@
 // test-set reconstruction errors, and the pictures (reconstructions, latent interpolations, the
 // 2-D latent map).
 
-#include <bachprop/bachprop.hpp>
+#include <bachprop/neural.hpp>
 #include <bachprop/io/idx.hpp>
 
 #include <algorithm>

@@ -1,0 +1,45 @@
+#pragma once
+/// @file
+/// The neural-network library in one include, without the music: matrices, layers, losses,
+/// optimisers, training (checkpoints included), model files and the data readers (IDX, gzip,
+/// PNG). It takes the compiler under a third of the time bachprop.hpp takes: the music models
+/// (melody, piano-roll and harmony networks) are most of the library's code.
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/gradient_check.hpp>
+#include <bachprop/core/init.hpp>
+#include <bachprop/core/layer.hpp>
+#include <bachprop/core/loss.hpp>
+#include <bachprop/core/network.hpp>
+#include <bachprop/core/parameter.hpp>
+#include <bachprop/core/product.hpp>
+#include <bachprop/core/random.hpp>
+#include <bachprop/core/types.hpp>
+#include <bachprop/io/book_json.hpp>
+#include <bachprop/io/file.hpp>
+#include <bachprop/io/gzip.hpp>
+#include <bachprop/io/idx.hpp>
+#include <bachprop/io/image.hpp>
+#include <bachprop/io/model_json.hpp>
+#include <bachprop/io/png.hpp>
+#include <bachprop/io/sha256.hpp>
+#include <bachprop/io/text.hpp>
+#include <bachprop/layers/activation.hpp>
+#include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/grouped_softmax.hpp>
+#include <bachprop/layers/perceptron.hpp>
+#include <bachprop/layers/relu.hpp>
+#include <bachprop/layers/rnn.hpp>
+#include <bachprop/layers/sigmoid.hpp>
+#include <bachprop/layers/softmax.hpp>
+#include <bachprop/layers/tanh.hpp>
+#include <bachprop/loss/cross_entropy.hpp>
+#include <bachprop/loss/quadratic.hpp>
+#include <bachprop/optim/adam.hpp>
+#include <bachprop/optim/clip.hpp>
+#include <bachprop/optim/sgd.hpp>
+#include <bachprop/optim/state.hpp>
+#include <bachprop/train/checkpoint.hpp>
+#include <bachprop/train/early_stopping.hpp>
+#include <bachprop/train/metrics.hpp>
+#include <bachprop/train/trainer.hpp>
