@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(
-  cmake g++ make             # the build
+  cmake g++ make ninja-build # the build
   libeigen3-dev              # linear algebra (Eigen 3.4)
   nlohmann-json3-dev         # JSON: saved models, summaries
   zlib1g-dev                 # gzip data files, PNG pictures
