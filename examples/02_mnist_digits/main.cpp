@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 #include <string>
 #include <type_traits>
@@ -145,12 +144,7 @@ int main(int argc, char** argv) {
       .option("save", save_path, "FILE", "save the trained model as bachprop JSON")
       .option("save-book", save_book_path, "FILE",
               "also save it in network2.py's JSON format (--config book only)")
-      .option("checkpoint", checkpoint_path, "FILE",
-              "write a checkpoint (weights, optimiser, shuffling state, epoch) to FILE after "
-              "every epoch")
-      .flag("resume", resume,
-            "continue the run whose --checkpoint FILE is given (same options and seed): it ends "
-            "with the model an uninterrupted run gives");
+      .checkpoints(checkpoint_path, resume, "weights, optimiser, shuffling state, epoch");
   if (!cli.parse(argc, argv)) {
     return cli.exit_code();
   }
@@ -169,16 +163,8 @@ int main(int argc, char** argv) {
                           "sigmoid layer, not a softmax");
     }
     const bool evaluate_only = !load_path.empty() || !load_book_path.empty();
-    if (resume && checkpoint_path.empty()) {
-      throw ArgumentError("--resume needs --checkpoint FILE (the checkpoint to continue from)");
-    }
-    if (evaluate_only && !checkpoint_path.empty()) {
-      throw ArgumentError("--checkpoint is for training; --load and --load-book only evaluate");
-    }
-    if (resume && !std::filesystem::exists(checkpoint_path)) {
-      throw ArgumentError("--resume: there is no checkpoint " + checkpoint_path +
-                          " (run without --resume to start afresh)");
-    }
+    examples::check_checkpoint_options(checkpoint_path, resume, evaluate_only,
+                                       "--load and --load-book only evaluate");
 
     const auto folder = examples::locate_or_download(
         examples::mnist_source(),

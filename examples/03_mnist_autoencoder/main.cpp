@@ -116,12 +116,7 @@ int main(int argc, char** argv) {
       .option("load", load_path, "FILE", "load a model saved by --save instead of training")
       .option("save-initial", save_initial_path, "FILE",
               "save the initial weights (for the PyTorch twin in benchmarks/reference)")
-      .option("checkpoint", checkpoint_path, "FILE",
-              "write a checkpoint (weights, Adam's state, shuffling state, epoch) to FILE after "
-              "every epoch")
-      .flag("resume", resume,
-            "continue the run whose --checkpoint FILE is given (same options and seed): it ends "
-            "with the model an uninterrupted run gives");
+      .checkpoints(checkpoint_path, resume, "weights, Adam's state, shuffling state, epoch");
   if (!cli.parse(argc, argv)) {
     return cli.exit_code();
   }
@@ -134,16 +129,7 @@ int main(int argc, char** argv) {
                           "--rows must be positive; --limit and --test-limit at least 0");
     }
     const bool loading = !load_path.empty();
-    if (resume && checkpoint_path.empty()) {
-      throw ArgumentError("--resume needs --checkpoint FILE (the checkpoint to continue from)");
-    }
-    if (loading && !checkpoint_path.empty()) {
-      throw ArgumentError("--checkpoint is for training; --load only evaluates");
-    }
-    if (resume && !std::filesystem::exists(checkpoint_path)) {
-      throw ArgumentError("--resume: there is no checkpoint " + checkpoint_path +
-                          " (run without --resume to start afresh)");
-    }
+    examples::check_checkpoint_options(checkpoint_path, resume, loading, "--load only evaluates");
     nlohmann::json document;
     if (loading) {
       document = parse_model_text(read_file(load_path), load_path);

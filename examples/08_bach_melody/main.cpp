@@ -63,24 +63,14 @@ int main(int argc, char** argv) {
       .option("primer", primer_notes, "N", "notes of Bach's melody the network hears first")
       .option("notes", continuation_notes, "N", "notes the network adds")
       .option("temperature", temperature, "T", "sampling temperature (0: always the likeliest)")
-      .option("checkpoint", checkpoint_path, "FILE",
-              "write a checkpoint (weights, Adam's state, the best epoch so far, shuffling state, "
-              "epoch) to FILE after every epoch")
-      .flag("resume", resume,
-            "continue the run whose --checkpoint FILE is given (same options and seed): it ends "
-            "with the model an uninterrupted run gives");
+      .checkpoints(checkpoint_path, resume,
+                   "weights, Adam's state, the best epoch so far, shuffling state, epoch");
   if (!cli.parse(argc, argv)) {
     return cli.exit_code();
   }
   return examples::run_reporting_errors(cli.program(), [&] {
     settings.seed = seed;
-    if (resume && checkpoint_path.empty()) {
-      throw ArgumentError("--resume needs --checkpoint FILE (the checkpoint to continue from)");
-    }
-    if (resume && !std::filesystem::exists(checkpoint_path)) {
-      throw ArgumentError("--resume: there is no checkpoint " + checkpoint_path +
-                          " (run without --resume to start afresh)");
-    }
+    examples::check_checkpoint_options(checkpoint_path, resume);
     const auto start = std::chrono::steady_clock::now();
     const auto folder = examples::locate_or_download(
         examples::jsb_source(), {data, download, examples::interactive_session()});

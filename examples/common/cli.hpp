@@ -63,6 +63,17 @@ class CommandLine {
     return *this;
   }
 
+  /// The training examples' --checkpoint FILE and --resume; `kept` says what a checkpoint
+  /// holds. check_checkpoint_options() checks the pair once parsed.
+  CommandLine& checkpoints(std::string& path, bool& resume, const std::string& kept) {
+    option("checkpoint", path, "FILE",
+           "write a checkpoint (" + kept + ") to FILE after every epoch");
+    flag("resume", resume,
+         "continue the run whose --checkpoint FILE is given (same options and seed): it ends "
+         "with the model an uninterrupted run gives");
+    return *this;
+  }
+
   /// Parses argv. Returns false when the program should exit now with exit_code() (after
   /// --help, or after a usage error, which it has printed).
   bool parse(int argc, char** argv) {
@@ -193,6 +204,24 @@ class CommandLine {
   std::vector<Entry> entries_;
   int exit_code_ = EXIT_SUCCESS;
 };
+
+/// Throws ArgumentError for --resume without --checkpoint FILE or without that file, and for
+/// --checkpoint in a run that only evaluates (`evaluating`; `evaluating_options` then names the
+/// options that made it so, e.g. "--load only evaluates").
+inline void check_checkpoint_options(const std::string& path, bool resume, bool evaluating = false,
+                                     const std::string& evaluating_options = {}) {
+  if (resume && path.empty()) {
+    throw bachprop::ArgumentError(
+        "--resume needs --checkpoint FILE (the checkpoint to continue from)");
+  }
+  if (evaluating && !path.empty()) {
+    throw bachprop::ArgumentError("--checkpoint is for training; " + evaluating_options);
+  }
+  if (resume && !std::filesystem::exists(path)) {
+    throw bachprop::ArgumentError("--resume: there is no checkpoint " + path +
+                                  " (run without --resume to start afresh)");
+  }
+}
 
 /// Writes the summary JSON atomically (nothing when `path` is empty).
 inline void write_summary(const std::string& path, const nlohmann::json& summary) {
