@@ -23,6 +23,7 @@ TEST_CASE("uniform: log2 of the number of pitches", "[baselines]") {
   const auto s = uniform_pitch_scores(vocabulary, {notes({60, 62, 64}), notes({61, 61})});
   CHECK(s.notes == 3);  // every note after the first of each melody
   CHECK(s.bits_per_pitch == Approx(3.0));
+  CHECK(s.pitch_accuracy == Approx(1.0 / 8));  // a random guess, not argmax's fixed pick
   CHECK(std::isnan(s.bits_per_note()));
 }
 

@@ -60,7 +60,9 @@ inline MelodyScores averaged(MelodyScores scores) {
 
 }  // namespace detail
 
-/// Every pitch of the vocabulary equally likely: log2(pitch count) bits.
+/// Every pitch of the vocabulary equally likely: log2(pitch count) bits, and right 1/(pitch
+/// count) of the time. (The argmax of a flat distribution would name one fixed pitch, and its
+/// accuracy would say which pitch that is, not what guessing scores.)
 inline MelodyScores uniform_pitch_scores(const MelodyVocabulary& vocabulary,
                                          const std::vector<NoteSequence>& test) {
   detail::check_in_vocabulary(test, vocabulary, "uniform_pitch_scores");
@@ -72,7 +74,9 @@ inline MelodyScores uniform_pitch_scores(const MelodyVocabulary& vocabulary,
       detail::score_pitch(flat, vocabulary.pitch_index(melody.pitches[t]), scores);
     }
   }
-  return detail::averaged(scores);
+  scores = detail::averaged(scores);
+  scores.pitch_accuracy = 1.0 / static_cast<double>(vocabulary.pitch_count());
+  return scores;
 }
 
 /// A Markov chain of `order` over pitches (order 0: the unigram), counted on `train`.
