@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
 
     std::cout << "Scale of " << music::key_name(settings.key) << ":";
     for (int d = 0; d < 8; ++d) {
-      std::cout << ' ' << music::pitch_name(composition::degree_pitch(settings.key, d, 4));
+      std::cout << ' '
+                << music::pitch_name_in(composition::degree_pitch(settings.key, d, 4), settings.key);
     }
     std::cout << "\n\nInterval weights (consonant leaps allowed, dissonant ones never):\n ";
     for (int semitones = 0; semitones <= 12; ++semitones) {
@@ -69,7 +70,7 @@ int main(int argc, char** argv) {
       std::printf("phrase %d:", p + 1);
       for (const auto& n : melody.notes) {
         if (n.start >= p * phrase_length - 1e-9 && n.start < (p + 1) * phrase_length - 1e-9) {
-          std::printf(" %s", music::pitch_name(n.pitch).c_str());
+          std::printf(" %s", music::pitch_name_in(n.pitch, settings.key).c_str());
         }
       }
       std::printf("   (ends on degree %d)\n", piece.phrase_end_degrees[static_cast<std::size_t>(p)] % 7 + 1);

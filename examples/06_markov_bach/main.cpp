@@ -391,7 +391,7 @@ int main(int argc, char** argv) {
       music::Part part = music::melody_to_part(melody, name, 0, m % 9, start, 80);
       std::printf("%s:", name.c_str());
       for (const auto& e : melody) {
-        std::printf(" %s", music::pitch_name(e.pitch).c_str());
+        std::printf(" %s", music::pitch_name_in(e.pitch, key).c_str());
       }
       std::printf("\n");
       generated_summary.push_back({{"key", music::key_name(key)},

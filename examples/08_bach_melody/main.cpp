@@ -224,7 +224,7 @@ int main(int argc, char** argv) {
                 chorale, key_name(key).c_str(), heard, continuation.size(), temperature,
                 static_cast<unsigned long long>(seed));
     for (std::size_t i = 0; i < continuation.size(); ++i) {
-      std::printf("%s ", pitch_name(continuation.pitches[i]).c_str());
+      std::printf("%s ", pitch_name_in(continuation.pitches[i], key).c_str());
     }
     std::printf("\n  %.0f%% of its notes in the key, longest repeated note %zu, range %.0f "
                 "semitones\n",

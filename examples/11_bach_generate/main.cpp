@@ -277,7 +277,7 @@ int main(int argc, char** argv) {
                 continuation.size(), static_cast<unsigned long long>(seed), temperature,
                 free_key ? ", any key" : ", in the primer's key");
     for (std::size_t i = 0; i < continuation.size(); ++i) {
-      std::printf("%s ", pitch_name(continuation.pitches[i]).c_str());
+      std::printf("%s ", pitch_name_in(continuation.pitches[i], key).c_str());
     }
     std::printf("\nWrote %s, %s%s\n", midi_file.string().c_str(), png_file.string().c_str(),
                 wav ? (", " + wav_file.string()).c_str() : ("\n(no WAV: " + why + ")").c_str());

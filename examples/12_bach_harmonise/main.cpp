@@ -632,7 +632,7 @@ int main(int argc, char** argv) {
           std::printf(" ...");
           break;
         }
-        std::printf(" %s", e.is_rest() ? "R" : pitch_name(e.pitch).c_str());
+        std::printf(" %s", e.is_rest() ? "R" : pitch_name_in(e.pitch, key).c_str());
       }
       std::printf("\n");
     }

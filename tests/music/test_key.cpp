@@ -30,6 +30,32 @@ TEST_CASE("key signatures name their keys", "[key]") {
   CHECK_THROWS_AS(key_of({8, Mode::major}), ArgumentError);
 }
 
+TEST_CASE("pitches are spelled as the key spells them", "[key]") {
+  const Key d_minor{2, Mode::minor}, c_minor{0, Mode::minor}, c_major{0, Mode::major};
+  CHECK(pitch_name_in(70, d_minor) == "Bb4");  // the signature's flat
+  CHECK(pitch_name_in(61, d_minor) == "C#4");  // the leading tone, not Db
+  CHECK(pitch_name_in(71, c_minor) == "B4");   // the leading tone of a flat key: B natural
+  CHECK(pitch_name_in(66, c_minor) == "Gb4");  // another black key in a flat key
+  CHECK(pitch_name_in(70, {11, Mode::major}) == "A#4");  // B major's own A#
+  CHECK(pitch_name_in(70, c_major) == "A#4");            // C major: sharps
+  CHECK(pitch_name_in(65, {6, Mode::major}) == "E#4");   // F# major spells F as E#
+  CHECK(pitch_name_in(66, {6, Mode::major}) == "F#4");
+  CHECK(pitch_name_in(62, {3, Mode::minor}) == "D4");    // D# minor: no double sharps
+  CHECK(pitch_name_in(60, {5, Mode::major}) == "C4");    // naturals stay natural
+  CHECK(pitch_name_in(60, d_minor) == "C4");
+  CHECK_THROWS_AS(pitch_name_in(128, c_major), ArgumentError);
+  // Every spelling, in every key, reads back as the same pitch.
+  for (int tonic = 0; tonic < 12; ++tonic) {
+    for (const Mode mode : {Mode::major, Mode::minor}) {
+      for (int pitch = 0; pitch < 128; ++pitch) {
+        const std::string name = pitch_name_in(pitch, {tonic, mode});
+        INFO(name << " in " << key_name({tonic, mode}));
+        REQUIRE(parse_pitch(name) == pitch);
+      }
+    }
+  }
+}
+
 TEST_CASE("key names are parsed", "[key]") {
   CHECK(parse_key("G major") == Key{7, Mode::major});
   CHECK(parse_key("f# minor") == Key{6, Mode::minor});

@@ -71,6 +71,64 @@ inline KeySignature signature_of(const Key& key) {
   return {sharps, key.mode};
 }
 
+/// A pitch's name as `key` spells it: the key's own notes with its signature's letters ("Bb4"
+/// in D minor, "E#4" in F# major), the raised seventh of a minor key as a sharpened letter (C#
+/// in D minor, B natural in C minor), other naturals plain, and other black keys with flats in
+/// a key whose signature has flats and with sharps otherwise. The octave number belongs to the
+/// letter, as parse_pitch reads it (Cb5 is 71); at the ends of the MIDI range, where such a
+/// letter's octave has no number, the plain name. Throws ArgumentError outside 0..127.
+inline std::string pitch_name_in(int pitch, const Key& key) {
+  require_midi_pitch(pitch, "pitch_name_in");
+  static constexpr std::string_view letters = "CDEFGAB";
+  static constexpr std::array<int, 7> natural{0, 2, 4, 5, 7, 9, 11};
+  const int sharps = signature_of(key).sharps;
+  // Sharps are added in the order F C G D A E B, flats in the reverse order.
+  auto signature_alteration = [&](std::size_t letter) {
+    static constexpr std::array<int, 7> position_among_sharps{1, 3, 5, 0, 2, 4, 6};  // C..B
+    const int position = position_among_sharps[letter];
+    return position < sharps ? 1 : 6 - position < -sharps ? -1 : 0;
+  };
+  auto spelled = [&](std::size_t letter, int alteration) {
+    const int octave = octave_of(pitch - alteration);
+    if (octave < -1 || octave > 9) {  // B# below C-1 or Cb above G9: no such name
+      return pitch_name(pitch);
+    }
+    const char* accidental = alteration > 0 ? "#" : alteration < 0 ? "b" : "";
+    return std::string(1, letters[letter]) + accidental + std::to_string(octave);
+  };
+  const int pc = pitch_class(pitch);
+  for (std::size_t letter = 0; letter < 7; ++letter) {  // the key's own notes
+    const int alteration = signature_alteration(letter);
+    if (pitch_class(natural[letter] + alteration) == pc) {
+      return spelled(letter, alteration);
+    }
+  }
+  if (key.mode == Mode::minor && pc == pitch_class(key.tonic - 1)) {  // the leading tone
+    for (std::size_t tonic = 0; tonic < 7; ++tonic) {
+      if (pitch_class(natural[tonic] + signature_alteration(tonic)) == key.tonic) {
+        const std::size_t seventh = (tonic + 6) % 7;
+        const int alteration = signature_alteration(seventh) + 1;
+        if (alteration <= 1) {  // D# minor's would be C double sharp: spelled D below
+          return spelled(seventh, alteration);
+        }
+      }
+    }
+  }
+  for (std::size_t letter = 0; letter < 7; ++letter) {  // naturals
+    if (natural[letter] == pc) {
+      return spelled(letter, 0);
+    }
+  }
+  // A black key: sharpen the letter below or flatten the letter above.
+  const int alteration = sharps < 0 ? -1 : 1;
+  for (std::size_t letter = 0; letter < 7; ++letter) {
+    if (natural[letter] == pitch_class(pc - alteration)) {
+      return spelled(letter, alteration);
+    }
+  }
+  return pitch_name(pitch);  // not reached: every black key has a natural on either side
+}
+
 /// The key's name, "G major" or "F# minor" (tonic spelled with a flat when the signature has
 /// flats: "Bb major", "C minor").
 inline std::string key_name(const Key& key) {
