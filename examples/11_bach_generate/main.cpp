@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
   std::size_t top_k = 0;
   double top_p = 1.0;
   bool free_key = false;
+  std::string key_text;
   std::size_t max_repeats = 3;
   int lowest = 0;
   int highest = 127;
@@ -125,6 +126,9 @@ int main(int argc, char** argv) {
       .option("top-k", top_k, "K", "sample among the K likeliest pitches only (0: all)")
       .option("top-p", top_p, "P", "nucleus sampling: the likeliest pitches covering P (1: all)")
       .flag("free-key", free_key, "do not keep to the key of the primer")
+      .option("key", key_text, "NAME",
+              "keep to this key (\"C major\", \"F# minor\") rather than the one the primer's "
+              "notes suggest")
       .option("max-repeats", max_repeats, "N", "at most N equal pitches in a row (0: no limit)")
       .option("lowest", lowest, "MIDI", "lowest pitch allowed")
       .option("highest", highest, "MIDI", "highest pitch allowed")
@@ -146,6 +150,16 @@ int main(int argc, char** argv) {
     settings.pitch_sampling = {temperature, top_k, top_p};
     settings.duration_sampling = {temperature, 0, 1.0};
     settings.stay_in_primer_key = !free_key;
+    std::optional<Key> given_key;
+    if (!key_text.empty()) {
+      if (free_key || stats > 0) {
+        throw ArgumentError(free_key ? "--key and --free-key contradict each other"
+                                     : "--stats keeps each chorale's own key: drop --key");
+      }
+      given_key = parse_key(key_text);
+      settings.stay_in_primer_key = false;
+      settings.constraints.key = given_key;
+    }
     settings.constraints.max_repeats = max_repeats;
     settings.constraints.lowest_pitch = lowest;
     settings.constraints.highest_pitch = highest;
@@ -248,7 +262,7 @@ int main(int argc, char** argv) {
     const int shift = octave_shift_into(primer, vocabulary);
     const NoteSequence heard = transposed(primer, shift);
     NoteSequence continuation = transposed(continue_melody(model, heard, settings), -shift);
-    const Key key = melody_key(primer);
+    const Key key = given_key ? *given_key : melody_key(primer);
 
     Score score;
     score.title = "bach_generate: " + described;
@@ -275,7 +289,9 @@ int main(int argc, char** argv) {
                 key_name(key).c_str(),
                 shift == 0 ? "" : (", heard " + std::to_string(shift) + " semitones away").c_str(),
                 continuation.size(), static_cast<unsigned long long>(seed), temperature,
-                free_key ? ", any key" : ", in the primer's key");
+                free_key    ? ", any key"
+                : given_key ? (", in " + key_name(key)).c_str()
+                            : ", in the primer's key");
     for (std::size_t i = 0; i < continuation.size(); ++i) {
       std::printf("%s ", pitch_name_in(continuation.pitches[i], key).c_str());
     }
