@@ -12,6 +12,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -71,6 +72,69 @@ inline KeySignature signature_of(const Key& key) {
   return {sharps, key.mode};
 }
 
+namespace detail {
+
+/// A pitch class written as a letter (0 = C .. 6 = B) and an alteration (+1 sharp, -1 flat).
+struct Spelling {
+  std::size_t letter = 0;
+  int alteration = 0;
+};
+
+inline constexpr std::array<int, 7> natural_pitch_classes{0, 2, 4, 5, 7, 9, 11};  // C..B
+
+/// How `key` spells pitch class `pc`: its own notes with its signature's letters, the raised
+/// seventh of a minor key as a sharpened letter (unless that takes a double sharp), other
+/// naturals plain, other black keys with flats where the signature has flats, else sharps.
+inline Spelling spelling_in(int pc, const Key& key) {
+  const int sharps = signature_of(key).sharps;
+  // Sharps are added in the order F C G D A E B, flats in the reverse order.
+  auto signature_alteration = [&](std::size_t letter) {
+    static constexpr std::array<int, 7> position_among_sharps{1, 3, 5, 0, 2, 4, 6};  // C..B
+    const int position = position_among_sharps[letter];
+    return position < sharps ? 1 : 6 - position < -sharps ? -1 : 0;
+  };
+  auto own_note = [&](int wanted) -> std::optional<Spelling> {
+    for (std::size_t letter = 0; letter < 7; ++letter) {
+      const int alteration = signature_alteration(letter);
+      if (pitch_class(natural_pitch_classes[letter] + alteration) == pitch_class(wanted)) {
+        return Spelling{letter, alteration};
+      }
+    }
+    return std::nullopt;
+  };
+  if (const auto own = own_note(pc)) {
+    return *own;
+  }
+  if (key.mode == Mode::minor && pitch_class(pc) == pitch_class(key.tonic - 1)) {
+    const std::size_t seventh = (own_note(key.tonic)->letter + 6) % 7;  // the tonic is its own
+    const int alteration = signature_alteration(seventh) + 1;
+    if (alteration <= 1) {  // D# minor's would be C double sharp: spelled D below
+      return {seventh, alteration};
+    }
+  }
+  const int alteration = sharps < 0 ? -1 : 1;
+  for (std::size_t letter = 0; letter < 7; ++letter) {
+    if (natural_pitch_classes[letter] == pitch_class(pc)) {
+      return {letter, 0};
+    }
+  }
+  for (std::size_t letter = 0; letter < 7; ++letter) {  // a black key
+    if (natural_pitch_classes[letter] == pitch_class(pc - alteration)) {
+      return {letter, alteration};
+    }
+  }
+  return {};  // not reached: every black key has a natural on either side
+}
+
+/// "C", "Bb", "F#": a spelling without its octave.
+inline std::string spelled_name(const Spelling& spelling) {
+  static constexpr std::string_view letters = "CDEFGAB";
+  return std::string(1, letters[spelling.letter]) +
+         (spelling.alteration > 0 ? "#" : spelling.alteration < 0 ? "b" : "");
+}
+
+}  // namespace detail
+
 /// A pitch's name as `key` spells it: the key's own notes with its signature's letters ("Bb4"
 /// in D minor, "E#4" in F# major), the raised seventh of a minor key as a sharpened letter (C#
 /// in D minor, B natural in C minor), other naturals plain, and other black keys with flats in
@@ -79,66 +143,19 @@ inline KeySignature signature_of(const Key& key) {
 /// letter's octave has no number, the plain name. Throws ArgumentError outside 0..127.
 inline std::string pitch_name_in(int pitch, const Key& key) {
   require_midi_pitch(pitch, "pitch_name_in");
-  static constexpr std::string_view letters = "CDEFGAB";
-  static constexpr std::array<int, 7> natural{0, 2, 4, 5, 7, 9, 11};
-  const int sharps = signature_of(key).sharps;
-  // Sharps are added in the order F C G D A E B, flats in the reverse order.
-  auto signature_alteration = [&](std::size_t letter) {
-    static constexpr std::array<int, 7> position_among_sharps{1, 3, 5, 0, 2, 4, 6};  // C..B
-    const int position = position_among_sharps[letter];
-    return position < sharps ? 1 : 6 - position < -sharps ? -1 : 0;
-  };
-  auto spelled = [&](std::size_t letter, int alteration) {
-    const int octave = octave_of(pitch - alteration);
-    if (octave < -1 || octave > 9) {  // B# below C-1 or Cb above G9: no such name
-      return pitch_name(pitch);
-    }
-    const char* accidental = alteration > 0 ? "#" : alteration < 0 ? "b" : "";
-    return std::string(1, letters[letter]) + accidental + std::to_string(octave);
-  };
-  const int pc = pitch_class(pitch);
-  for (std::size_t letter = 0; letter < 7; ++letter) {  // the key's own notes
-    const int alteration = signature_alteration(letter);
-    if (pitch_class(natural[letter] + alteration) == pc) {
-      return spelled(letter, alteration);
-    }
+  const detail::Spelling spelling = detail::spelling_in(pitch, key);
+  const int octave = octave_of(pitch - spelling.alteration);
+  if (octave < -1 || octave > 9) {  // B# below C-1 or Cb above G9: no such name
+    return pitch_name(pitch);
   }
-  if (key.mode == Mode::minor && pc == pitch_class(key.tonic - 1)) {  // the leading tone
-    for (std::size_t tonic = 0; tonic < 7; ++tonic) {
-      if (pitch_class(natural[tonic] + signature_alteration(tonic)) == key.tonic) {
-        const std::size_t seventh = (tonic + 6) % 7;
-        const int alteration = signature_alteration(seventh) + 1;
-        if (alteration <= 1) {  // D# minor's would be C double sharp: spelled D below
-          return spelled(seventh, alteration);
-        }
-      }
-    }
-  }
-  for (std::size_t letter = 0; letter < 7; ++letter) {  // naturals
-    if (natural[letter] == pc) {
-      return spelled(letter, 0);
-    }
-  }
-  // A black key: sharpen the letter below or flatten the letter above.
-  const int alteration = sharps < 0 ? -1 : 1;
-  for (std::size_t letter = 0; letter < 7; ++letter) {
-    if (natural[letter] == pitch_class(pc - alteration)) {
-      return spelled(letter, alteration);
-    }
-  }
-  return pitch_name(pitch);  // not reached: every black key has a natural on either side
+  return detail::spelled_name(spelling) + std::to_string(octave);
 }
 
-/// The key's name, "G major" or "F# minor" (tonic spelled with a flat when the signature has
-/// flats: "Bb major", "C minor").
+/// The key's name, "G major" or "F# minor" (its tonic spelled as its signature spells it:
+/// "Bb major", "C minor", "D# minor").
 inline std::string key_name(const Key& key) {
-  static constexpr std::array<std::string_view, 12> flat_names{"C",  "Db", "D",  "Eb", "E",  "F",
-                                                               "Gb", "G",  "Ab", "A",  "Bb", "B"};
-  const bool flats = signature_of(key).sharps < 0;
-  const std::string tonic = flats ? std::string(flat_names[static_cast<std::size_t>(
-                                        pitch_class(key.tonic))])
-                                  : std::string(pitch_class_name(key.tonic));
-  return tonic + " " + std::string(mode_name(key.mode));
+  return detail::spelled_name(detail::spelling_in(key.tonic, key)) + " " +
+         std::string(mode_name(key.mode));
 }
 
 /// A key from its name: a tonic letter with an optional # or b, then "major" or "minor"
