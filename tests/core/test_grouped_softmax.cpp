@@ -44,6 +44,35 @@ TEST_CASE("grouped softmax pairs with cross-entropy: value and δ = a − y", "[
   CHECK(net.loss(x, y, CrossEntropy<double>()) == Approx(first + second).epsilon(1e-12));
 }
 
+TEST_CASE("paired cross-entropy gradients are right for targets that do not sum to 1",
+          "[grouped_softmax][loss]") {
+  const Index batch = 5;
+  // Columns summing to 0.6, 0 (no target at all), 1.7, 1 and 0.25.
+  Matrix<double> y = test::random_distributions(4, batch, 7);
+  const double sums[batch] = {0.6, 0.0, 1.7, 1.0, 0.25};
+  for (Index j = 0; j < batch; ++j) {
+    y.col(j) *= sums[j];
+  }
+  const Matrix<double> x = test::random_matrix(3, batch, 8);
+  SECTION("one softmax") {
+    Network net{Dense<double>(3, 4), Softmax<double>()};
+    net.initialise(9);
+    test::require_gradients_match(check_network_gradients(net, CrossEntropy<double>(), x, y));
+    // δ = a Σy − y: for the empty column the output error is zero.
+    net.compute_gradients(x, y, CrossEntropy<double>(), true);
+    CHECK(net.input_gradient().col(1).norm() == 0.0);
+  }
+  SECTION("groups, one of them empty in some columns") {
+    Matrix<double> grouped(7, batch);
+    grouped << y, test::random_distributions(3, batch, 10);
+    grouped.block(4, 3, 3, 2).setZero();  // the second group has no target in columns 3 and 4
+    Network net{Dense<double>(3, 7), GroupedSoftmax<double>({4, 3})};
+    net.initialise(11);
+    test::require_gradients_match(
+        check_network_gradients(net, CrossEntropy<double>(), x, grouped));
+  }
+}
+
 TEST_CASE("grouped softmax shapes and settings are checked", "[grouped_softmax][errors]") {
   CHECK_THROWS_AS(GroupedSoftmax<float>({}), ArgumentError);
   CHECK_THROWS_AS(GroupedSoftmax<float>({2, 0}), ArgumentError);

@@ -115,3 +115,30 @@ TEST_CASE("initialise draws the same weights for the same seed", "[network][rand
   b.initialise(100);
   CHECK(a.layer<0>().weights().value != b.layer<0>().weights().value);
 }
+
+TEST_CASE("layers built without a seed start different, seeded or set layers keep theirs",
+          "[network][random]") {
+  // Built without seeds, the two Dense layers would both hold seed 0's draw: twin neurons that
+  // gradient descent updates alike and can never tell apart.
+  Network net{Dense<double>(4, 4), Sigmoid<double>(), Dense<double>(4, 4), Sigmoid<double>()};
+  CHECK(net.layer<0>().weights().value != net.layer<2>().weights().value);
+  CHECK(net.layer<0>().biases().value != net.layer<2>().biases().value);
+  Network same{Dense<double>(4, 4), Sigmoid<double>(), Dense<double>(4, 4), Sigmoid<double>()};
+  same.initialise(0);  // unseeded layers draw as initialise(0) does: still deterministic
+  CHECK(same.layer<0>().weights().value == net.layer<0>().weights().value);
+  CHECK(same.layer<2>().weights().value == net.layer<2>().weights().value);
+
+  Network recurrent{Rnn<double>(3, 3), Rnn<double>(3, 3)};
+  CHECK(recurrent.layer<0>().input_weights().value !=
+        recurrent.layer<1>().input_weights().value);
+  CHECK(recurrent.layer<0>().recurrent_weights().value !=
+        recurrent.layer<1>().recurrent_weights().value);
+
+  // A layer given a seed, or whose values were set, keeps its weights in a network.
+  const Dense<double> seeded(4, 4, Init::nielsen, 7);
+  Dense<double> set(4, 4);
+  set.weights().value = Matrix<double>::Constant(4, 4, 0.5);
+  Network kept{seeded, Sigmoid<double>(), set, Sigmoid<double>()};
+  CHECK(kept.layer<0>().weights().value == seeded.weights().value);
+  CHECK(kept.layer<2>().weights().value == Matrix<double>::Constant(4, 4, 0.5));
+}

@@ -99,6 +99,83 @@ TEST_CASE("truncated BPTT stops the gradient at chunk boundaries", "[rnn][trunca
   CHECK(long_truncation.backward(g).isApprox(full.backward(g), 1e-14));
 }
 
+namespace {
+
+// Truncated BPTT written out the slow, obvious way, independent of the layer's kernels: each
+// chunk [ck, ck + k) starts from the state the full forward pass reached (treated as a
+// constant: the gradient stops there), runs forward through its own steps one sequence at a
+// time, then backward through them alone.
+struct RnnGradients {
+  Matrix<double> input_weights, recurrent_weights, biases;
+};
+
+RnnGradients truncated_bptt_reference(const Rnn<double>& rnn, const Matrix<double>& x,
+                                      const Matrix<double>& g, Index steps, Index k) {
+  const bool tanh = rnn.options().activation == RnnActivation::tanh;
+  const Matrix<double>& wx = rnn.input_weights().value;
+  const Matrix<double>& wh = rnn.recurrent_weights().value;
+  const Vector<double> b = rnn.biases().value.col(0);
+  const Index n = wh.rows();
+  const Index batch = x.cols() / steps;
+  auto sigma = [tanh](double z) { return tanh ? std::tanh(z) : 1.0 / (1.0 + std::exp(-z)); };
+  auto derivative = [tanh](double h) { return tanh ? 1.0 - h * h : h * (1.0 - h); };
+  RnnGradients out{Matrix<double>::Zero(wx.rows(), wx.cols()), Matrix<double>::Zero(n, n),
+                   Matrix<double>::Zero(n, 1)};
+  for (Index s = 0; s < batch; ++s) {
+    auto x_at = [&](Index t) { return x.col(t * batch + s); };
+    auto g_at = [&](Index t) { return g.col(t * batch + s); };
+    // The untruncated forward pass: the states every chunk starts from.
+    std::vector<Vector<double>> h(static_cast<std::size_t>(steps));
+    Vector<double> previous = Vector<double>::Zero(n);
+    for (Index t = 0; t < steps; ++t) {
+      h[static_cast<std::size_t>(t)] = (wx * x_at(t) + wh * previous + b).unaryExpr(sigma);
+      previous = h[static_cast<std::size_t>(t)];
+    }
+    for (Index start = 0; start < steps; start += k) {
+      const Index end = std::min(start + k, steps);
+      Vector<double> from_later = Vector<double>::Zero(n);  // ∂C/∂h_t through step t + 1
+      for (Index t = end - 1; t >= start; --t) {
+        const Vector<double>& h_t = h[static_cast<std::size_t>(t)];
+        const Vector<double> delta =
+            (g_at(t) + from_later).cwiseProduct(h_t.unaryExpr(derivative));
+        const Vector<double> h_before =
+            t == 0 ? Vector<double>::Zero(n) : h[static_cast<std::size_t>(t - 1)];
+        out.input_weights += delta * x_at(t).transpose();
+        out.recurrent_weights += delta * h_before.transpose();  // h_{start−1}: a constant
+        out.biases += delta;
+        from_later = wh.transpose() * delta;  // dropped when t = start: the chunk's edge
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("truncated BPTT's parameter gradients equal a reference that stops every k steps",
+          "[rnn][truncation]") {
+  const Index steps = 7;
+  const Index batch = 3;
+  for (const RnnActivation activation : {RnnActivation::tanh, RnnActivation::sigmoid}) {
+    for (const Index k : {1, 2, 3, 7}) {
+      auto rnn = make_rnn(4, 5, activation, steps, 30 + static_cast<std::uint64_t>(k));
+      rnn.set_truncation(k);
+      const Matrix<double> x = test::random_matrix(4, steps * batch, 31);
+      const Matrix<double> g = test::random_matrix(5, steps * batch, 32);
+      rnn.forward(x);
+      rnn.backward(g);
+      const RnnGradients expected = truncated_bptt_reference(rnn, x, g, steps, k);
+      INFO("truncation " << k << (activation == RnnActivation::tanh ? ", tanh" : ", sigmoid"));
+      const auto close = [](const Matrix<double>& a, const Matrix<double>& b) {
+        return (a - b).norm() <= 1e-10 * b.norm() && b.norm() > 1e-3;
+      };
+      CHECK(close(rnn.input_weights().gradient, expected.input_weights));
+      CHECK(close(rnn.recurrent_weights().gradient, expected.recurrent_weights));
+      CHECK(close(rnn.biases().gradient, expected.biases));
+    }
+  }
+}
+
 TEST_CASE("many-to-many and many-to-one networks are gradient-checked", "[rnn][network]") {
   const Index steps = 4;
   const Index batch = 3;

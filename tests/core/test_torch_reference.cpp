@@ -133,6 +133,8 @@ TEST_CASE("optimisers agree with torch.optim step by step", "[torch]") {
   check_optimiser("sgd", Sgd<double>(0.3));
   check_optimiser("sgd_momentum", Sgd<double>({.learning_rate = 0.3, .momentum = 0.9}));
   check_optimiser("sgd_weight_decay", Sgd<double>({.learning_rate = 0.3, .weight_decay = 0.05}));
+  check_optimiser("sgd_momentum_weight_decay",
+                  Sgd<double>({.learning_rate = 0.1, .momentum = 0.9, .weight_decay = 0.5}));
   check_optimiser("adam", Adam<double>(0.01));
   check_optimiser("adam_weight_decay",
                   Adam<double>({.learning_rate = 0.01, .beta1 = 0.8, .beta2 = 0.99,

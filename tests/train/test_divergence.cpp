@@ -97,3 +97,60 @@ TEST_CASE("a diverged run that had not yet written a checkpoint says so", "[dive
                     Contains("no checkpoint was written in this run"));
   CHECK(resume_test::files_in(folder.path()) == 0);
 }
+
+namespace {
+
+// The quadratic cost, except that its gradient turns NaN at the `poisoned_call`-th use while its
+// value stays finite: what an overflow inside a backward pass looks like to the trainer.
+struct NanGradientLoss {
+  using Scalar = float;
+  static constexpr std::string_view name() { return "nan_gradient"; }
+  float value(const Matrix<float>& a, const Matrix<float>& y) const {
+    return Quadratic<float>().value(a, y);
+  }
+  void gradient(const Matrix<float>& a, const Matrix<float>& y, Matrix<float>& out) const {
+    Quadratic<float>().gradient(a, y, out);
+    if (++*calls == poisoned_call) {
+      out(0, 0) = std::numeric_limits<float>::quiet_NaN();
+    }
+  }
+  int* calls;
+  int poisoned_call;
+};
+
+}  // namespace
+
+TEST_CASE("a NaN gradient stops training before its update, with clipping off",
+          "[divergence]") {
+  const auto data = resume_test::classification_data(100, 8);
+  auto net = relu_network();
+  Sgd<float> sgd(0.01);
+  int calls = 0;
+  const NanGradientLoss loss{&calls, 15};  // epoch 2, batch 5 of 10
+  std::vector<Matrix<float>> before;  // the weights after the latest update
+  TrainCallbacks callbacks;
+  callbacks.on_batch = [&](const BatchReport&) {
+    before.clear();
+    net.for_each_parameter([&](const Parameter<float>& p) { before.push_back(p.value); });
+  };
+  try {
+    train(net, loss, sgd, data.inputs, data.targets,
+          {.epochs = 3, .batch_size = 10, .seed = 4, .clip_norm = 0}, callbacks);
+    FAIL("training did not stop");
+  } catch (const TrainingDiverged& error) {
+    const std::string message = error.what();
+    INFO(message);
+    CHECK(error.epoch() == 2);
+    CHECK(error.batch() == 5);
+    CHECK_THAT(message, Contains("training diverged in epoch 2, batch 5 of 10: the gradient of "
+                                 "parameter ") &&
+                            Contains("holds a NaN or an infinity"));
+  }
+  // The NaN never reached the weights: they are those of the update before, every one finite.
+  std::size_t i = 0;
+  net.for_each_parameter([&](const Parameter<float>& p) {
+    CHECK(p.value.allFinite());
+    CHECK(p.value == before.at(i++));
+  });
+  CHECK(i == before.size());
+}

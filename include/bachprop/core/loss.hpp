@@ -38,6 +38,15 @@ S paired_loss_value(const L& loss, const Out& output_layer, const Matrix<S>& tar
   return loss.value_from_logits(output_layer.last_input(), target);
 }
 
+/// The output error δ^L = ∂C̄/∂z of a batch at a paired output layer (pairs_with<L, Out>), given
+/// its outputs a: by default the loss's `output_error`. Output layers whose outputs are several
+/// distributions per column (GroupedSoftmax) overload it.
+template <class L, class Out, class S>
+void paired_output_error(const L& loss, const Out& /*output_layer*/, const Matrix<S>& a,
+                         const Matrix<S>& target, Matrix<S>& out) {
+  loss.output_error(a, target, out);
+}
+
 /// Throws ShapeError unless the prediction and the target have the same shape.
 template <class S>
 void check_same_shape(std::string_view loss_name, const Matrix<S>& a, const Matrix<S>& y) {

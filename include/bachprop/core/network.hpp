@@ -39,9 +39,13 @@ class Network {
   static constexpr std::size_t depth = sizeof...(Ls);
 
   /// Builds the network and checks that each layer's inputs match what the one before gives.
-  /// Weights are those the layers were built with; call initialise(seed) to draw them all anew
-  /// from one seed.
-  explicit Network(Ls... layers) : layers_(std::move(layers)...) { check_chain(); }
+  /// Layers built with a seed (or whose values were set) keep their weights; layers built
+  /// without one are drawn afresh, in layer order, from one generator seeded 0 (when no layer
+  /// has a seed, that is initialise(0)). Call initialise(seed) to draw all anew from one seed.
+  explicit Network(Ls... layers) : layers_(std::move(layers)...) {
+    check_chain();
+    draw_unseeded_layers();
+  }
 
   /// Re-draws every trainable layer's parameters, in layer order, from one seed (step 1 of
   /// section 5). The same seed gives the same network.
@@ -108,7 +112,7 @@ class Network {
       const Scalar value = paired_loss_value(loss, std::get<depth - 1>(layers_), target);
       // doc:begin network-paired-output-error
       // (16) with cross-entropy: δ^L = a^L - y, formed directly at z^L
-      loss.output_error(output, target, output_error_);
+      paired_output_error(loss, std::get<depth - 1>(layers_), output, target, output_error_);
       // doc:end network-paired-output-error
       if constexpr (depth == 1) {
         input_gradient_ = output_error_;
@@ -280,6 +284,20 @@ class Network {
     } else {
       return layer.forward(input);
     }
+  }
+
+  // Every layer built without a seed holds the same draw (seed 0), so two equal layers would
+  // start equal and gradient descent, which updates twin neurons alike, could never tell them
+  // apart. Each gets its own draw instead.
+  void draw_unseeded_layers() {
+    Rng rng(0);
+    for_each_layer([&rng](auto& layer) {
+      if constexpr (requires { layer.unseeded(); }) {
+        if (layer.unseeded()) {
+          layer.initialise(rng);
+        }
+      }
+    });
   }
 
   // Each sized layer's input must equal the output of the nearest sized layer before it.

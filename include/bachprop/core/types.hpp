@@ -11,7 +11,10 @@
 
 #include <concepts>
 #include <cstdint>
+#include <limits>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace bachprop {
 
@@ -42,6 +45,18 @@ constexpr const char* scalar_name() {
   } else {
     return "double";
   }
+}
+
+/// `value` as an Index. Index is 64 bits on the usual desktop targets but 32 bits on others
+/// (WebAssembly, 32-bit ARM), where a count read from a file may not fit: then throws `E`
+/// (ArgumentError, FormatError, ...) saying `what` is too large, never wraps around.
+template <class E, std::integral T>
+Index to_index(T value, std::string_view what) {
+  if (!std::in_range<Index>(value)) {
+    throw E(std::string(what) + " (" + std::to_string(value) + ") is more than this platform's " +
+            std::to_string(8 * sizeof(Index)) + "-bit index can hold");
+  }
+  return static_cast<Index>(value);
 }
 
 /// "3×2": how every shape appears in an error message.

@@ -217,8 +217,10 @@ inline std::vector<std::uint8_t> read_idx_data(DecompressingReader& reader,
   return data;
 }
 
-inline Index items_to_read(Index max_items, std::uint32_t count) {
-  return max_items < 0 ? Index{count} : std::min<Index>(max_items, Index{count});
+inline Index items_to_read(const DecompressingReader& reader, Index max_items,
+                           std::uint32_t count) {
+  const Index items = to_index<FormatError>(count, reader.name() + ": the item count");
+  return max_items < 0 ? items : std::min(max_items, items);
 }
 
 }  // namespace detail
@@ -239,7 +241,7 @@ IdxImages<S> read_idx_images(const std::filesystem::path& path, const IdxOptions
                       std::to_string(rows) + "×" + std::to_string(columns) +
                       "; both sides must be at least 1");
   }
-  const Index items = detail::items_to_read(options.max_items, count);
+  const Index items = detail::items_to_read(reader, options.max_items, count);
   const std::uint64_t pixels_per_image = std::uint64_t{rows} * columns;
   const std::vector<std::uint8_t> data = detail::read_idx_data(
       reader, header, static_cast<std::uint64_t>(items) * pixels_per_image, shape_text);
@@ -249,7 +251,8 @@ IdxImages<S> read_idx_images(const std::filesystem::path& path, const IdxOptions
   images.columns = columns;
   // The bytes are image after image, each row by row: exactly a column-major matrix with one
   // column per image.
-  images.pixels.resize(static_cast<Index>(pixels_per_image), items);
+  images.pixels.resize(
+      to_index<FormatError>(pixels_per_image, path.string() + ": the pixels per image"), items);
   // Each pixel is the correctly rounded v/255 (a multiplication by 1/255 is off by one unit in
   // the last place for some v), looked up rather than divided 47 million times.
   std::array<S, 256> scaled{};
@@ -270,7 +273,7 @@ inline std::vector<Index> read_idx_labels(const std::filesystem::path& path,
   DecompressingReader reader(path);
   const IdxHeader header = detail::read_idx_header(reader, 1, "labels", options.max_bytes);
   const std::uint32_t count = header.dimensions[0];
-  const Index items = detail::items_to_read(options.max_items, count);
+  const Index items = detail::items_to_read(reader, options.max_items, count);
   const std::vector<std::uint8_t> data = detail::read_idx_data(
       reader, header, static_cast<std::uint64_t>(items), std::to_string(count) + " labels");
   std::vector<Index> labels(data.begin(), data.end());

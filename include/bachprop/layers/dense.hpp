@@ -11,6 +11,8 @@
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,17 +29,20 @@ class Dense {
   /// The element type, float or double.
   using Scalar = S;
 
-  /// A layer of `outputs` neurons over `inputs` features. The weights are drawn by `init` from
-  /// `seed`; a Network re-draws them all from one seed (see Network::initialise).
-  Dense(Index inputs, Index outputs, Init init = Init::nielsen, std::uint64_t seed = 0)
+  /// A layer of `outputs` neurons over `inputs` features, its weights drawn by `init` from
+  /// `seed`. Without a seed the layer is unseeded(): it holds the draw of seed 0 until a Network
+  /// takes it and draws it afresh, so that equal layers do not start equal.
+  Dense(Index inputs, Index outputs, Init init = Init::nielsen,
+        std::optional<std::uint64_t> seed = std::nullopt)
       : weights_("weights", outputs, inputs, true), biases_("biases", outputs, 1, false),
         init_(init) {
     if (inputs <= 0 || outputs <= 0) {
       throw ArgumentError("Dense: sizes must be positive, got " + std::to_string(inputs) + "→" +
                           std::to_string(outputs));
     }
-    Rng rng(seed);
+    Rng rng(seed.value_or(0));
     initialise(rng);
+    unseeded_ = !seed.has_value();
   }
 
   /// The layer's name in messages and saved models.
@@ -50,7 +55,15 @@ class Dense {
   Init init() const { return init_; }
 
   /// Draws fresh weights and biases by the layer's scheme (step 1 of section 5).
-  void initialise(Rng& rng) { initialise_affine(init_, weights_.value, biases_.value, rng); }
+  void initialise(Rng& rng) {
+    initialise_affine(init_, weights_.value, biases_.value, rng);
+    unseeded_ = false;
+  }
+
+  /// True while the parameters are the draw of a layer built without a seed and nothing has
+  /// touched them since (initialise, or a mutable weights(), biases() or for_each_parameter):
+  /// a Network then draws them afresh.
+  bool unseeded() const { return unseeded_; }
 
   /// Z = W A + b·1ᵀ for a batch A (inputs × batch). Keeps a copy of A for the weight gradient,
   /// so A may be a temporary.
@@ -97,6 +110,7 @@ class Dense {
   /// Visits the weights, then the biases (the order saved models and optimisers rely on).
   template <class F>
   void for_each_parameter(F&& visit) {
+    unseeded_ = false;
     visit(weights_);
     visit(biases_);
   }
@@ -108,11 +122,17 @@ class Dense {
   }
 
   /// W (n_out × n_in) and its gradient.
-  Parameter<S>& weights() { return weights_; }
+  Parameter<S>& weights() {
+    unseeded_ = false;
+    return weights_;
+  }
   /// W (n_out × n_in) and its gradient, read-only.
   const Parameter<S>& weights() const { return weights_; }
   /// b (n_out × 1) and its gradient.
-  Parameter<S>& biases() { return biases_; }
+  Parameter<S>& biases() {
+    unseeded_ = false;
+    return biases_;
+  }
   /// b (n_out × 1) and its gradient, read-only.
   const Parameter<S>& biases() const { return biases_; }
 
@@ -156,6 +176,7 @@ class Dense {
   Parameter<S> weights_;
   Parameter<S> biases_;
   Init init_;
+  bool unseeded_ = false;
   KeptInput<S> input_;            // A^{l-1} of the latest forward, for (22)
   Matrix<S> output_;              // Z^l
   Matrix<S> input_gradient_;      // (W^l)ᵀ δ^l

@@ -21,6 +21,7 @@
 #include <Eigen/QR>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,9 +50,11 @@ class Rnn {
   /// The element type, float or double.
   using Scalar = S;
 
-  /// `inputs` features in, `hidden` units out, weights drawn from `seed`. Throws ArgumentError on a
+  /// `inputs` features in, `hidden` units out, weights drawn from `seed`. Without a seed the
+  /// layer is unseeded() until a Network draws it afresh, as Dense. Throws ArgumentError on a
   /// size that is not positive or a negative truncation.
-  Rnn(Index inputs, Index hidden, RnnOptions options = {}, std::uint64_t seed = 0)
+  Rnn(Index inputs, Index hidden, RnnOptions options = {},
+      std::optional<std::uint64_t> seed = std::nullopt)
       : input_weights_("input_weights", hidden, inputs, true),
         recurrent_weights_("recurrent_weights", hidden, hidden, true),
         biases_("biases", hidden, 1, false),
@@ -63,8 +66,9 @@ class Rnn {
     if (options.truncation < 0) {
       throw ArgumentError("Rnn: truncation must be 0 (full) or a positive number of steps");
     }
-    Rng rng(seed);
+    Rng rng(seed.value_or(0));
     initialise(rng);
+    unseeded_ = !seed.has_value();
   }
 
   /// "rnn_tanh" or "rnn_sigmoid": the activation is part of what a saved model must match.
@@ -118,7 +122,12 @@ class Rnn {
       }
     }
     recurrent_weights_.value = q.cast<S>();
+    unseeded_ = false;
   }
+
+  /// True while the parameters are the draw of a layer built without a seed, untouched since
+  /// (see Dense::unseeded).
+  bool unseeded() const { return unseeded_; }
 
   /// Every hidden state of a batch of sequences: x is inputs × (T·B), time-major; h_{−1} = 0.
   /// Keeps a copy of x for backward, so x may be a temporary.
@@ -224,6 +233,7 @@ class Rnn {
   /// Visits W_xh, W_hh, then b_h (the order saved models and optimisers rely on).
   template <class F>
   void for_each_parameter(F&& visit) {
+    unseeded_ = false;
     visit(input_weights_);
     visit(recurrent_weights_);
     visit(biases_);
@@ -237,15 +247,24 @@ class Rnn {
   }
 
   /// W_xh (hidden × inputs) and its gradient.
-  Parameter<S>& input_weights() { return input_weights_; }
+  Parameter<S>& input_weights() {
+    unseeded_ = false;
+    return input_weights_;
+  }
   /// W_xh (hidden × inputs) and its gradient, read-only.
   const Parameter<S>& input_weights() const { return input_weights_; }
   /// W_hh (hidden × hidden) and its gradient.
-  Parameter<S>& recurrent_weights() { return recurrent_weights_; }
+  Parameter<S>& recurrent_weights() {
+    unseeded_ = false;
+    return recurrent_weights_;
+  }
   /// W_hh (hidden × hidden) and its gradient, read-only.
   const Parameter<S>& recurrent_weights() const { return recurrent_weights_; }
   /// b_h (hidden × 1) and its gradient.
-  Parameter<S>& biases() { return biases_; }
+  Parameter<S>& biases() {
+    unseeded_ = false;
+    return biases_;
+  }
   /// b_h (hidden × 1) and its gradient, read-only.
   const Parameter<S>& biases() const { return biases_; }
 
@@ -364,6 +383,7 @@ class Rnn {
   Parameter<S> recurrent_weights_;  // W_hh: hidden × hidden
   Parameter<S> biases_;             // b_h: hidden × 1
   RnnOptions options_;
+  bool unseeded_ = false;
   Index steps_ = 1;
   KeptInput<S> input_;                 // X of the latest forward
   std::vector<Index> hot_;             // the row of each column's 1, when X is one-hot

@@ -41,7 +41,7 @@ class CrossEntropy {
     out = (-y.array() / (a.array().max(tiny) * static_cast<S>(a.cols()))).matrix();
   }
 
-  /// The loss from the softmax's input z: ln Σ_k e^{z_k} − Σ_k y_k z_k per sample (when Σ y = 1),
+  /// The loss from the softmax's input z: Σ_k y_k ln Σ_i e^{z_i} − Σ_k y_k z_k per sample,
   /// computed with the column maximum taken out so nothing overflows.
   S value_from_logits(const Matrix<S>& z, const Matrix<S>& y) const {
     check_same_shape(name(), z, y);
@@ -54,13 +54,25 @@ class CrossEntropy {
     return total / static_cast<S>(z.cols());
   }
 
-  /// δ^L = ∂C̄/∂z = (a − y)/m for softmax outputs a.
+  /// δ^L = ∂C̄/∂z = (a Σ_k y_k − y)/m for softmax outputs a: (a − y)/m for targets that sum
+  /// to 1, and right for any other non-negative target too (a weighted or an empty one).
   void output_error(const Matrix<S>& a, const Matrix<S>& y, Matrix<S>& out) const {
     check_same_shape(name(), a, y);
+    out.resize(a.rows(), a.cols());
+    for (Index j = 0; j < a.cols(); ++j) {
+      softmax_output_error(a.col(j), y.col(j), static_cast<S>(a.cols()), out.col(j));
+    }
+  }
+
+  /// δ for one softmax (a column, or one group of a GroupedSoftmax) of a batch of m columns.
+  template <class A, class Y, class Out>
+  static void softmax_output_error(const A& a, const Y& y, S m, Out&& out) {
     // doc:begin cross-entropy-output-error
-    // softmax + cross-entropy: ∂C/∂z_j = Σ_k (-y_k / a_k) a_k (1[j = k] - a_j) = a_j - y_j
-    // (as Σ_k y_k = 1): no σ' factor, so saturated outputs still learn; 1/m is (4.3)
-    out.noalias() = (a - y) / static_cast<S>(a.cols());
+    // softmax + cross-entropy: ∂C/∂z_j = Σ_k (-y_k / a_k) a_k (1[j = k] - a_j) = a_j Σ_k y_k - y_j,
+    // which is a_j - y_j for a target summing to 1: no σ' factor, so saturated outputs still
+    // learn; 1/m is (4.3)
+    const S target_sum = y.sum();
+    out = (a * target_sum - y) / m;
     // doc:end cross-entropy-output-error
   }
 };

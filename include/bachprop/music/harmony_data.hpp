@@ -151,10 +151,12 @@ inline Melody melody_on_grid(const Melody& melody, int steps_per_quarter = 4) {
       require_midi_pitch(event.pitch, "melody_on_grid");
     }
     time += event.duration;
-    const auto end = std::max<Index>(used + 1, std::llround(time * steps_per_quarter));
-    if (end > 1'000'000) {
+    // Checked as a double, before any conversion can overflow (Index may be 32 bits).
+    const double end_step = std::round(time * steps_per_quarter);
+    if (!(end_step <= 1'000'000)) {
       throw ArgumentError("melody_on_grid: the melody is longer than a million grid steps");
     }
+    const Index end = std::max<Index>(used + 1, static_cast<Index>(end_step));
     out.push_back({event.pitch, static_cast<double>(end - used) / steps_per_quarter});
     used = end;
   }

@@ -13,14 +13,17 @@ namespace bachprop {
 struct SgdOptions {
   double learning_rate = 0.1;  ///< η
   double momentum = 0.0;       ///< μ in [0, 1): 0 is plain gradient descent
-  double weight_decay = 0.0;   ///< λ/n in the book's L2 regularisation (weights only, not biases)
+  double weight_decay = 0.0;   ///< λ (the book's λ/n): L2 on the weights, not the biases
 };
 
 /// v → v − η ∇C̄ (equation 13), or with momentum (the book's chapter 3):
 /// velocity → μ·velocity − η ∇C̄, then v → v + velocity.
 ///
-/// With weight decay the gradient of C₀ + (λ/2n) Σ w² is used for weights, so each step first
-/// shrinks them by (1 − η λ/n) as in the book's network2.py.
+/// Weight decay adds the gradient of the L2 term (λ/2n) Σ w² to the weights' gradient before
+/// anything else: g → ∇C̄ + λ w (λ being `weight_decay`; biases are not decayed). Without
+/// momentum each step therefore shrinks the weights by (1 − η λ) as the book's network2.py does;
+/// with momentum the decay enters the velocity, where momentum amplifies it, as in the book and
+/// torch.optim.SGD (whose b → μb + g, w → w − ηb is the same as long as η stays fixed).
 template <Scalar S = float>
 class Sgd {
  public:
@@ -44,14 +47,15 @@ class Sgd {
     const auto decay = static_cast<S>(options_.weight_decay);
     std::size_t index = 0;
     model.for_each_parameter([&](Parameter<S>& p) {
-      if (p.decays && decay != S(0)) {
-        // L2: w → (1 - η λ/n) w, then the gradient step below.
-        p.value *= S(1) - eta * decay;
-      }
+      const S lambda = p.decays ? decay : S(0);
       if (use_momentum) {
+        // velocity → μ velocity − η (∇C̄ + λ w), then w → w + velocity
         Matrix<S>& velocity = state_.at(index, 0);
-        velocity = mu * velocity - eta * p.gradient;
+        velocity = mu * velocity - eta * (p.gradient + lambda * p.value);
         p.value += velocity;
+      } else if (lambda != S(0)) {
+        // w → w − η (∇C̄ + λ w) = (1 − η λ) w − η ∇C̄
+        p.value = (S(1) - eta * lambda) * p.value - eta * p.gradient;
       } else {
         // doc:begin sgd-step
         // (13) Δv = -η ∇C̄, then v → v + Δv

@@ -201,14 +201,15 @@ inline std::string position_text(const TrainingPosition& position) {
   throw TrainingDiverged(message, epoch, batch, learning_rate);
 }
 
-// The first parameter of `network` holding a NaN or an infinity, as "parameter i ('name')", or
-// empty when all are finite. Allocates only to name a bad one.
+// The first parameter of `network` whose value (or, with `gradients`, whose gradient) holds a
+// NaN or an infinity, as "parameter i ('name')"; empty when all are finite. Allocates only to
+// name a bad one.
 template <class Net>
-std::string non_finite_parameter(const Net& network) {
+std::string non_finite_parameter(const Net& network, bool gradients = false) {
   std::string found;
   std::size_t index = 0;
   network.for_each_parameter([&](const auto& p) {
-    if (found.empty() && !p.value.allFinite()) {
+    if (found.empty() && !(gradients ? p.gradient : p.value).allFinite()) {
       found = "parameter " + std::to_string(index) + " ('" + p.name + "')";
     }
     ++index;
@@ -356,15 +357,23 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
     }
     last_save = std::chrono::steady_clock::now();
   };
-  // Throws TrainingDiverged for batch `batch` of `epoch`, whose loss or gradient norm is not
-  // finite.
-  auto diverged = [&](Index epoch, Index batch, S batch_loss, double gradient_norm) {
-    const std::string what =
-        std::isfinite(batch_loss)
-            ? "the gradient's norm became " + detail::number_text(gradient_norm)
-            : "the loss became " + detail::number_text(batch_loss);
-    detail::throw_diverged(epoch, batch, batches, what, learning_rate(), options,
-                           last_checkpoint);
+  // Throws TrainingDiverged for batch `batch` of `epoch` if its loss or any gradient is not
+  // finite: one pass over the gradients, or none when clipping has measured their norm.
+  auto stop_if_diverged = [&](Index epoch, Index batch, S batch_loss, double gradient_norm) {
+    std::string what;
+    if (!std::isfinite(batch_loss)) {
+      what = "the loss became " + detail::number_text(batch_loss);
+    } else if (!std::isfinite(gradient_norm)) {
+      what = "the gradient's norm became " + detail::number_text(gradient_norm);
+    } else if (options.clip_norm <= 0) {
+      if (const std::string bad = detail::non_finite_parameter(network, true); !bad.empty()) {
+        what = "the gradient of " + bad + " holds a NaN or an infinity";
+      }
+    }
+    if (!what.empty()) {
+      detail::throw_diverged(epoch, batch, batches, what, learning_rate(), options,
+                             last_checkpoint);
+    }
   };
   // Whether the clock asks for a checkpoint after `done` batches of an epoch (the epoch's end
   // has its own); reads the clock only when checkpoints are due by time.
@@ -433,9 +442,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
       const double gradient_norm =
           options.clip_norm > 0 ? clip_gradient_norm(network, options.clip_norm) : 0.0;
       // A NaN or an infinity stops training before it reaches the weights.
-      if (!std::isfinite(batch_loss) || !std::isfinite(gradient_norm)) {
-        diverged(epoch, b + 1, batch_loss, gradient_norm);
-      }
+      stop_if_diverged(epoch, b + 1, batch_loss, gradient_norm);
       // Step 6: gradient descent with ∇C̄ (13).
       optimiser.step(network);
       loss_sum += static_cast<double>(batch_loss) * static_cast<double>(count);
@@ -450,8 +457,8 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
     // doc:end training-loop
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
     reports.push_back({epoch, loss_sum / static_cast<double>(samples), elapsed.count()});
-    // An update with a finite loss can still leave an infinity behind (no clipping): caught here,
-    // once per epoch, before anything sees the weights.
+    // An update from finite gradients can still overflow a weight: caught here, once per epoch,
+    // before anything sees the weights.
     if (const std::string bad = detail::non_finite_parameter(network); !bad.empty()) {
       detail::throw_diverged(epoch, batches, batches, bad + " is no longer finite",
                              learning_rate(), options, last_checkpoint);
