@@ -1,11 +1,12 @@
-// libFuzzer target: the JSB chorales' JSON (music/chorales.hpp), parsed on a sixteenth-note grid
+// libFuzzer target: the JSB chorales' JSON (music/corpora/jsb.hpp), parsed on a sixteenth-note grid
 // with the layout inferred, then used as the examples use it: every voice line of every chorale
 // and the chorale as a score, written as MIDI.
 
 #include "fuzz_common.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/chorales.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/corpora.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace bachprop;

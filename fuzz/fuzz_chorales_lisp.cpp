@@ -1,10 +1,11 @@
-// libFuzzer target: the UCI chorales' Lisp text (music/chorales.hpp), parsed, then each chorale
+// libFuzzer target: the UCI chorales' Lisp text (music/corpora/jsb.hpp), parsed, then each chorale
 // turned into a melody, its fermatas, its key and time signature, and a score written as MIDI.
 
 #include "fuzz_common.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/chorales.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/corpora.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace bachprop;

@@ -1,8 +1,8 @@
 // libFuzzer target: our model JSON (io/model_json.hpp). The text is parsed as load_model parses
 // a file, then loaded into networks of known shape — a dense classifier, and the melody model's
 // recurrent layout with its grouped softmax (whose settings are checked on load) — and read as
-// the melody RNN that bach_generate --model loads (music/melody_rnn.hpp), whose shape comes from
-// the file's metadata. A model that loads must hold only finite parameters.
+// the melody RNN that bach_generate --model loads (music/models/melody_rnn.hpp), whose shape comes
+// from the file's metadata. A model that loads must hold only finite parameters.
 
 #include "fuzz_common.hpp"
 
@@ -12,7 +12,7 @@
 #include <bachprop/layers/rnn.hpp>
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
-#include <bachprop/music/melody_rnn.hpp>
+#include <bachprop/music/models/melody_rnn.hpp>
 
 #include <cmath>
 

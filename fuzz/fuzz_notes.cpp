@@ -1,13 +1,14 @@
-// libFuzzer target: note names and note strings (music/pitch.hpp): the whole input as one pitch
-// name (parse_pitch), then as a note string (parse_notes) appended to a Stream
-// (music/stream.hpp), as music_basics does, and written as MIDI, as bach_generate --notes and
+// libFuzzer target: note names and note strings (music/theory/pitch.hpp): the whole input as one
+// pitch name (parse_pitch), then as a note string (parse_notes) appended to a Stream
+// (music/score/stream.hpp), as music_basics does, and written as MIDI, as bach_generate --notes and
 // bach_harmonise --notes turn a tune into a file.
 
 #include "fuzz_common.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/pitch.hpp>
-#include <bachprop/music/stream.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/theory/pitch.hpp>
+#include <bachprop/music/score/stream.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace bachprop;

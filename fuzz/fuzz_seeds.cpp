@@ -8,7 +8,8 @@
 
 #include <bachprop/io/book_json.hpp>
 #include <bachprop/io/gzip.hpp>
-#include <bachprop/io/midi.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
 #include <bachprop/core/network.hpp>
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/layers/dense.hpp>
@@ -16,8 +17,8 @@
 #include <bachprop/layers/sigmoid.hpp>
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
-#include <bachprop/music/melody_rnn.hpp>
-#include <bachprop/music/stream.hpp>
+#include <bachprop/music/models/melody_rnn.hpp>
+#include <bachprop/music/score/stream.hpp>
 
 #include <cstdint>
 #include <filesystem>

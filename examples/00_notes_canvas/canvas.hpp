@@ -4,7 +4,7 @@
 // a regressor that predicts its frequency.
 
 #include <bachprop/neural.hpp>
-#include <bachprop/music/pitch.hpp>
+#include <bachprop/music/theory/pitch.hpp>
 
 #include <array>
 #include <cmath>

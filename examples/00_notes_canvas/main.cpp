@@ -6,10 +6,11 @@
 #include "common/audio.hpp"
 #include "common/cli.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/io/png.hpp>
-#include <bachprop/io/text.hpp>
-#include <bachprop/music/score.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/draw/png.hpp>
+#include <bachprop/draw/font.hpp>
+#include <bachprop/music/score/score.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -48,7 +49,8 @@ void draw_clicks(bachprop::Image& image, const std::vector<canvas::Click>& click
     const int x = to_pixel(c.x);
     const int y = margin + to_pixel(c.y);
     image.dot(x, y, 4, bachprop::black);
-    image.dot(x, y, 3, hollow ? bachprop::white : bachprop::class_colour(static_cast<std::size_t>(c.note)));
+    image.dot(x, y, 3,
+              hollow ? bachprop::white : bachprop::class_colour(static_cast<std::size_t>(c.note)));
   }
 }
 
@@ -110,7 +112,8 @@ int main(int argc, char** argv) {
     if (!points_path.empty()) {
       bachprop::Rng(seed).shuffle(std::span<canvas::Click>(clicks));
     }
-    const auto held = static_cast<std::size_t>(std::max<double>(1.0, held_out_share * clicks.size()));
+    const auto held =
+        static_cast<std::size_t>(std::max<double>(1.0, held_out_share * clicks.size()));
     if (held >= clicks.size()) {
       throw bachprop::ArgumentError("too few clicks to keep " + std::to_string(held) +
                                     " out of training");
@@ -155,8 +158,9 @@ int main(int argc, char** argv) {
     const auto regression_losses = canvas::train_regressor(regressor, train, settings, seed);
     const auto train_error = canvas::regression_error(regressor, train);
     const auto test_error = canvas::regression_error(regressor, test);
-    std::printf("\nRegressor 2-%ld-%ld-1 (tanh, linear output, quadratic cost on standardised Hz)\n",
-                static_cast<long>(settings.hidden), static_cast<long>(settings.hidden));
+    std::printf(
+        "\nRegressor 2-%ld-%ld-1 (tanh, linear output, quadratic cost on standardised Hz)\n",
+        static_cast<long>(settings.hidden), static_cast<long>(settings.hidden));
     std::printf("  loss: first epoch %.4f, last %.4f\n", regression_losses.front(),
                 regression_losses.back());
     std::printf("  held-out error: mean %.1f Hz (RMS %.1f Hz), mean %.0f cents; %.1f%% within "
@@ -166,7 +170,8 @@ int main(int argc, char** argv) {
 
     // 4. Pictures: the plane coloured by each model's answer, with the clicks on top.
     const Matrix<float> grid = pixel_grid();
-    const std::vector<Index> grid_classes = bachprop::argmax_columns(Matrix<float>(classifier.forward(grid)));
+    const std::vector<Index> grid_classes =
+        bachprop::argmax_columns(Matrix<float>(classifier.forward(grid)));
     const Matrix<float> grid_hz = regressor.forward(grid);
     bachprop::Image classes(plot_size, plot_size + margin);
     bachprop::Image frequencies(plot_size + 70, plot_size + margin);
@@ -176,7 +181,8 @@ int main(int argc, char** argv) {
     for (int py = 0; py < plot_size; ++py) {
       for (int px = 0; px < plot_size; ++px) {
         const auto i = static_cast<std::size_t>(py) * plot_size + static_cast<std::size_t>(px);
-        classes.set(px, margin + py, pale(bachprop::class_colour(static_cast<std::size_t>(grid_classes[i]))));
+        classes.set(px, margin + py,
+                    pale(bachprop::class_colour(static_cast<std::size_t>(grid_classes[i]))));
         const double hz = scale.decode(grid_hz(0, static_cast<Index>(i)));
         frequencies.set(px, margin + py, bachprop::heat_colour((hz - low_hz) / (high_hz - low_hz)));
       }
@@ -205,8 +211,10 @@ int main(int argc, char** argv) {
     bachprop::draw_text(frequencies, plot_size + 26, margin, label, bachprop::black, 1);
     bachprop::draw_text(frequencies, plot_size + 26, margin + 10, "HZ", bachprop::black, 1);
     std::snprintf(label, sizeof label, "%.0f", low_hz);
-    bachprop::draw_text(frequencies, plot_size + 26, margin + plot_size - 18, label, bachprop::black, 1);
-    bachprop::draw_text(frequencies, plot_size + 26, margin + plot_size - 8, "HZ", bachprop::black, 1);
+    bachprop::draw_text(frequencies, plot_size + 26, margin + plot_size - 18, label,
+                        bachprop::black, 1);
+    bachprop::draw_text(frequencies, plot_size + 26, margin + plot_size - 8, "HZ", bachprop::black,
+                        1);
 
     // 5. A melody: the notes the classifier names along a path across the plane.
     const auto path = path_points(path_length);
@@ -231,7 +239,8 @@ int main(int argc, char** argv) {
         melody.notes.back().duration += 0.5;
       } else {
         melody.add(pitch, 0.5 * static_cast<double>(i), 0.5);
-        melody_text += std::string(canvas::note_names[static_cast<std::size_t>(path_notes[i])]) + " ";
+        melody_text +=
+            std::string(canvas::note_names[static_cast<std::size_t>(path_notes[i])]) + " ";
       }
     }
     melody.notes.back().duration += 1.0;  // let the last note ring
@@ -243,8 +252,9 @@ int main(int argc, char** argv) {
     const auto wav_path = out / "notes_canvas_path.wav";
     bachprop::write_png(classes_png, classes);
     bachprop::write_png(frequency_png, frequencies);
-    bachprop::write_midi(midi_path, score);
-    std::cout << "\nThe path's melody (" << melody.notes.size() << " notes): " << melody_text << '\n';
+    bachprop::music::write_midi(midi_path, score);
+    std::cout << "\nThe path's melody (" << melody.notes.size() << " notes): " << melody_text
+              << '\n';
     std::cout << "Wrote " << classes_png.string() << ", " << frequency_png.string() << ", "
               << midi_path.string();
     std::string why;
@@ -255,17 +265,22 @@ int main(int argc, char** argv) {
         summary_path,
         {{"program", "notes_canvas"},
          {"seed", seed},
-         {"clicks", {{"total", clicks.size()}, {"training", train.size()}, {"held_out", test.size()},
-                     {"source", points_path.empty() ? "generated" : points_path}}},
-         {"classifier", {{"training_accuracy", train_accuracy},
-                         {"held_out_accuracy", test_accuracy},
-                         {"final_loss", class_losses.back()}}},
-         {"regressor", {{"held_out_mean_abs_hz", test_error.mean_absolute_hz},
-                        {"held_out_rms_hz", test_error.rms_hz},
-                        {"held_out_mean_abs_cents", test_error.mean_absolute_cents},
-                        {"held_out_within_50_cents", test_error.within_50_cents},
-                        {"training_mean_abs_hz", train_error.mean_absolute_hz},
-                        {"final_loss", regression_losses.back()}}},
+         {"clicks",
+          {{"total", clicks.size()},
+           {"training", train.size()},
+           {"held_out", test.size()},
+           {"source", points_path.empty() ? "generated" : points_path}}},
+         {"classifier",
+          {{"training_accuracy", train_accuracy},
+           {"held_out_accuracy", test_accuracy},
+           {"final_loss", class_losses.back()}}},
+         {"regressor",
+          {{"held_out_mean_abs_hz", test_error.mean_absolute_hz},
+           {"held_out_rms_hz", test_error.rms_hz},
+           {"held_out_mean_abs_cents", test_error.mean_absolute_cents},
+           {"held_out_within_50_cents", test_error.within_50_cents},
+           {"training_mean_abs_hz", train_error.mean_absolute_hz},
+           {"final_loss", regression_losses.back()}}},
          {"melody", melody_text},
          {"outputs", {classes_png.string(), frequency_png.string(), midi_path.string()}},
          {"wav", wav ? wav_path.string() : ""}});

@@ -23,9 +23,9 @@ void print_gate(const char* gate, const xor_lesson::PerceptronRun& run,
               << "through were right on " << run.best_accuracy * 100 << "% of the points; the "
               << "final ones below\n";
   }
-  std::printf("  weights (%.1f, %.1f), bias %.1f\n", static_cast<double>(run.perceptron.weights()(0)),
-              static_cast<double>(run.perceptron.weights()(1)),
-              static_cast<double>(run.perceptron.bias()));
+  std::printf(
+      "  weights (%.1f, %.1f), bias %.1f\n", static_cast<double>(run.perceptron.weights()(0)),
+      static_cast<double>(run.perceptron.weights()(1)), static_cast<double>(run.perceptron.bias()));
   std::cout << "  x1 x2 | wanted perceptron\n";
   for (int j = 0; j < 4; ++j) {
     const int predicted = run.perceptron.predict(inputs.col(j));
@@ -50,9 +50,10 @@ int main(int argc, char** argv) {
   int perceptron_epochs = 100;
   xor_lesson::NetworkSettings settings;
   int print_every = 500;
-  examples::CommandLine cli("perceptron_xor",
-                            "The perceptron learns AND and OR but not XOR; a network with one hidden "
-                            "sigmoid layer, trained by backpropagation, learns XOR.");
+  examples::CommandLine cli(
+      "perceptron_xor",
+      "The perceptron learns AND and OR but not XOR; a network with one hidden "
+      "sigmoid layer, trained by backpropagation, learns XOR.");
   cli.standard(seed, summary_path)
       .option("perceptron-epochs", perceptron_epochs, "N", "passes of Rosenblatt's rule per gate")
       .option("hidden", settings.hidden, "N", "hidden sigmoid neurons of the network (2 or more)")
@@ -68,18 +69,22 @@ int main(int argc, char** argv) {
                                     "must be positive");
     }
     std::cout << "Part 1: the perceptron (step activation, Rosenblatt's learning rule)\n";
-    const auto and_run = xor_lesson::train_perceptron(xor_lesson::and_labels(), perceptron_epochs, seed);
+    const auto and_run =
+        xor_lesson::train_perceptron(xor_lesson::and_labels(), perceptron_epochs, seed);
     print_gate("AND", and_run, xor_lesson::and_labels());
-    const auto or_run = xor_lesson::train_perceptron(xor_lesson::or_labels(), perceptron_epochs, seed);
+    const auto or_run =
+        xor_lesson::train_perceptron(xor_lesson::or_labels(), perceptron_epochs, seed);
     print_gate("OR", or_run, xor_lesson::or_labels());
-    const auto xor_run = xor_lesson::train_perceptron(xor_lesson::xor_labels(), perceptron_epochs, seed);
+    const auto xor_run =
+        xor_lesson::train_perceptron(xor_lesson::xor_labels(), perceptron_epochs, seed);
     print_gate("XOR", xor_run, xor_lesson::xor_labels());
-    std::cout << "\n  Why XOR fails: a perceptron answers 1 on one side of the line w·x + b = 0 and 0\n"
-                 "  on the other. XOR wants (0,1) and (1,0) on one side, (0,0) and (1,1) on the\n"
-                 "  other: the two pairs sit on the two diagonals of the square, and any line that\n"
-                 "  separates one diagonal's ends leaves a point of the other on the wrong side.\n"
-                 "  So at most 3 of the 4 points can be right (75%), and Rosenblatt's rule never\n"
-                 "  stops correcting.\n";
+    std::cout
+        << "\n  Why XOR fails: a perceptron answers 1 on one side of the line w·x + b = 0 and 0\n"
+           "  on the other. XOR wants (0,1) and (1,0) on one side, (0,0) and (1,1) on the\n"
+           "  other: the two pairs sit on the two diagonals of the square, and any line that\n"
+           "  separates one diagonal's ends leaves a point of the other on the wrong side.\n"
+           "  So at most 3 of the 4 points can be right (75%), and Rosenblatt's rule never\n"
+           "  stops correcting.\n";
 
     std::cout << "\nPart 2: a 2-" << settings.hidden
               << "-1 sigmoid network, quadratic cost (eq. 7), backpropagation, gradient descent"

@@ -5,6 +5,7 @@
 // 2-D latent map).
 
 #include <bachprop/neural.hpp>
+#include <bachprop/draw/image.hpp>
 #include <bachprop/io/idx.hpp>
 
 #include <algorithm>
@@ -389,8 +390,9 @@ inline bachprop::Image latent_scatter_picture(const Matrix<float>& codes,
     if (u < box.x0 || u > box.x1 || v < box.y0 || v > box.y1) {
       continue;
     }
-    picture.dot(to_x(u), to_y(v), 2,
-                bachprop::class_colour(static_cast<std::size_t>(labels[static_cast<std::size_t>(j)])));
+    picture.dot(
+        to_x(u), to_y(v), 2,
+        bachprop::class_colour(static_cast<std::size_t>(labels[static_cast<std::size_t>(j)])));
   }
   // The legend: ten swatches down the right-hand side, spaced to fit the picture's height.
   const int step = std::clamp((size - 20) / 10, 10, 30);

@@ -9,7 +9,7 @@
 #include "common/download.hpp"
 #include "common/progress.hpp"
 
-#include <bachprop/io/png.hpp>
+#include <bachprop/draw/png.hpp>
 
 #if defined(__SSE2__)
 #include <pmmintrin.h>

@@ -5,12 +5,13 @@
 #include "common/audio.hpp"
 #include "common/cli.hpp"
 
-#include <bachprop/io/midi.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
 #include <bachprop/music/encoding.hpp>
-#include <bachprop/music/key.hpp>
-#include <bachprop/music/melody.hpp>
-#include <bachprop/music/piano_roll_image.hpp>
-#include <bachprop/music/stream.hpp>
+#include <bachprop/music/theory/key.hpp>
+#include <bachprop/music/score/melody.hpp>
+#include <bachprop/music/draw/piano_roll_image.hpp>
+#include <bachprop/music/score/stream.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -32,8 +33,9 @@ void print_pitches(nlohmann::json& summary) {
                 std::string(music::pitch_class_name(midi)).c_str(), hz);
     summary["frequencies"][name] = hz;
   }
-  std::cout << "\n  An octave doubles the frequency (A4 440 Hz, A5 880 Hz); a semitone multiplies it\n"
-               "  by 2^(1/12) = 1.0595. C#4 and Db4 are the same key; B#3 is C4 and Cb4 is B3.\n";
+  std::cout
+      << "\n  An octave doubles the frequency (A4 440 Hz, A5 880 Hz); a semitone multiplies it\n"
+         "  by 2^(1/12) = 1.0595. C#4 and Db4 are the same key; B#3 is C4 and Cb4 is B3.\n";
   const auto near = music::nearest_pitch(450.0);
   std::printf("  450 Hz is nearest to %s, %+.1f cents above it (100 cents = one semitone).\n\n",
               music::pitch_name(near.pitch).c_str(), near.cents);
@@ -66,8 +68,9 @@ void print_chords() {
     }
     std::printf(" Hz\n");
   }
-  std::cout << "  In the major triad the frequencies are close to 4 : 5 : 6 (261.6, 329.6, 392.0),\n"
-               "  one reason it sounds consonant.\n\n";
+  std::cout
+      << "  In the major triad the frequencies are close to 4 : 5 : 6 (261.6, 329.6, 392.0),\n"
+         "  one reason it sounds consonant.\n\n";
 }
 
 }  // namespace
@@ -101,7 +104,7 @@ int main(int argc, char** argv) {
 
     std::cout << "4. A stream: events appended one after another\n\n";
     // An eight-bar tune in G major over block chords and a bass line, written in the
-    // note-string syntax of bachprop/music/pitch.hpp (a name or R, then /N for a 1/N note, a
+    // note-string syntax of bachprop/music/theory/pitch.hpp (a name or R, then /N for a 1/N note, a
     // dot for dotted values; no suffix = a quarter note).
     // doc:begin stream
     music::Stream melody("Melody", 0, 0);
@@ -121,9 +124,10 @@ int main(int argc, char** argv) {
       std::printf("  %6.2f  %-4s for %.2f quarter notes\n", n.start,
                   music::pitch_name(n.pitch).c_str(), n.duration);
     }
-    std::printf("  ...     (%zu melody notes, %zu chord notes, %zu bass notes; %.1f quarter notes)\n",
-                melody.part().notes.size(), chords.part().notes.size(),
-                bass.part().notes.size(), melody.offset());
+    std::printf(
+        "  ...     (%zu melody notes, %zu chord notes, %zu bass notes; %.1f quarter notes)\n",
+        melody.part().notes.size(), chords.part().notes.size(), bass.part().notes.size(),
+        melody.offset());
 
     // doc:begin score
     music::Score score = melody.score(tempo, {4, 4}, {1, music::Mode::major});
@@ -158,8 +162,8 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(out);
     const auto midi_path = std::filesystem::path(out) / "lesson.mid";
     // doc:begin export
-    bachprop::write_midi(midi_path, score);
-    const music::Score back = bachprop::read_midi(midi_path);
+    bachprop::music::write_midi(midi_path, score);
+    const music::Score back = bachprop::music::read_midi(midi_path);
     // doc:end export
     const auto bytes = std::filesystem::file_size(midi_path);
     std::printf("  wrote %s: format 1, %zu tracks (a conductor track plus one per part), %ju "

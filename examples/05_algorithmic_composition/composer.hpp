@@ -6,9 +6,9 @@
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/random.hpp>
-#include <bachprop/music/key.hpp>
-#include <bachprop/music/sampling.hpp>
-#include <bachprop/music/score.hpp>
+#include <bachprop/music/theory/key.hpp>
+#include <bachprop/music/generate/sampling.hpp>
+#include <bachprop/music/score/score.hpp>
 
 #include <array>
 #include <cmath>
@@ -71,7 +71,8 @@ inline int degree_pitch(const music::Key& key, int degree, int octave) {
   const int octave_shift = degree >= 0 ? degree / 7 : -((-degree + 6) / 7);
   const int index = degree - 7 * octave_shift;
   const int tonic = 12 * (octave + 1) + key.tonic;
-  return tonic + 12 * octave_shift + music::pitch_class(scale[static_cast<std::size_t>(index)] - key.tonic);
+  return tonic + 12 * octave_shift +
+         music::pitch_class(scale[static_cast<std::size_t>(index)] - key.tonic);
 }
 
 /// A composed piece and the figures the lesson prints.

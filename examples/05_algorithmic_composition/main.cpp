@@ -6,8 +6,9 @@
 #include "common/cli.hpp"
 #include "composer.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/piano_roll_image.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/draw/piano_roll_image.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
     std::cout << "Scale of " << music::key_name(settings.key) << ":";
     for (int d = 0; d < 8; ++d) {
       std::cout << ' '
-                << music::pitch_name_in(composition::degree_pitch(settings.key, d, 4), settings.key);
+                << music::pitch_name_in(composition::degree_pitch(settings.key, d, 4),
+                                        settings.key);
     }
     std::cout << "\n\nInterval weights (consonant leaps allowed, dissonant ones never):\n ";
     for (int semitones = 0; semitones <= 12; ++semitones) {
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
           std::printf(" %s", music::pitch_name_in(n.pitch, settings.key).c_str());
         }
       }
-      std::printf("   (ends on degree %d)\n", piece.phrase_end_degrees[static_cast<std::size_t>(p)] % 7 + 1);
+      std::printf("   (ends on degree %d)\n",
+                  piece.phrase_end_degrees[static_cast<std::size_t>(p)] % 7 + 1);
     }
     const std::size_t moves = piece.steps + piece.thirds + piece.leaps + piece.repeats;
     bool all_tonic = true;
@@ -96,7 +99,7 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(out);
     const auto midi_path = std::filesystem::path(out) / "composition.mid";
     const auto png_path = std::filesystem::path(out) / "composition.png";
-    bachprop::write_midi(midi_path, piece.score);
+    bachprop::music::write_midi(midi_path, piece.score);
     music::write_piano_roll_png(png_path, piece.score,
                                 {.pixels_per_quarter = 10, .pixels_per_semitone = 4,
                                  .title = piece.score.title});

@@ -8,12 +8,13 @@
 #include "common/cli.hpp"
 #include "common/data_path.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/chorales.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/corpora.hpp>
 #include <bachprop/music/encoding.hpp>
-#include <bachprop/music/markov.hpp>
-#include <bachprop/music/piano_roll_image.hpp>
-#include <bachprop/music/sampling.hpp>
+#include <bachprop/music/generate/markov.hpp>
+#include <bachprop/music/draw/piano_roll_image.hpp>
+#include <bachprop/music/generate/sampling.hpp>
 
 #include <algorithm>
 #include <array>
@@ -166,7 +167,8 @@ int main(int argc, char** argv) {
     if (augment) {
       std::vector<music::Melody> more;
       for (const auto& line : train_lines) {
-        for (auto& t : music::transpositions(line, -5, 6, stats.lowest_pitch, stats.highest_pitch)) {
+        for (auto& t :
+             music::transpositions(line, -5, 6, stats.lowest_pitch, stats.highest_pitch)) {
           more.push_back(std::move(t));
         }
       }
@@ -264,7 +266,8 @@ int main(int argc, char** argv) {
           right += e.accuracy * static_cast<double>(e.tokens);
           notes += static_cast<double>(e.tokens);
         }
-        std::printf("  order %d: %5.2f bits  %4.1f%%\n", order, bits / notes, 100.0 * right / notes);
+        std::printf("  order %d: %5.2f bits  %4.1f%%\n", order, bits / notes,
+                    100.0 * right / notes);
         summary["uci"]["order " + std::to_string(order)] = {{"bits", bits / notes},
                                                             {"accuracy", right / notes}};
       }
@@ -387,7 +390,8 @@ int main(int argc, char** argv) {
         }
         melody.push_back({option_pitches[static_cast<std::size_t>(ids[i])], duration});
       }
-      const std::string name = "Melody " + std::to_string(m + 1) + " (" + music::key_name(key) + ")";
+      const std::string name =
+          "Melody " + std::to_string(m + 1) + " (" + music::key_name(key) + ")";
       music::Part part = music::melody_to_part(melody, name, 0, m % 9, start, 80);
       std::printf("%s:", name.c_str());
       for (const auto& e : melody) {
@@ -402,7 +406,7 @@ int main(int argc, char** argv) {
     if (melodies > 0) {
       const auto midi_path = std::filesystem::path(out) / "markov_bach.mid";
       const auto roll_path = std::filesystem::path(out) / "markov_bach.png";
-      bachprop::write_midi(midi_path, generated);
+      bachprop::music::write_midi(midi_path, generated);
       music::write_piano_roll_png(roll_path, generated,
                                   {.pixels_per_quarter = 8, .pixels_per_semitone = 5,
                                    .title = "MARKOV ORDER " + std::to_string(generation_order) +

@@ -11,8 +11,8 @@
 #include "common/bach.hpp"
 #include "common/cli.hpp"
 
-#include <bachprop/music/sampling.hpp>
-#include <bachprop/music/window_model.hpp>
+#include <bachprop/music/generate/sampling.hpp>
+#include <bachprop/music/models/window_model.hpp>
 
 #include <cstdio>
 #include <iostream>
@@ -65,7 +65,8 @@ TestWindows test_windows(const WindowModel& model, const std::vector<NoteSequenc
 
 // Scores a predictor `predict(window, position) -> pitch row` over the test windows.
 template <class Predict>
-WindowFigures score(const std::string& name, const TestWindows& w, Index horizon, Predict&& predict) {
+WindowFigures score(const std::string& name, const TestWindows& w, Index horizon,
+                    Predict&& predict) {
   WindowFigures f;
   f.name = name;
   f.by_position.assign(static_cast<std::size_t>(horizon), 0.0);
@@ -213,11 +214,12 @@ int main(int argc, char** argv) {
     // The paper's network, untrained and trained.
     const auto untrained = model_figures("paper's network untrained", paper_model, windows, seed);
     rows.push_back(untrained.second);
-    std::printf("Training the paper's network: %ld-%ld-%ld, sigmoid, quadratic cost, gradient "
-                "descent η = %.2g, mini-batches of %ld\n",
-                static_cast<long>(paper.context * embedding.rows()), static_cast<long>(paper.hidden),
-                static_cast<long>(paper.horizon * embedding.rows()), paper.learning_rate,
-                static_cast<long>(paper.batch_size));
+    std::printf(
+        "Training the paper's network: %ld-%ld-%ld, sigmoid, quadratic cost, gradient "
+        "descent η = %.2g, mini-batches of %ld\n",
+        static_cast<long>(paper.context * embedding.rows()), static_cast<long>(paper.hidden),
+        static_cast<long>(paper.horizon * embedding.rows()), paper.learning_rate,
+        static_cast<long>(paper.batch_size));
     const auto paper_epochs = paper_model.train(train, valid, [](const ValidatedEpoch& e) {
       std::printf("  epoch %2ld  cost %.2f per example  validation %.3f bits/note%s\n",
                   static_cast<long>(e.training.epoch), e.training.mean_loss, e.validation,
@@ -232,12 +234,13 @@ int main(int argc, char** argv) {
 
     // The fix.
     WindowModel fixed_model(fixed);
-    std::printf("\nTraining the fixed network: %ld-%ld-%ld, sigmoid hidden layer, a softmax per "
-                "note's pitch and per its duration (64 groups), cross-entropy, Adam %.1g, "
-                "transpositions -%d..+%d\n",
-                static_cast<long>(fixed.context * embedding.rows()), static_cast<long>(fixed.hidden),
-                static_cast<long>(fixed.horizon * embedding.rows()), fixed.learning_rate,
-                fixed.transpose_down, fixed.transpose_up);
+    std::printf(
+        "\nTraining the fixed network: %ld-%ld-%ld, sigmoid hidden layer, a softmax per "
+        "note's pitch and per its duration (64 groups), cross-entropy, Adam %.1g, "
+        "transpositions -%d..+%d\n",
+        static_cast<long>(fixed.context * embedding.rows()), static_cast<long>(fixed.hidden),
+        static_cast<long>(fixed.horizon * embedding.rows()), fixed.learning_rate,
+        fixed.transpose_down, fixed.transpose_up);
     const auto fixed_epochs = fixed_model.train(train, valid, [](const ValidatedEpoch& e) {
       std::printf("  epoch %2ld  loss %.2f  validation %.3f bits/note%s\n",
                   static_cast<long>(e.training.epoch), e.training.mean_loss, e.validation,
@@ -289,8 +292,8 @@ int main(int argc, char** argv) {
         100 * uniform.exact, uniform.mean_abs_diff * horizon, 100 * trained.second.exact,
         trained.second.mean_abs_diff * horizon, 100 * trained.first.exact,
         100 * untrained.second.exact, untrained.second.mean_abs_diff * horizon,
-        trained.second.mean_abs_diff, 100 * trained.second.exact, 100 * trained.first.exact, 100 * fixed_figures.first.exact,
-        100 * repeat.exact);
+        trained.second.mean_abs_diff, 100 * trained.second.exact, 100 * trained.first.exact,
+        100 * fixed_figures.first.exact, 100 * repeat.exact);
 
     nlohmann::json table = nlohmann::json::array();
     for (const auto& r : rows) {

@@ -8,12 +8,13 @@
 #include "common/bach.hpp"
 #include "common/cli.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/melody_baselines.hpp>
-#include <bachprop/music/melody_generation.hpp>
-#include <bachprop/music/melody_rnn.hpp>
-#include <bachprop/music/piano_roll_image.hpp>
-#include <bachprop/music/style_statistics.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/evaluate/melody_baselines.hpp>
+#include <bachprop/music/models/melody_continuation.hpp>
+#include <bachprop/music/models/melody_rnn.hpp>
+#include <bachprop/music/draw/piano_roll_image.hpp>
+#include <bachprop/music/evaluate/style_statistics.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -55,7 +56,8 @@ int main(int argc, char** argv) {
       .option("data", data, "DIR", "folder holding jsb-chorales/ (default: see README)")
       .flag("download", download, "download the chorales if no copy is found (checksummed)")
       .option("out", out_dir, "DIR", "folder for the model, MIDI, PNG and WAV")
-      .option("save", save_path, "FILE", "where to save the model (default: OUT/bach_melody_rnn.json)")
+      .option("save", save_path, "FILE",
+              "where to save the model (default: OUT/bach_melody_rnn.json)")
       .option("hidden", settings.hidden, "N", "recurrent units")
       .option("epochs", settings.epochs, "N", "training epochs (the best on validation is kept)")
       .option("learning-rate", settings.learning_rate, "ETA", "Adam's learning rate")
@@ -106,36 +108,8 @@ int main(int argc, char** argv) {
                   e.best ? "  best so far" : "", e.training.seconds);
       std::fflush(stdout);
     };
-    std::vector<ValidatedEpoch> epochs;
-    if (checkpoint_path.empty() || jsb.valid.empty()) {
-      if (!checkpoint_path.empty()) {
-        throw ArgumentError("--checkpoint needs validation chorales (the data has none)");
-      }
-      epochs = model.train(jsb.train, settings, jsb.valid, print_epoch);
-    } else {
-      // MelodyRnn::train's steps (windows of every transposition, Adam, clipping, keeping the
-      // epoch best on the validation chorales), with the checkpoint options added: the same
-      // calls in the same order, so the same weights as without checkpoints.
-      Matrix<float> inputs;
-      Matrix<float> targets;
-      model.make_windows(augmented(jsb.train, vocabulary, settings.transpose_down,
-                                   settings.transpose_up),
-                         settings.steps, settings.stride, inputs, targets);
-      Adam<float> adam(settings.learning_rate);
-      TrainOptions options{.epochs = settings.epochs,
-                           .batch_size = settings.batch_size,
-                           .seed = settings.seed,
-                           .sequence_steps = settings.steps,
-                           .clip_norm = settings.clip_norm};
-      options.checkpoint_path = checkpoint_path;
-      if (resume) {
-        options.resume_from = checkpoint_path;
-      }
-      epochs = train_keeping_best(model.network(), CrossEntropy<float>(), adam, inputs, targets,
-                                  options,
-                                  [&] { return model.evaluate(jsb.valid).bits_per_note(); }, 0,
-                                  print_epoch);
-    }
+    const std::vector<ValidatedEpoch> epochs =
+        model.train(jsb.train, settings, jsb.valid, print_epoch, {checkpoint_path, resume});
 
     // 2. Held-out comparison, every model scored on the same notes.
     struct Row {
@@ -161,8 +135,8 @@ int main(int argc, char** argv) {
                 rnn.notes);
     std::printf("  %-26s %9s %14s %13s\n", "model", "accuracy", "bits/pitch", "bits/note");
     for (const auto& row : rows) {
-      std::printf("  %-26s %8.1f%% %14s %13s\n", row.name.c_str(),
-                  100 * row.scores.pitch_accuracy, examples::figure(row.scores.bits_per_pitch).c_str(),
+      std::printf("  %-26s %8.1f%% %14s %13s\n", row.name.c_str(), 100 * row.scores.pitch_accuracy,
+                  examples::figure(row.scores.bits_per_pitch).c_str(),
                   examples::figure(row.scores.bits_per_note()).c_str());
     }
     double best_markov = 1e9;
@@ -191,8 +165,9 @@ int main(int argc, char** argv) {
     // 4. Continue a held-out chorale's melody.
     const NoteSequence& melody = jsb.test[chorale];
     const std::size_t heard = std::min(primer_notes, melody.size());
-    NoteSequence primer{{melody.pitches.begin(), melody.pitches.begin() + static_cast<long>(heard)},
-                        {melody.durations.begin(), melody.durations.begin() + static_cast<long>(heard)}};
+    NoteSequence primer{
+        {melody.pitches.begin(), melody.pitches.begin() + static_cast<long>(heard)},
+        {melody.durations.begin(), melody.durations.begin() + static_cast<long>(heard)}};
     ContinuationSettings generation;
     generation.notes = continuation_notes;
     generation.seed = seed;
@@ -207,7 +182,8 @@ int main(int argc, char** argv) {
     score.tempo_bpm = 80;
     score.key_signature = signature_of(key);
     score.parts.push_back(part_of(primer, "Bach (primer)", 0, 0.0));
-    score.parts.push_back(part_of(continuation, "RNN continuation", 1, melody_length(melody_of(primer))));
+    score.parts.push_back(
+        part_of(continuation, "RNN continuation", 1, melody_length(melody_of(primer))));
     const auto midi_path = out / "bach_continuation.mid";
     const auto png_path = out / "bach_continuation.png";
     const auto wav_path = out / "bach_continuation.wav";
@@ -254,21 +230,21 @@ int main(int argc, char** argv) {
                            {"validation_bits_per_note", e.validation},
                            {"seconds", e.training.seconds}});
     }
-    examples::write_summary(summary_path,
-                            {{"program", "bach_melody"},
-                             {"seed", seed},
-                             {"settings", settings.to_json()},
-                             {"epochs", epoch_log},
-                             {"test_notes", rnn.notes},
-                             {"table", table},
-                             {"continuation",
-                              {{"chorale", chorale},
-                               {"pitches", continuation.pitches},
-                               {"durations", continuation.durations},
-                               {"in_key", generated.in_key}}},
-                             {"outputs", {model_path.string(), midi_path.string(), png_path.string()}},
-                             {"wav", wav ? wav_path.string() : ""},
-                             {"seconds", seconds}});
+    examples::write_summary(
+        summary_path, {{"program", "bach_melody"},
+                       {"seed", seed},
+                       {"settings", settings.to_json()},
+                       {"epochs", epoch_log},
+                       {"test_notes", rnn.notes},
+                       {"table", table},
+                       {"continuation",
+                        {{"chorale", chorale},
+                         {"pitches", continuation.pitches},
+                         {"durations", continuation.durations},
+                         {"in_key", generated.in_key}}},
+                       {"outputs", {model_path.string(), midi_path.string(), png_path.string()}},
+                       {"wav", wav ? wav_path.string() : ""},
+                       {"seconds", seconds}});
     return 0;
   });
 }

@@ -9,9 +9,9 @@
 #include "common/bach.hpp"
 #include "common/cli.hpp"
 
-#include <bachprop/music/melody_baselines.hpp>
-#include <bachprop/music/melody_rnn.hpp>
-#include <bachprop/music/window_model.hpp>
+#include <bachprop/music/evaluate/melody_baselines.hpp>
+#include <bachprop/music/models/melody_rnn.hpp>
+#include <bachprop/music/models/window_model.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -158,11 +158,12 @@ void print_table(const std::vector<std::string>& order,
 nlohmann::json table_json(const std::map<std::string, Pooled>& t) {
   nlohmann::json rows = nlohmann::json::object();
   for (const auto& [name, p] : t) {
-    rows[name] = {{"notes", p.notes},
-                  {"accuracy", p.accuracy()},
-                  {"bits_per_pitch", p.bits_per_pitch()},
-                  {"bits_per_note", std::isnan(p.bits_per_note()) ? nlohmann::json(nullptr)
-                                                                   : nlohmann::json(p.bits_per_note())}};
+    rows[name] = {
+        {"notes", p.notes},
+        {"accuracy", p.accuracy()},
+        {"bits_per_pitch", p.bits_per_pitch()},
+        {"bits_per_note", std::isnan(p.bits_per_note()) ? nlohmann::json(nullptr)
+                                                        : nlohmann::json(p.bits_per_note())}};
   }
   return rows;
 }

@@ -8,9 +8,10 @@
 #include "common/bach.hpp"
 #include "common/cli.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/piano_roll_image.hpp>
-#include <bachprop/music/piano_roll_rnn.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/draw/piano_roll_image.hpp>
+#include <bachprop/music/models/piano_roll_rnn.hpp>
 
 #include <array>
 #include <cmath>
@@ -45,7 +46,8 @@ std::pair<double, double> baseline_nll(const std::vector<PianoRollFrames>& train
         const bool now = state(piece[t], k);
         on[static_cast<std::size_t>(k)] += now ? 1 : 0;
         if (t + 1 < piece.size()) {
-          transitions[static_cast<std::size_t>(k)][(now ? 2 : 0) + (state(piece[t + 1], k) ? 1 : 0)] += 1;
+          transitions[static_cast<std::size_t>(k)]
+                     [(now ? 2 : 0) + (state(piece[t + 1], k) ? 1 : 0)] += 1;
         }
       }
     }
@@ -120,7 +122,8 @@ int main(int argc, char** argv) {
       .flag("download", download, "download the chorales if no copy is found (checksummed)")
       .option("out", out_dir, "DIR", "folder for the model, MIDI, PNG and WAV")
       .option("hidden", settings.hidden, "N", "recurrent units")
-      .option("epochs", settings.epochs, "N", "most training epochs (the best on validation is kept)")
+      .option("epochs", settings.epochs, "N",
+              "most training epochs (the best on validation is kept)")
       .option("learning-rate", settings.learning_rate, "ETA", "Adam's learning rate")
       .option("chorale", chorale, "N", "which test chorale to continue")
       .option("frames", frames_to_add, "N", "quarter-note frames to add");
@@ -217,18 +220,23 @@ int main(int argc, char** argv) {
                      {"train_nll", e.training.mean_loss},
                      {"validation_nll", e.validation}});
     }
-    examples::write_summary(summary_path,
-                            {{"program", "bach_polyphony"},
-                             {"seed", seed},
-                             {"settings", settings.to_json()},
-                             {"epochs", log},
-                             {"test_nll_per_frame", nll},
-                             {"independent_keys_nll", independent},
-                             {"per_key_markov_nll", markov},
-                             {"published", {{"vanilla_rnn", 8.91}, {"lstm", 8.45}, {"gru", 8.43},
-                                            {"tcn", 8.10}, {"rnn_rbm", 6.27}, {"rnn_nade", 5.56}}},
-                             {"outputs", {model_path.string(), midi_path.string(), png_path.string()}},
-                             {"wav", wav ? wav_path.string() : ""}});
+    examples::write_summary(
+        summary_path, {{"program", "bach_polyphony"},
+                       {"seed", seed},
+                       {"settings", settings.to_json()},
+                       {"epochs", log},
+                       {"test_nll_per_frame", nll},
+                       {"independent_keys_nll", independent},
+                       {"per_key_markov_nll", markov},
+                       {"published",
+                        {{"vanilla_rnn", 8.91},
+                         {"lstm", 8.45},
+                         {"gru", 8.43},
+                         {"tcn", 8.10},
+                         {"rnn_rbm", 6.27},
+                         {"rnn_nade", 5.56}}},
+                       {"outputs", {model_path.string(), midi_path.string(), png_path.string()}},
+                       {"wav", wav ? wav_path.string() : ""}});
     return 0;
   });
 }

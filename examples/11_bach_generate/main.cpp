@@ -9,10 +9,11 @@
 #include "common/bach.hpp"
 #include "common/cli.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/melody_generation.hpp>
-#include <bachprop/music/piano_roll_image.hpp>
-#include <bachprop/music/style_statistics.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/models/melody_continuation.hpp>
+#include <bachprop/music/draw/piano_roll_image.hpp>
+#include <bachprop/music/evaluate/style_statistics.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -114,7 +115,8 @@ int main(int argc, char** argv) {
       "separate tracks), a piano-roll PNG, and WAV where FluidSynth is installed. --stats N "
       "compares N continuations of held-out chorales with Bach's own.");
   cli.standard(seed, summary_path)
-      .option("model", model_path, "FILE", "a model saved by bach_melody (default: the shipped one)")
+      .option("model", model_path, "FILE",
+              "a model saved by bach_melody (default: the shipped one)")
       .option("notes", notes_text, "TEXT", "primer as a note string")
       .option("midi", midi_path, "FILE", "primer from a MIDI file (its top line)")
       .option("track", track, "N", "with --midi: which part with notes to use")
@@ -222,17 +224,20 @@ int main(int argc, char** argv) {
       examples::write_summary(
           summary_path,
           {{"program", "bach_generate"},
-           {"stats", {{"continuations", generated.size()},
-                      {"pitch_class_distance", histogram_distance(ours.pitch_classes, theirs.pitch_classes)},
-                      {"interval_distance", histogram_distance(ours.intervals, theirs.intervals)},
-                      {"training_pitch_class_distance", histogram_distance(training.pitch_classes, theirs.pitch_classes)},
-                      {"training_interval_distance", histogram_distance(training.intervals, theirs.intervals)},
-                      {"in_key", ours.in_key},
-                      {"bach_in_key", theirs.in_key},
-                      {"longest_repeat", ours.longest_repeat},
-                      {"bach_longest_repeat", theirs.longest_repeat},
-                      {"mean_range", ours.mean_range},
-                      {"bach_mean_range", theirs.mean_range}}}});
+           {"stats",
+            {{"continuations", generated.size()},
+             {"pitch_class_distance", histogram_distance(ours.pitch_classes, theirs.pitch_classes)},
+             {"interval_distance", histogram_distance(ours.intervals, theirs.intervals)},
+             {"training_pitch_class_distance",
+              histogram_distance(training.pitch_classes, theirs.pitch_classes)},
+             {"training_interval_distance",
+              histogram_distance(training.intervals, theirs.intervals)},
+             {"in_key", ours.in_key},
+             {"bach_in_key", theirs.in_key},
+             {"longest_repeat", ours.longest_repeat},
+             {"bach_longest_repeat", theirs.longest_repeat},
+             {"mean_range", ours.mean_range},
+             {"bach_mean_range", theirs.mean_range}}}});
       return 0;
     }
 

@@ -10,12 +10,13 @@
 #include "common/bach.hpp"
 #include "common/cli.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/io/png.hpp>
-#include <bachprop/music/harmony_baseline.hpp>
-#include <bachprop/music/harmony_minibach.hpp>
-#include <bachprop/music/harmony_rnn.hpp>
-#include <bachprop/music/piano_roll_image.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/draw/png.hpp>
+#include <bachprop/music/evaluate.hpp>
+#include <bachprop/music/models/minibach.hpp>
+#include <bachprop/music/models/harmony_rnn.hpp>
+#include <bachprop/music/draw/piano_roll_image.hpp>
 
 #include <chrono>
 #include <cstdio>
@@ -69,9 +70,9 @@ Melody melody_from_midi(const std::string& path, int track) {
 }
 
 // One of the harmonisers, behind one call.
-using Harmoniser = std::variant<IntervalBaseline, MiniBach, HarmonyRnn>;
+using AnyHarmoniser = std::variant<IntervalBaseline, MiniBach, HarmonyRnn>;
 
-std::string harmoniser_name(const Harmoniser& h) {
+std::string harmoniser_name(const AnyHarmoniser& h) {
   switch (h.index()) {
     case 0:
       return "interval baseline";
@@ -84,28 +85,14 @@ std::string harmoniser_name(const Harmoniser& h) {
 
 // Harmonises a soprano line, first moving it by whole octaves into the model's soprano range
 // when it lies outside (the lower voices are moved back with it).
-FourVoiceGrid harmonise(Harmoniser& h, const std::vector<int>& soprano_line, int& octave_shift) {
-  octave_shift = 0;
+FourVoiceGrid harmonise(AnyHarmoniser& h, const std::vector<int>& soprano_line, int& octave_shift) {
   return std::visit(
-      [&](auto& model) {
-        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(model)>, IntervalBaseline>) {
-          return model.harmonise(soprano_line);
-        } else {
-          octave_shift = octave_shift_into(soprano_line, model.encoding().voice(soprano));
-          FourVoiceGrid grid = model.harmonise(shifted(soprano_line, octave_shift));
-          return octave_shift == 0 ? grid : transposed(grid, -octave_shift);
-        }
-      },
-      h);
+      [&](auto& model) { return harmonise_in_range(model, soprano_line, &octave_shift); }, h);
 }
 
-std::vector<FourVoiceGrid> harmonise_all(Harmoniser& h, const std::vector<FourVoiceGrid>& grids) {
-  std::vector<FourVoiceGrid> out;
-  for (const auto& g : grids) {
-    int shift = 0;
-    out.push_back(harmonise(h, g.voices[soprano], shift));
-  }
-  return out;
+std::vector<FourVoiceGrid> harmonise_every(AnyHarmoniser& h,
+                                           const std::vector<FourVoiceGrid>& grids) {
+  return std::visit([&](auto& model) { return harmonise_all(model, grids); }, h);
 }
 
 // One line of the evaluation table.
@@ -359,7 +346,7 @@ int main(int argc, char** argv) {
     }
 
     nlohmann::json summary = {{"program", "bach_harmonise"}, {"seed", seed}, {"fast", fast}};
-    std::optional<Harmoniser> chosen;
+    std::optional<AnyHarmoniser> chosen;
     if (!model_path.empty()) {
       const nlohmann::json document = parse_model_text(read_file(model_path), model_path);
       const std::string kind = document.contains("metadata") && document["metadata"].is_object()
@@ -477,7 +464,7 @@ int main(int argc, char** argv) {
       minibach_argmax.set_change_penalty(0);
       HarmonyRnn rnn_argmax = rnn;
       rnn_argmax.set_change_penalty(0);
-      std::vector<std::pair<std::string, Harmoniser>> models{{"interval baseline", baseline},
+      std::vector<std::pair<std::string, AnyHarmoniser>> models{{"interval baseline", baseline},
                                                              {"MiniBach", minibach_argmax},
                                                              {"look-ahead RNN", rnn_argmax}};
       if (smoothing) {
@@ -490,7 +477,7 @@ int main(int argc, char** argv) {
         models.push_back({name_text, rnn});
       }
       for (auto& [model_name, model] : models) {
-        const auto harmonised = harmonise_all(model, testing);
+        const auto harmonised = harmonise_every(model, testing);
         const bool is_minibach = model.index() == 1;
         rows.push_back({model_name, evaluate_accuracy(harmonised, testing),
                         music_checks(harmonised),
@@ -547,9 +534,9 @@ int main(int argc, char** argv) {
           "baseline %.1f%%.\n",
           100 * best_row.accuracy->mean_accuracy(), 100 * minibach_row.accuracy->mean_accuracy(),
           100 * rows[1].accuracy->mean_accuracy());
-      chosen = use == "rnn"        ? Harmoniser(rnn)
-               : use == "minibach" ? Harmoniser(minibach)
-                                   : Harmoniser(baseline);
+      chosen = use == "rnn"        ? AnyHarmoniser(rnn)
+               : use == "minibach" ? AnyHarmoniser(minibach)
+                                   : AnyHarmoniser(baseline);
       if (!save_path.empty()) {
         const nlohmann::json extra = {
             {"trained_by", "bach_harmonise"},

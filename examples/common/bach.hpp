@@ -4,8 +4,8 @@
 
 #include "common/download.hpp"
 
-#include <bachprop/music/chorales.hpp>
-#include <bachprop/music/note_sequence.hpp>
+#include <bachprop/music/corpora.hpp>
+#include <bachprop/music/score.hpp>
 
 #include <cstdio>
 #include <filesystem>

@@ -9,7 +9,7 @@
 #include "common/data_path.hpp"
 
 #include <bachprop/core/error.hpp>
-#include <bachprop/io/sha256.hpp>
+#include "common/sha256.hpp"
 
 #include <spawn.h>
 #include <sys/wait.h>

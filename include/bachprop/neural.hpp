@@ -1,9 +1,9 @@
 #pragma once
 /// @file
-/// The neural-network library in one include, without the music: matrices, layers, losses,
-/// optimisers, training (checkpoints included), model files and the data readers (IDX, gzip,
-/// PNG). It takes the compiler under a third of the time bachprop.hpp takes: the music models
-/// (melody, piano-roll and harmony networks) are most of the library's code.
+/// The neural-network library in one include, without the music, the data readers or the
+/// pictures: matrices, layers, losses, optimisers, training (checkpoints included) and model
+/// files. It needs only Eigen and nlohmann/json: not zlib, which the IDX reader
+/// (<bachprop/io/idx.hpp>, or <bachprop/io.hpp>) and PNG pictures (<bachprop/draw.hpp>) use.
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/gradient_check.hpp>
@@ -17,16 +17,11 @@
 #include <bachprop/core/types.hpp>
 #include <bachprop/io/book_json.hpp>
 #include <bachprop/io/file.hpp>
-#include <bachprop/io/gzip.hpp>
-#include <bachprop/io/idx.hpp>
-#include <bachprop/io/image.hpp>
 #include <bachprop/io/model_json.hpp>
-#include <bachprop/io/png.hpp>
-#include <bachprop/io/sha256.hpp>
-#include <bachprop/io/text.hpp>
 #include <bachprop/layers/activation.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/grouped_softmax.hpp>
+#include <bachprop/layers/last_step.hpp>
 #include <bachprop/layers/perceptron.hpp>
 #include <bachprop/layers/relu.hpp>
 #include <bachprop/layers/rnn.hpp>
@@ -39,7 +34,12 @@
 #include <bachprop/optim/clip.hpp>
 #include <bachprop/optim/sgd.hpp>
 #include <bachprop/optim/state.hpp>
+#include <bachprop/train/batches.hpp>
 #include <bachprop/train/checkpoint.hpp>
+#include <bachprop/train/divergence.hpp>
 #include <bachprop/train/early_stopping.hpp>
 #include <bachprop/train/metrics.hpp>
+#include <bachprop/train/optimiser_json.hpp>
+#include <bachprop/train/resume.hpp>
+#include <bachprop/train/train_options.hpp>
 #include <bachprop/train/trainer.hpp>

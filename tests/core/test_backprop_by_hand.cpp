@@ -27,8 +27,9 @@ using bachprop::Matrix;
 namespace {
 
 auto hand_network() {
-  bachprop::Network net{bachprop::Dense<double>(2, 2, bachprop::Init::zeros), bachprop::Sigmoid<double>(),
-                        bachprop::Dense<double>(2, 1, bachprop::Init::zeros), bachprop::Sigmoid<double>()};
+  bachprop::Network net{
+      bachprop::Dense<double>(2, 2, bachprop::Init::zeros), bachprop::Sigmoid<double>(),
+      bachprop::Dense<double>(2, 1, bachprop::Init::zeros), bachprop::Sigmoid<double>()};
   net.layer<0>().weights().value << 0.1, 0.2,
                                     0.3, 0.4;
   net.layer<0>().biases().value << 0.1, 0.2;
@@ -78,9 +79,9 @@ TEST_CASE("the matrix form equals the equations written out index by index",
           "[backprop][hand]") {
   // A 3-4-2 network on a batch of 3: the library's matrix products against loops that follow
   // equations (3), (5), (16), (17), (20) and (22) literally, then the mean of section 4.3.
-  bachprop::Network net{bachprop::Dense<double>(3, 4, bachprop::Init::nielsen),
-                        bachprop::Sigmoid<double>(), bachprop::Dense<double>(4, 2, bachprop::Init::nielsen),
-                        bachprop::Sigmoid<double>()};
+  bachprop::Network net{
+      bachprop::Dense<double>(3, 4, bachprop::Init::nielsen), bachprop::Sigmoid<double>(),
+      bachprop::Dense<double>(4, 2, bachprop::Init::nielsen), bachprop::Sigmoid<double>()};
   net.initialise(5);
   const Matrix<double> x = test::random_matrix(3, 3, 6);
   const Matrix<double> y = test::random_probabilities(2, 3, 7);

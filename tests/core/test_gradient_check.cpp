@@ -27,7 +27,9 @@ class BrokenSigmoid : public ActivationLayer<BrokenSigmoid, double> {
 class Flat : public ActivationLayer<Flat, double> {
  public:
   static constexpr std::string_view kind() { return "flat"; }
-  static void activate(const Matrix<double>& z, Matrix<double>& a) { a.setZero(z.rows(), z.cols()); }
+  static void activate(const Matrix<double>& z, Matrix<double>& a) {
+    a.setZero(z.rows(), z.cols());
+  }
   static void input_gradient(const Matrix<double>&, const Matrix<double>&, const Matrix<double>& g,
                              Matrix<double>& out) {
     out.setZero(g.rows(), g.cols());

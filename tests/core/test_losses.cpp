@@ -27,8 +27,8 @@ TEST_CASE("quadratic cost is equation (7) averaged over the batch", "[loss][quad
 
 TEST_CASE("loss gradients match central differences", "[loss][gradient]") {
   const Matrix<double> a = test::random_matrix(4, 6, 1);
-  test::require_gradients_match(
-      bachprop::check_loss_gradient(bachprop::Quadratic<double>(), a, test::random_matrix(4, 6, 2)));
+  test::require_gradients_match(bachprop::check_loss_gradient(bachprop::Quadratic<double>(), a,
+                                                              test::random_matrix(4, 6, 2)));
   test::require_gradients_match(bachprop::check_loss_gradient(
       bachprop::CrossEntropy<double>(), test::random_distributions(5, 3, 3),
       test::random_distributions(5, 3, 4)));

@@ -86,10 +86,11 @@ TEST_CASE("malformed model documents are refused and leave the network unchanged
                     Catch::Contains("not a bachprop model"));
   CHECK_THROWS_WITH(model_from_json(net, broken([](json& d) { d["version"] = 99; }), "m.json"),
                     Catch::Contains("version 99 is not supported"));
-  CHECK_THROWS_WITH(
-      model_from_json(net, broken([](json& d) { d["layers"][2]["parameters"]["weights"][1][3] = "x"; }),
-                      "m.json"),
-      Catch::Contains("layer 2 weights: entry (1, 3) is not a number"));
+  CHECK_THROWS_WITH(model_from_json(net, broken([](json& d) {
+                                      d["layers"][2]["parameters"]["weights"][1][3] = "x";
+                                    }),
+                                    "m.json"),
+                    Catch::Contains("layer 2 weights: entry (1, 3) is not a number"));
   CHECK_THROWS_WITH(
       model_from_json(net, broken([](json& d) { d["layers"][2]["parameters"]["biases"].erase(1); }),
                       "m.json"),

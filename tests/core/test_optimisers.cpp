@@ -74,7 +74,8 @@ TEST_CASE("Adam's updates follow the paper's algorithm", "[optim][adam]") {
   layer.weights().gradient = g2;
   adam.step(layer);
   const Matrix<double> m = 0.9 * 0.1 * g1 + 0.1 * g2;
-  const Matrix<double> s = (0.999 * 0.001 * g1.array().square() + 0.001 * g2.array().square()).matrix();
+  const Matrix<double> s =
+      (0.999 * 0.001 * g1.array().square() + 0.001 * g2.array().square()).matrix();
   const Matrix<double> m_hat = m / (1 - 0.81);
   const Matrix<double> s_hat = s / (1 - 0.999 * 0.999);
   const Matrix<double> expected2 =
@@ -104,11 +105,13 @@ TEST_CASE("optimisers minimise a convex problem", "[optim]") {
 
 TEST_CASE("optimisers refuse bad settings and a model that changed", "[optim][errors]") {
   CHECK_THROWS_WITH(Sgd<float>(-1.0), Catch::Contains("learning_rate"));
-  CHECK_THROWS_WITH(Sgd<float>({.learning_rate = 0.1, .momentum = 1.0}), Catch::Contains("below 1"));
+  CHECK_THROWS_WITH(Sgd<float>({.learning_rate = 0.1, .momentum = 1.0}),
+                    Catch::Contains("below 1"));
   CHECK_THROWS_AS(Adam<float>({.beta1 = 1.5}), ArgumentError);
   Adam<float> adam;
   Dense<float> small(2, 2);
   Dense<float> big(3, 2);
   adam.step(small);
-  CHECK_THROWS_WITH(adam.step(big), Catch::Contains("not the one the optimiser was first used with"));
+  CHECK_THROWS_WITH(adam.step(big),
+                    Catch::Contains("not the one the optimiser was first used with"));
 }

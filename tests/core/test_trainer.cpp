@@ -23,7 +23,8 @@ TEST_CASE("one full-batch epoch is one step with the mean gradient (4.3)", "[tra
   auto manual = small_network(3);
   Sgd<double> sgd_a(1.5);
   Sgd<double> sgd_b(1.5);
-  train(trained, Quadratic<double>(), sgd_a, x, y, {.epochs = 1, .batch_size = 6, .shuffle = false});
+  train(trained, Quadratic<double>(), sgd_a, x, y,
+        {.epochs = 1, .batch_size = 6, .shuffle = false});
   manual.compute_gradients(x, y, Quadratic<double>());
   sgd_b.step(manual);
   CHECK(trained.layer<0>().weights().value.isApprox(manual.layer<0>().weights().value, 1e-14));

@@ -68,7 +68,9 @@ std::string marked_region(const fs::path& file, const std::string& name, bool& f
   }
   std::string text;
   for (const auto& line : region) {
-    text += (line.size() >= indent && indent != std::string::npos ? line.substr(indent) : trim_left(line)) + "\n";
+    text += (line.size() >= indent && indent != std::string::npos ? line.substr(indent)
+                                                                  : trim_left(line)) +
+            "\n";
   }
   return text;
 }

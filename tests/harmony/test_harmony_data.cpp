@@ -1,11 +1,12 @@
-// Tests of music/harmony_data.hpp and of the two networks' encodings: chorales as aligned voices,
-// melodies on the grid, the classes of each voice (with silence), transposition, training
+// Tests of music/score/four_voice_grid.hpp and of the two networks' encodings: chorales as aligned
+// voices, melodies on the grid, the classes of each voice (with silence), transposition, training
 // windows, and the exact input and target columns MiniBach and the look-ahead RNN are given,
 // all against small chorales written out by hand.
 
+#include <bachprop/music/corpora.hpp>
 #include <bachprop/core/random.hpp>
-#include <bachprop/music/harmony_minibach.hpp>
-#include <bachprop/music/harmony_rnn.hpp>
+#include <bachprop/music/models/minibach.hpp>
+#include <bachprop/music/models/harmony_rnn.hpp>
 
 #include <catch2/catch.hpp>
 

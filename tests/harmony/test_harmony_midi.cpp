@@ -1,14 +1,17 @@
-// Tests of the files a harmonisation becomes: the four-part score (music/harmony_data.hpp's
-// harmony_score) written as MIDI is read back by the library's reader and by an independent one
-// (mido, through tests/fixtures/midi_dump.py run by /usr/bin/python3): one named track per
-// voice, the chosen program, every note where it belongs, repeated soprano notes struck again.
+// Tests of the files a harmonisation becomes: the four-part score
+// (music/score/four_voice_grid.hpp's harmony_score) written as MIDI is read back by the library's
+// reader and by an independent one (mido, through tests/fixtures/midi_dump.py run by
+// /usr/bin/python3): one named track per voice, the chosen program, every note where it belongs,
+// repeated soprano notes struck again.
 
 #include "helpers.hpp"
 
+#include <bachprop/music/corpora.hpp>
 #include <bachprop/io/file.hpp>
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/harmony_baseline.hpp>
-#include <bachprop/music/harmony_data.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/evaluate.hpp>
+#include <bachprop/music/score.hpp>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>

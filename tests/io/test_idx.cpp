@@ -205,7 +205,8 @@ TEST_CASE("absurd and forged sizes are refused before anything is allocated", "[
                Contains("4000000000 × 28 × 28 = 3136000000000 bytes of data, above the limit"));
     // A smaller limit applies to honest files too.
     const auto honest = test::write_bytes(folder / "honest", test::idx_images(4, 2, 2));
-    CHECK_THROWS_WITH(read_idx_images(honest, {.max_bytes = 15}), Contains("above the limit of 15"));
+    CHECK_THROWS_WITH(read_idx_images(honest, {.max_bytes = 15}),
+                      Contains("above the limit of 15"));
     CHECK(read_idx_images(honest, {.max_bytes = 16}).count() == 4);
   }
   SECTION("a raw file claiming more than it holds") {
@@ -237,7 +238,8 @@ TEST_CASE("absurd and forged sizes are refused before anything is allocated", "[
     std::string bytes("\x00\x00\x08\x03", 4);
     bytes += test::big_endian(5) + test::big_endian(0) + test::big_endian(28);
     const auto path = test::write_bytes(folder / "empty", bytes);
-    CHECK_THAT(test::format_error_of([&] { read_idx_images(path); }), Contains("image size of 0×28"));
+    CHECK_THAT(test::format_error_of([&] { read_idx_images(path); }),
+               Contains("image size of 0×28"));
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   CHECK(elapsed.count() < 5.0);

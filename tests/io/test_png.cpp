@@ -1,9 +1,9 @@
-// Tests of io/image.hpp and io/png.hpp. The PNG files are decoded by an independent reader,
+// Tests of draw/image.hpp and draw/png.hpp. The PNG files are decoded by an independent reader,
 // stb_image (Debian libstb-dev), and compared pixel by pixel.
 
 #include "helpers.hpp"
 
-#include <bachprop/io/png.hpp>
+#include <bachprop/draw/png.hpp>
 
 #if defined(__GNUC__)
 #pragma GCC diagnostic push

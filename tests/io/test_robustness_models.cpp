@@ -144,10 +144,11 @@ TEST_CASE("melody model JSON: metadata of the wrong type or a forged size is a F
              Contains("m.json: not a melody RNN model (metadata.model is 5)"));
   CHECK_THAT(error_with([](json& d) { d["metadata"].erase("model"); }),
              Contains("metadata.model is missing"));
-  CHECK_THAT(error_with([](json& d) { d["metadata"]["hidden"] = "64"; }),
-             Contains("metadata.hidden must be a positive size") && Contains("found \"64\""));
+  CHECK_THAT(
+      error_with([](json& d) { d["metadata"]["hidden"] = "64"; }),
+      Contains("metadata.hidden must be a whole number in 1..100000") && Contains("found \"64\""));
   CHECK_THAT(error_with([](json& d) { d["metadata"]["hidden"] = 0; }),
-             Contains("metadata.hidden must be a positive size"));
+             Contains("metadata.hidden must be a whole number in 1..100000"));
   // A hidden size the file does not hold: the network (99999² recurrent weights, 40 GB) was
   // built before the file's matrices were looked at.
   const auto started = std::chrono::steady_clock::now();

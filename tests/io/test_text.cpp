@@ -1,9 +1,9 @@
-// Tests of io/text.hpp: the bitmap font draws what it should where it should.
+// Tests of draw/font.hpp: the bitmap font draws what it should where it should.
 
 #include "helpers.hpp"
 
-#include <bachprop/io/png.hpp>
-#include <bachprop/io/text.hpp>
+#include <bachprop/draw/png.hpp>
+#include <bachprop/draw/font.hpp>
 
 #include <set>
 

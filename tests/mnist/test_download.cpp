@@ -207,7 +207,8 @@ TEST_CASE("locate_or_download looks in --data, then the cache, then asks", "[dow
   }
   SECTION("a person who answers no") {
     std::istringstream answer("n\n");
-    CHECK_THROWS_AS(examples::locate_or_download(set.source, {.cli_value = "", .interactive = true}, answer, out),
+    CHECK_THROWS_AS(examples::locate_or_download(set.source, {.cli_value = "", .interactive = true},
+                                                 answer, out),
                     IoError);
     CHECK_THAT(out.str(), Contains("checking their SHA-256 checksums? [y/N]"));
   }
@@ -217,12 +218,13 @@ TEST_CASE("locate_or_download looks in --data, then the cache, then asks", "[dow
       return;
     }
     std::istringstream answer("y\n");
-    const auto found =
-        examples::locate_or_download(set.source, {.cli_value = "", .interactive = true}, answer, out);
+    const auto found = examples::locate_or_download(
+        set.source, {.cli_value = "", .interactive = true}, answer, out);
     CHECK(found == folder / "xdg" / "bachprop" / "bachprop-fake-set");
     CHECK(read_file(found / "b.bin") == set.second);
     std::filesystem::remove_all(found);
-    CHECK(examples::locate_or_download(set.source, {.cli_value = "", .download = true}, no_answer, out) == found);
+    CHECK(examples::locate_or_download(set.source, {.cli_value = "", .download = true}, no_answer,
+                                       out) == found);
     CHECK(read_file(found / "a.bin.gz") == set.first);
   }
 }

@@ -6,6 +6,7 @@
 #include "02_mnist_digits/digits.hpp"
 #include "03_mnist_autoencoder/autoencoder.hpp"
 
+#include <bachprop/draw/png.hpp>
 #include <bachprop/io/book_json.hpp>
 
 using namespace bachprop;
@@ -87,8 +88,10 @@ TEST_CASE("train_classifier learns separable digits and reports every epoch", "[
   improved.learning_rate = 0.5;
   auto a = mnist_digits::make_improved_network(16, 20, 4);
   auto b = mnist_digits::make_improved_network(16, 20, 4);
-  const auto ra = mnist_digits::train_classifier(a, CrossEntropy<float>(), improved, train, test, 9);
-  const auto rb = mnist_digits::train_classifier(b, CrossEntropy<float>(), improved, train, test, 9);
+  const auto ra =
+      mnist_digits::train_classifier(a, CrossEntropy<float>(), improved, train, test, 9);
+  const auto rb =
+      mnist_digits::train_classifier(b, CrossEntropy<float>(), improved, train, test, 9);
   CHECK(ra.back().test_accuracy == 1.0);
   CHECK(ra.back().train_loss == rb.back().train_loss);
   CHECK(a.layer<0>().weights().value == b.layer<0>().weights().value);
@@ -191,7 +194,8 @@ TEST_CASE("the pictures have their layout and are deterministic", "[mnist][autoe
     CHECK(test.labels[static_cast<std::size_t>(from)] != test.labels[static_cast<std::size_t>(to)]);
   }
   CHECK(pairs == mnist_autoencoder::interpolation_pairs(test.labels, 6, 3));
-  const Image interpolations = mnist_autoencoder::interpolation_picture(network, test, pairs, 10, 2);
+  const Image interpolations =
+      mnist_autoencoder::interpolation_picture(network, test, pairs, 10, 2);
   CHECK(interpolations.width() == 20 + 12 * 8 + 9 * 4 + 28);
 
   const Matrix<float> codes = mnist_autoencoder::encode(network, test.images);

@@ -10,7 +10,7 @@
 #include "common/download.hpp"
 
 #include <bachprop/io/idx.hpp>
-#include <bachprop/io/sha256.hpp>
+#include "common/sha256.hpp"
 
 #include <filesystem>
 
@@ -102,8 +102,8 @@ TEST_CASE("one epoch of the book's chapter-1 network reaches at least 90% test a
   const double before = mnist_digits::accuracy(network, mnist().test);
   auto one_epoch = settings;
   one_epoch.epochs = 1;
-  const auto results =
-      mnist_digits::train_classifier(network, Quadratic<float>(), one_epoch, train, mnist().test, 1);
+  const auto results = mnist_digits::train_classifier(network, Quadratic<float>(), one_epoch, train,
+                                                      mnist().test, 1);
   REQUIRE(results.size() == 1);
   INFO("accuracy before " << before << ", after one epoch " << results[0].test_accuracy);
   CHECK(before < 0.2);

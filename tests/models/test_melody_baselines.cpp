@@ -1,8 +1,8 @@
-// Tests of music/melody_baselines.hpp: the yardsticks score what they should.
+// Tests of music/evaluate/melody_baselines.hpp: the yardsticks score what they should.
 
 #include "helpers.hpp"
 
-#include <bachprop/music/melody_baselines.hpp>
+#include <bachprop/music/evaluate/melody_baselines.hpp>
 
 #include <cmath>
 

@@ -1,9 +1,9 @@
-// Tests of music/melody_generation.hpp and music/style_statistics.hpp.
+// Tests of music/models/melody_continuation.hpp and music/evaluate/style_statistics.hpp.
 
 #include "helpers.hpp"
 
-#include <bachprop/music/melody_generation.hpp>
-#include <bachprop/music/style_statistics.hpp>
+#include <bachprop/music/models/melody_continuation.hpp>
+#include <bachprop/music/evaluate/style_statistics.hpp>
 
 using namespace bachprop;
 using namespace bachprop::music;

@@ -1,8 +1,9 @@
-// Tests of music/melody_rnn.hpp: windows, learning a melody, evaluation, the step API, saving.
+// Tests of music/models/melody_rnn.hpp: windows, learning a melody, evaluation, the step API,
+// saving.
 
 #include "helpers.hpp"
 
-#include <bachprop/music/melody_rnn.hpp>
+#include <bachprop/music/models/melody_rnn.hpp>
 
 #include <filesystem>
 

@@ -1,8 +1,8 @@
-// Tests of music/note_sequence.hpp: rests folded into notes, and the vocabulary.
+// Tests of music/score/note_sequence.hpp: rests folded into notes, and the vocabulary.
 
 #include "helpers.hpp"
 
-#include <bachprop/music/note_sequence.hpp>
+#include <bachprop/music/score.hpp>
 
 using namespace bachprop;
 using namespace bachprop::music;

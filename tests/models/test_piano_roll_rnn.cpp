@@ -1,8 +1,8 @@
-// Tests of music/piano_roll_rnn.hpp: the NLL per frame, learning a progression, saving.
+// Tests of music/models/piano_roll_rnn.hpp: the NLL per frame, learning a progression, saving.
 
 #include "helpers.hpp"
 
-#include <bachprop/music/piano_roll_rnn.hpp>
+#include <bachprop/music/models/piano_roll_rnn.hpp>
 
 #include <cmath>
 #include <filesystem>
@@ -34,7 +34,8 @@ TEST_CASE("the NLL per frame is the binary cross-entropy summed over keys", "[pi
   for (std::size_t t = 0; t + 1 < roll.size(); ++t) {
     const Matrix<float> p = model.feed(roll[t]);
     for (int key = 0; key < 4; ++key) {
-      const bool on = std::find(roll[t + 1].begin(), roll[t + 1].end(), 60 + key) != roll[t + 1].end();
+      const bool on =
+          std::find(roll[t + 1].begin(), roll[t + 1].end(), 60 + key) != roll[t + 1].end();
       nats -= std::log(on ? p(key, 0) : 1.0F - p(key, 0));
     }
   }

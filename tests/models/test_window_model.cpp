@@ -1,8 +1,8 @@
-// Tests of music/window_model.hpp: the paper's feedforward 32-in, 32-out model and its fix.
+// Tests of music/models/window_model.hpp: the paper's feedforward 32-in, 32-out model and its fix.
 
 #include "helpers.hpp"
 
-#include <bachprop/music/window_model.hpp>
+#include <bachprop/music/models/window_model.hpp>
 
 using namespace bachprop;
 using namespace bachprop::music;

@@ -5,8 +5,9 @@
 // runtime owns operator new, so there the count is skipped (the normal build runs it).
 
 #include <bachprop/music/encoding.hpp>
-#include <bachprop/music/markov.hpp>
-#include <bachprop/music/sampling.hpp>
+#include <bachprop/music/generate/note_sampling.hpp>
+#include <bachprop/music/generate/markov.hpp>
+#include <bachprop/music/generate/sampling.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -86,7 +87,7 @@ TEST_CASE("a generation step allocates nothing once buffers exist", "[allocation
   Sampler sampler(64);
   const SamplingOptions options_sampling{.temperature = 0.8, .top_k = 5, .top_p = 0.9};
   // Warm up once (the sampler sizes its buffers on first use at a size).
-  embedding.sample_event(column, rng, sampler, options_sampling);
+  sample_event(embedding, column, rng, sampler, options_sampling);
   chain.sample_next(tokens, rng, sampler, options_sampling);
 
   const long count = allocations_during([&] {
@@ -94,9 +95,9 @@ TEST_CASE("a generation step allocates nothing once buffers exist", "[allocation
       embedding.encode(melody, encoded);
       std::fill(mask.begin(), mask.end(), 1);
       constraints.apply(options, history, mask);
-      const auto event = embedding.sample_event(
-          column, rng, sampler, options_sampling,
-          std::span<const std::uint8_t>(mask).first(static_cast<std::size_t>(embedding.pitch_rows())));
+      const auto event = sample_event(embedding, column, rng, sampler, options_sampling,
+                                      std::span<const std::uint8_t>(mask).first(
+                                          static_cast<std::size_t>(embedding.pitch_rows())));
       embedding.encode_event(event, encoded.col(0));
       (void)embedding.decode_event(encoded.col(1));
       (void)chain.sample_next(tokens, rng, sampler, options_sampling);

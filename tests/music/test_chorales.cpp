@@ -1,7 +1,7 @@
-// Tests of music/chorales.hpp: small JSB and UCI documents written here, every malformed form
+// Tests of music/corpora/jsb.hpp: small JSB and UCI documents written here, every malformed form
 // refused with its position, and the real corpora (skipped where ../shared/data is absent).
 
-#include <bachprop/music/chorales.hpp>
+#include <bachprop/music/corpora.hpp>
 
 #include <catch2/catch.hpp>
 

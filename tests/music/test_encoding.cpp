@@ -1,7 +1,8 @@
-// Tests of music/encoding.hpp: the paper's note embedding, the piano roll and the token
-// vocabulary, each with its round trip.
+// Tests of music/encoding/note_embedding.hpp: the paper's note embedding, the piano roll and the
+// token vocabulary, each with its round trip.
 
 #include <bachprop/music/encoding.hpp>
+#include <bachprop/music/generate/note_sampling.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -65,7 +66,7 @@ TEST_CASE("sampling an embedding column draws pitch and duration separately", "[
   int count_61 = 0;
   int count_half = 0;
   for (int i = 0; i < 4000; ++i) {
-    const auto e = embedding.sample_event(column, rng, sampler);
+    const auto e = sample_event(embedding, column, rng, sampler);
     CHECK((e.pitch == 61 || e.pitch == 62));
     count_61 += e.pitch == 61 ? 1 : 0;
     count_half += e.duration == 0.5 ? 1 : 0;
@@ -74,7 +75,7 @@ TEST_CASE("sampling an embedding column draws pitch and duration separately", "[
   CHECK(count_half / 4000.0 == Approx(0.5).margin(0.03));
   CHECK(embedding.decode_event(column) == MelodyEvent{61, 0.5});
   const std::array<std::uint8_t, 4> only_62{0, 0, 1, 0};
-  CHECK(embedding.sample_event(column, rng, sampler, {}, only_62).pitch == 62);
+  CHECK(sample_event(embedding, column, rng, sampler, {}, only_62).pitch == 62);
 }
 
 TEST_CASE("a piano roll marks sounding cells and decodes back to the notes", "[encoding]") {

@@ -1,6 +1,6 @@
-// Tests of music/key.hpp: signatures, scales and Krumhansl-Schmuckler key estimation.
+// Tests of music/theory/key.hpp: signatures, scales and Krumhansl-Schmuckler key estimation.
 
-#include <bachprop/music/key.hpp>
+#include <bachprop/music/theory/key.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
-// Tests of music/markov.hpp: counts and probabilities worked out by hand for each smoothing,
-// held-out log-likelihood, the transition matrix, and seeded sampling.
+// Tests of music/generate/markov.hpp: counts and probabilities worked out by hand for each
+// smoothing, held-out log-likelihood, the transition matrix, and seeded sampling.
 
-#include <bachprop/music/markov.hpp>
+#include <bachprop/music/generate/markov.hpp>
 
 #include <catch2/catch.hpp>
 

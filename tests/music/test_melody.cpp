@@ -1,6 +1,6 @@
-// Tests of music/melody.hpp: melodies as event lists, to and from parts, transposition.
+// Tests of music/score/melody.hpp: melodies as event lists, to and from parts, transposition.
 
-#include <bachprop/music/melody.hpp>
+#include <bachprop/music/score/melody.hpp>
 
 #include <catch2/catch.hpp>
 

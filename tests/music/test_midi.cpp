@@ -1,16 +1,17 @@
-// Tests of io/midi.hpp. The files the library writes are read by an independent parser (mido,
-// through tests/fixtures/midi_dump.py run by /usr/bin/python3) and compared note for note; files
-// written by mido (tests/fixtures/midi_mido_*.mid, made by midi_make_fixtures.py) are read by
+// Tests of music/score/midi.hpp. The files the library writes are read by an independent parser
+// (mido, through tests/fixtures/midi_dump.py run by /usr/bin/python3) and compared note for note;
+// files written by mido (tests/fixtures/midi_mido_*.mid, made by midi_make_fixtures.py) are read by
 // the library and compared with what the generator put in them; every score survives
 // write → read; truncated and corrupted files give FormatError, never a crash.
 
 #include "helpers.hpp"
 
 #include <bachprop/core/random.hpp>
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/chorales.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/corpora.hpp>
 #include <bachprop/music/encoding.hpp>
-#include <bachprop/music/stream.hpp>
+#include <bachprop/music/score/stream.hpp>
 
 #include "05_algorithmic_composition/composer.hpp"
 

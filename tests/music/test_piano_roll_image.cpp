@@ -1,7 +1,7 @@
-// Tests of music/piano_roll_image.hpp: notes land on the right pixels in their part's colour,
+// Tests of music/draw/piano_roll_image.hpp: notes land on the right pixels in their part's colour,
 // octave labels and bar lines are drawn, the heat map colours cells by value.
 
-#include <bachprop/music/piano_roll_image.hpp>
+#include <bachprop/music/draw/piano_roll_image.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -72,17 +72,38 @@ TEST_CASE("piano roll limits and an empty score", "[piano_roll_image][errors]") 
                   ArgumentError);
 }
 
-TEST_CASE("text is drawn with the built-in font", "[piano_roll_image]") {
-  Image image(20, 10, 3, 255);
-  music::draw_small_text(image, 1, 1, "C", black, 1);
-  // C is .XX / X.. / X.. / X.. / .XX
-  CHECK(image.get(1, 1) == white);
-  CHECK(image.get(2, 1) == black);
-  CHECK(image.get(1, 2) == black);
-  CHECK(image.get(2, 3) == white);
-  CHECK(music::small_text_width("C4", 1) == 7);
-  CHECK(music::small_text_width("C4", 2) == 14);
-  CHECK(music::small_text_width("", 2) == 0);
+TEST_CASE("titles use the one font, where a 'b' after a note letter is a flat",
+          "[piano_roll_image]") {
+  // The pictures once had a font of their own that drew "Bb major" as "BB MAJOR".
+  Score score;
+  score.parts.push_back({});
+  score.parts[0].notes.push_back({60, 0.0, 1.0});
+  const Image flat = draw_piano_roll(score, {.title = "Bb major"});
+  const Image capital = draw_piano_roll(score, {.title = "BB MAJOR"});
+  const Image same = draw_piano_roll(score, {.title = "Bb MAJOR"});
+  const auto same_pixels = [](const Image& a, const Image& b) {
+    if (a.width() != b.width() || a.height() != b.height()) {
+      return false;
+    }
+    for (int y = 0; y < a.height(); ++y) {
+      for (int x = 0; x < a.width(); ++x) {
+        if (!(a.get(x, y) == b.get(x, y))) {
+          return false;
+        }
+      }
+    }
+    return true;
+  };
+  CHECK_FALSE(same_pixels(flat, capital));
+  CHECK(same_pixels(flat, same));  // the rest is in capitals, as the font has them
+  // The title is the font's own glyphs: a picture with the text drawn by draw_text alone.
+  Image reference(flat.width(), flat.height(), 3, 255);
+  draw_text(reference, 28, 4, "Bb", {30, 30, 40}, 2);  // the title's colour
+  for (int y = 4; y < 4 + text_height(2); ++y) {
+    for (int x = 28; x < 28 + text_width("Bb", 2); ++x) {
+      CHECK(flat.get(x, y) == reference.get(x, y));
+    }
+  }
 }
 
 TEST_CASE("the heat map colours cells by value over the largest", "[piano_roll_image]") {
@@ -91,8 +112,10 @@ TEST_CASE("the heat map colours cells by value over the largest", "[piano_roll_i
        0.25, 0.0, 0.0;
   const Image image = draw_heat_map(m, {"A", "B"}, {"X", "Y", "Z"}, {.cell = 10});
   // Find the cell grid: the top-left cell is heat_colour(0), its right neighbour 0.5.
-  const int left = 16 + 3 + 6;
-  const int top = 24 + 6 + 4;
+  // Left: a margin of 16, the widest row label ("A", 6 pixels in the font), 6 more. Top: 30 for
+  // the title and the column axis, one line of text per character of a column label, 4 more.
+  const int left = 16 + text_width("A") + 6;
+  const int top = 30 + text_height() + 4;
   CHECK(image.get(left + 4, top + 4) == heat_colour(0.0));
   CHECK(image.get(left + 14, top + 4) == heat_colour(0.5));
   CHECK(image.get(left + 24, top + 4) == heat_colour(1.0));

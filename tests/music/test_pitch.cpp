@@ -1,6 +1,6 @@
-// Tests of music/pitch.hpp: names, frequencies, pitch classes and the note-string parser.
+// Tests of music/theory/pitch.hpp: names, frequencies, pitch classes and the note-string parser.
 
-#include <bachprop/music/pitch.hpp>
+#include <bachprop/music/theory/pitch.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -110,7 +110,8 @@ TEST_CASE("a bad token is reported with its position", "[pitch][errors]") {
   CHECK_THROWS_WITH(parse_notes("C4:0"), Catch::Contains("positive length"));
   CHECK_THROWS_WITH(parse_notes("C4:-1"), Catch::Contains("position 0"));
   CHECK_THROWS_WITH(parse_notes("C4:abc"), Catch::Contains("positive length"));
-  CHECK_THROWS_WITH(parse_notes("C4 C4.Q4"), Catch::Contains("position 3") && Catch::Contains("'Q4'"));
+  CHECK_THROWS_WITH(parse_notes("C4 C4.Q4"),
+                    Catch::Contains("position 3") && Catch::Contains("'Q4'"));
   CHECK_THROWS_WITH(parse_notes("C4.. "), Catch::Contains("position 0"));
   CHECK_THROWS_WITH(parse_notes("C4/4..."), Catch::Contains("two dots"));
   CHECK_THROWS_WITH(parse_notes("C4/"), Catch::Contains("/1, /2"));

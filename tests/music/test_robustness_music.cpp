@@ -4,10 +4,11 @@
 
 #include "helpers.hpp"
 
-#include <bachprop/io/midi.hpp>
-#include <bachprop/music/chorales.hpp>
-#include <bachprop/music/pitch.hpp>
-#include <bachprop/music/stream.hpp>
+#include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/corpora.hpp>
+#include <bachprop/music/theory/pitch.hpp>
+#include <bachprop/music/score/stream.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -1,7 +1,7 @@
-// Tests of music/sampling.hpp: argmax, temperature, top-k, top-p and constraint masks, with
-// frequencies checked against the probabilities they should follow.
+// Tests of music/generate/sampling.hpp: argmax, temperature, top-k, top-p and constraint masks,
+// with frequencies checked against the probabilities they should follow.
 
-#include <bachprop/music/sampling.hpp>
+#include <bachprop/music/generate/sampling.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -106,7 +106,8 @@ TEST_CASE("masks forbid options; an all-masked distribution is a clear error",
   const std::array<std::uint8_t, 3> only_zero{0, 0, 1};
   const std::vector<double> q{0.5, 0.5, 0.0};
   CHECK_THROWS_AS(sampler.sample(std::span<const double>(q), rng, {}, only_zero), ArgumentError);
-  CHECK_THROWS_AS(sampler.sample(std::span<const double>(p), rng, {}, std::span<const std::uint8_t>(none).first(2)),
+  CHECK_THROWS_AS(sampler.sample(std::span<const double>(p), rng, {},
+                                 std::span<const std::uint8_t>(none).first(2)),
                   ArgumentError);
   const std::vector<double> negative{0.5, -0.1};
   CHECK_THROWS_WITH(sampler.sample(std::span<const double>(negative), rng),

@@ -1,6 +1,6 @@
-// Tests of music/score.hpp: notes, parts, scores, chords and the tick conversion rule.
+// Tests of music/score/score.hpp: notes, parts, scores, chords and the tick conversion rule.
 
-#include <bachprop/music/score.hpp>
+#include <bachprop/music/score/score.hpp>
 
 #include <catch2/catch.hpp>
 

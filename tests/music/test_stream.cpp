@@ -1,6 +1,6 @@
-// Tests of music/stream.hpp: building a part event after event, as in the first music lesson.
+// Tests of music/score/stream.hpp: building a part event after event, as in the first music lesson.
 
-#include <bachprop/music/stream.hpp>
+#include <bachprop/music/score/stream.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -27,7 +27,8 @@ struct Parameter {
   std::string name;    ///< "weights", "biases", ...: the key in a saved model
   Matrix<S> value;     ///< the parameter itself
   Matrix<S> gradient;  ///< ∂C̄/∂value from the latest backward
-  bool decays = false; ///< whether L2 weight decay applies (weights: yes; biases: no, as in the book)
+  bool decays =
+      false;  ///< whether L2 weight decay applies (weights: yes; biases: no, as in the book)
 };
 
 }  // namespace bachprop

@@ -120,8 +120,8 @@ Matrix<S> matrix_from_json(const nlohmann::json& rows, Index expected_rows, Inde
     throw FormatError(where + ": expected a list of rows");
   }
   if (static_cast<Index>(rows.size()) != expected_rows) {
-    throw FormatError(where + ": has " + std::to_string(rows.size()) + " rows but the network needs " +
-                      shape_string(expected_rows, expected_cols));
+    throw FormatError(where + ": has " + std::to_string(rows.size()) +
+                      " rows but the network needs " + shape_string(expected_rows, expected_cols));
   }
   Matrix<S> m(expected_rows, expected_cols);
   for (Index r = 0; r < expected_rows; ++r) {
@@ -236,9 +236,10 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
   }
   const auto& layers = detail::require_member(document, "layers", where);
   if (!layers.is_array() || layers.size() != Net::depth) {
-    throw FormatError(where + ": the file has " +
-                      (layers.is_array() ? std::to_string(layers.size()) : std::string("no list of")) +
-                      " layers but the network has " + std::to_string(Net::depth));
+    throw FormatError(
+        where + ": the file has " +
+        (layers.is_array() ? std::to_string(layers.size()) : std::string("no list of")) +
+        " layers but the network has " + std::to_string(Net::depth));
   }
   // The scalar type is informative only: float and double models load into either.
 

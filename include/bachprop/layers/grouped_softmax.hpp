@@ -7,12 +7,11 @@
 ///
 /// Paired with CrossEntropy (targets one-hot, or a distribution, within each group) the loss is
 /// the sum of the groups' cross-entropies and the output error is δ = a − y group by group (for
-/// a group whose target sums to s, δ = a s − y: an all-zero group adds nothing; see
-/// loss/cross_entropy.hpp).
+/// a group whose target sums to s, δ = a s − y: an all-zero group adds nothing); the pairing
+/// lives with the loss, in loss/cross_entropy.hpp.
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/layers/activation.hpp>
-#include <bachprop/loss/cross_entropy.hpp>
 
 #include <cmath>
 #include <numeric>
@@ -112,36 +111,5 @@ class GroupedSoftmax : public ActivationLayer<GroupedSoftmax<S>, S> {
   Index total_ = 0;
   mutable Matrix<S> log_probabilities_;  // a cache, refilled by log_probabilities()
 };
-
-/// CrossEntropy after GroupedSoftmax pairs: δ = a − y still holds, group by group.
-template <Scalar S>
-inline constexpr bool pairs_with<CrossEntropy<S>, GroupedSoftmax<S>> = true;
-
-/// δ = (a Σ y − y)/m within each group, each group's target summed on its own.
-template <Scalar S>
-void paired_output_error(const CrossEntropy<S>& loss, const GroupedSoftmax<S>& layer,
-                         const Matrix<S>& a, const Matrix<S>& target, Matrix<S>& out) {
-  check_same_shape(loss.name(), a, target);
-  out.resize(a.rows(), a.cols());
-  const auto m = static_cast<S>(a.cols());
-  for (Index j = 0; j < a.cols(); ++j) {
-    Index first = 0;
-    for (const Index size : layer.group_sizes()) {
-      CrossEntropy<S>::softmax_output_error(a.col(j).segment(first, size),
-                                            target.col(j).segment(first, size), m,
-                                            out.col(j).segment(first, size));
-      first += size;
-    }
-  }
-}
-
-/// The sum over groups of each group's cross-entropy, averaged over the batch, from the logits.
-template <Scalar S>
-S paired_loss_value(const CrossEntropy<S>& loss, const GroupedSoftmax<S>& layer,
-                    const Matrix<S>& target) {
-  const Matrix<S>& z = layer.last_input();
-  check_same_shape(loss.name(), z, target);
-  return -(target.array() * layer.log_probabilities().array()).sum() / static_cast<S>(z.cols());
-}
 
 }  // namespace bachprop

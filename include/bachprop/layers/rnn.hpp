@@ -7,8 +7,8 @@
 /// A batch of B sequences of T steps is one matrix, features × (T·B), time-major: column t·B + b
 /// holds step t of sequence b. The layer reads T from set_steps() (a Network passes it on) and
 /// infers B from the number of columns. Its output is every hidden state, hidden × (T·B), so a
-/// Dense layer after it applies to every step in one product (many-to-many); LastStep keeps
-/// only the final step (many-to-one).
+/// Dense layer after it applies to every step in one product (many-to-many); LastStep
+/// (layers/last_step.hpp) keeps only the final step (many-to-one).
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/init.hpp>
@@ -396,60 +396,6 @@ class Rnn {
   Matrix<S> state_;                // h carried by step()
   Matrix<S> step_buffer_;          // the next h being computed
   std::vector<Index> step_hot_;    // hot_ for step()
-};
-
-/// Many-to-one: keeps only the last step of each sequence (hidden × B from hidden × (T·B)).
-template <Scalar S = float>
-class LastStep {
- public:
-  /// The element type, float or double.
-  using Scalar = S;
-  /// The layer's name in messages and saved models.
-  static constexpr std::string_view kind() { return "last_step"; }
-  /// any_size: keeps whatever rows it is given.
-  Index input_size() const { return any_size; }
-  /// any_size: the rows of the input.
-  Index output_size() const { return any_size; }
-  /// Steps per sequence (T) in the batches that follow; throws ArgumentError unless positive.
-  void set_steps(Index steps) {
-    if (steps <= 0) {
-      throw ArgumentError("LastStep: steps must be positive");
-    }
-    steps_ = steps;
-  }
-
-  /// The last B columns of a time-major features × (T·B) batch. Throws ShapeError unless the
-  /// columns are a positive multiple of T.
-  const Matrix<S>& forward(const Matrix<S>& input) {
-    if (input.cols() == 0 || input.cols() % steps_ != 0) {
-      throw ShapeError("LastStep: " + std::to_string(input.cols()) +
-                       " columns are not a whole number of " + std::to_string(steps_) +
-                       "-step sequences");
-    }
-    batch_ = input.cols() / steps_;
-    rows_ = input.rows();
-    output_ = input.rightCols(batch_);
-    return output_;
-  }
-
-  /// The gradient spread back to features × (T·B): zero at every step but the last. Throws
-  /// ShapeError unless it has the latest output's shape.
-  const Matrix<S>& backward(const Matrix<S>& output_gradient) {
-    if (output_gradient.rows() != rows_ || output_gradient.cols() != batch_) {
-      throw ShapeError("LastStep: backward expects " + shape_string(rows_, batch_) + ", got " +
-                       shape_string(output_gradient));
-    }
-    input_gradient_.setZero(rows_, steps_ * batch_);
-    input_gradient_.rightCols(batch_) = output_gradient;
-    return input_gradient_;
-  }
-
- private:
-  Index steps_ = 1;
-  Index batch_ = 0;
-  Index rows_ = 0;
-  Matrix<S> output_;
-  Matrix<S> input_gradient_;
 };
 
 }  // namespace bachprop

@@ -1,12 +1,13 @@
 #pragma once
 /// @file
 /// Cross-entropy losses and their stable pairings: CrossEntropy after Softmax (one class per
-/// sample) and BinaryCrossEntropy after Sigmoid (each output its own yes/no). In both pairings
-/// the output error is δ^L = a − y: the derivative of the activation cancels against the
-/// derivative of the logarithm, which is why these pairs learn fast where the quadratic cost
-/// with a saturated sigmoid learns slowly.
+/// sample) or GroupedSoftmax (one class per group), and BinaryCrossEntropy after Sigmoid (each
+/// output its own yes/no). In every pairing the output error is δ^L = a − y: the derivative of
+/// the activation cancels against the derivative of the logarithm, which is why these pairs
+/// learn fast where the quadratic cost with a saturated sigmoid learns slowly.
 
 #include <bachprop/core/loss.hpp>
+#include <bachprop/layers/grouped_softmax.hpp>
 #include <bachprop/layers/sigmoid.hpp>
 #include <bachprop/layers/softmax.hpp>
 
@@ -134,5 +135,36 @@ inline constexpr bool pairs_with<CrossEntropy<S>, Softmax<S>> = true;
 /// BinaryCrossEntropy after Sigmoid pairs: δ^L = a − y, computed from the logits.
 template <Scalar S>
 inline constexpr bool pairs_with<BinaryCrossEntropy<S>, Sigmoid<S>> = true;
+
+/// CrossEntropy after GroupedSoftmax pairs: δ = a − y still holds, group by group.
+template <Scalar S>
+inline constexpr bool pairs_with<CrossEntropy<S>, GroupedSoftmax<S>> = true;
+
+/// δ = (a Σ y − y)/m within each group, each group's target summed on its own.
+template <Scalar S>
+void paired_output_error(const CrossEntropy<S>& loss, const GroupedSoftmax<S>& layer,
+                         const Matrix<S>& a, const Matrix<S>& target, Matrix<S>& out) {
+  check_same_shape(loss.name(), a, target);
+  out.resize(a.rows(), a.cols());
+  const auto m = static_cast<S>(a.cols());
+  for (Index j = 0; j < a.cols(); ++j) {
+    Index first = 0;
+    for (const Index size : layer.group_sizes()) {
+      CrossEntropy<S>::softmax_output_error(a.col(j).segment(first, size),
+                                            target.col(j).segment(first, size), m,
+                                            out.col(j).segment(first, size));
+      first += size;
+    }
+  }
+}
+
+/// The sum over groups of each group's cross-entropy, averaged over the batch, from the logits.
+template <Scalar S>
+S paired_loss_value(const CrossEntropy<S>& loss, const GroupedSoftmax<S>& layer,
+                    const Matrix<S>& target) {
+  const Matrix<S>& z = layer.last_input();
+  check_same_shape(loss.name(), z, target);
+  return -(target.array() * layer.log_probabilities().array()).sum() / static_cast<S>(z.cols());
+}
 
 }  // namespace bachprop

@@ -17,7 +17,8 @@ struct AdamOptions {
   double beta1 = 0.9;           ///< decay of the first-moment estimate
   double beta2 = 0.999;         ///< decay of the second-moment estimate
   double epsilon = 1e-8;        ///< keeps the division finite
-  double weight_decay = 0.0;    ///< L2 term added to the weights' gradient (as PyTorch's Adam)
+  double weight_decay =
+      0.0;  ///< λ: λw added to the weights' gradient (torch.optim.Adam), not AdamW
 };
 
 /// m → β₁m + (1 − β₁)g, s → β₂s + (1 − β₂)g², v → v − α m̂ / (√ŝ + ε) with the bias
@@ -51,7 +52,8 @@ class Adam {
     const double t = static_cast<double>(steps_);
     const auto b1 = static_cast<S>(options_.beta1);
     const auto b2 = static_cast<S>(options_.beta2);
-    // The bias corrections folded into the step size and epsilon, as the paper's section 2 does.
+    // Algorithm 1 of Kingma & Ba (and torch.optim.Adam): m̂ = m / (1 − β₁ᵗ) and ŝ = s / (1 − β₂ᵗ),
+    // with ε added to √ŝ; 1/(1 − β₁ᵗ) is folded into the step size and √(1 − β₂ᵗ) divides √s.
     const double correction1 = 1.0 - std::pow(options_.beta1, t);
     const double correction2 = 1.0 - std::pow(options_.beta2, t);
     const auto step_size = static_cast<S>(options_.learning_rate / correction1);
@@ -88,37 +90,8 @@ class Adam {
   /// The moment estimates, read-only.
   const OptimiserState<S>& state() const { return state_; }
 
-  /// What a checkpoint keeps of the optimiser besides state(): its kind, settings and t.
-  nlohmann::json checkpoint_settings() const {
-    return {{"kind", "adam"},
-            {"learning_rate", options_.learning_rate},
-            {"beta1", options_.beta1},
-            {"beta2", options_.beta2},
-            {"epsilon", options_.epsilon},
-            {"weight_decay", options_.weight_decay},
-            {"steps", steps_}};
-  }
-
-  /// Takes the step count t and the learning rate (a schedule may have changed it) of
-  /// checkpoint_settings() output. Throws FormatError naming `where`, changing nothing, when the
-  /// kind, β₁, β₂, ε or the weight decay differ: continuing with those would not continue the
-  /// same run.
-  void restore_checkpoint_settings(const nlohmann::json& settings, const std::string& where) {
-    detail::require_optimiser_kind(settings, "adam", where);
-    detail::require_same_setting(settings, "beta1", options_.beta1, where);
-    detail::require_same_setting(settings, "beta2", options_.beta2, where);
-    detail::require_same_setting(settings, "epsilon", options_.epsilon, where);
-    detail::require_same_setting(settings, "weight_decay", options_.weight_decay, where);
-    const double learning_rate = detail::checkpoint_number(settings, "learning_rate", where);
-    require_at_least(where + ": learning_rate", learning_rate, 0.0);
-    const auto steps = settings.find("steps");
-    if (steps == settings.end() || !steps->is_number_unsigned()) {
-      throw FormatError(where + ": the Adam settings have no step count \"steps\" (a whole "
-                        "number ≥ 0)");
-    }
-    options_.learning_rate = learning_rate;
-    steps_ = steps->get<std::uint64_t>();
-  }
+  /// Sets the step count t (a checkpoint's, when a run resumes).
+  void set_steps(std::uint64_t steps) { steps_ = steps; }
 
  private:
   AdamOptions options_;

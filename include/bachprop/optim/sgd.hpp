@@ -81,26 +81,6 @@ class Sgd {
   /// The momentum velocities, read-only.
   const OptimiserState<S>& state() const { return state_; }
 
-  /// What a checkpoint keeps of the optimiser besides state(): its kind and settings.
-  nlohmann::json checkpoint_settings() const {
-    return {{"kind", "sgd"},
-            {"learning_rate", options_.learning_rate},
-            {"momentum", options_.momentum},
-            {"weight_decay", options_.weight_decay}};
-  }
-
-  /// Takes the learning rate of checkpoint_settings() output (a schedule may have changed it
-  /// since the start). Throws FormatError naming `where`, changing nothing, when the kind,
-  /// momentum or weight decay differ: continuing with those would not continue the same run.
-  void restore_checkpoint_settings(const nlohmann::json& settings, const std::string& where) {
-    detail::require_optimiser_kind(settings, "sgd", where);
-    detail::require_same_setting(settings, "momentum", options_.momentum, where);
-    detail::require_same_setting(settings, "weight_decay", options_.weight_decay, where);
-    const double learning_rate = detail::checkpoint_number(settings, "learning_rate", where);
-    require_at_least(where + ": learning_rate", learning_rate, 0.0);
-    options_.learning_rate = learning_rate;
-  }
-
  private:
   void validate() const {
     require_at_least("Sgd: learning_rate", options_.learning_rate, 0.0);

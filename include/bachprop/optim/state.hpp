@@ -10,8 +10,6 @@
 #include <bachprop/core/parameter.hpp>
 #include <bachprop/core/types.hpp>
 
-#include <nlohmann/json.hpp>
-
 #include <cstddef>
 #include <limits>
 #include <utility>
@@ -84,46 +82,6 @@ class OptimiserState {
   std::vector<std::pair<Index, Index>> shapes_;
   std::vector<Matrix<S>> buffers_;
 };
-
-namespace detail {
-
-// The number `key` of an optimiser's checkpoint settings; FormatError naming `where` when absent.
-inline double checkpoint_number(const nlohmann::json& settings, std::string_view key,
-                                const std::string& where) {
-  const auto found = settings.is_object() ? settings.find(key) : settings.end();
-  if (!settings.is_object() || found == settings.end() || !found->is_number()) {
-    throw FormatError(where + ": the optimiser settings have no number \"" + std::string(key) +
-                      "\"");
-  }
-  return found->get<double>();
-}
-
-// A checkpoint continues the same run only with the same settings: FormatError naming `where`,
-// the setting and both values when the checkpoint's `key` is not `value` (exactly: a saved double
-// reads back bit for bit).
-inline void require_same_setting(const nlohmann::json& settings, std::string_view key,
-                                 double value, const std::string& where) {
-  const double saved = checkpoint_number(settings, key, where);
-  if (saved != value) {
-    throw FormatError(where + ": the checkpoint was written with " + std::string(key) + " = " +
-                      nlohmann::json(saved).dump() + " but this optimiser has " +
-                      nlohmann::json(value).dump() + "; resume with the settings of the run");
-  }
-}
-
-// FormatError unless the checkpoint's optimiser is a `kind`.
-inline void require_optimiser_kind(const nlohmann::json& settings, std::string_view kind,
-                                   const std::string& where) {
-  const auto found = settings.is_object() ? settings.find("kind") : settings.end();
-  if (found == settings.end() || !found->is_string() || found->get<std::string>() != kind) {
-    throw FormatError(where + ": the checkpoint holds the state of " +
-                      (found == settings.end() ? std::string("an unnamed optimiser")
-                                               : "optimiser " + found->dump()) +
-                      " but training uses " + std::string(kind));
-  }
-}
-
-}  // namespace detail
 
 /// Throws ArgumentError unless `value` is finite and at least `minimum`.
 inline void require_at_least(std::string_view what, double value, double minimum) {

@@ -27,6 +27,7 @@
 #include <bachprop/core/types.hpp>
 #include <bachprop/io/file.hpp>
 #include <bachprop/io/model_json.hpp>
+#include <bachprop/train/optimiser_json.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -44,12 +45,13 @@ inline constexpr std::string_view checkpoint_format_name = "bachprop-checkpoint"
 /// Version of the checkpoint format this library writes and reads.
 inline constexpr int checkpoint_format_version = 1;
 
-/// An optimiser whose state a checkpoint can keep: Sgd and Adam (optim/).
+/// An optimiser whose state a checkpoint can keep: Sgd and Adam (optim/), whose settings
+/// train/optimiser_json.hpp writes and reads.
 template <class O>
 concept CheckpointableOptimiser = requires(O& optimiser, const O& constant,
                                            const nlohmann::json& json, const std::string& where) {
-  { constant.checkpoint_settings() } -> std::convertible_to<nlohmann::json>;
-  optimiser.restore_checkpoint_settings(json, where);
+  { optimiser_settings_to_json(constant) } -> std::convertible_to<nlohmann::json>;
+  optimiser_settings_from_json(optimiser, json, where);
   optimiser.state().slots();
   optimiser.state().size();
   optimiser.state().reset();
@@ -88,7 +90,7 @@ nlohmann::json optimiser_state_to_json(const Net& network, const Optimiser& opti
       ++index;
     });
   }
-  return {{"settings", optimiser.checkpoint_settings()},
+  return {{"settings", optimiser_settings_to_json(optimiser)},
           {"slots", state.slots()},
           {"state", std::move(parameters)}};
 }
@@ -227,8 +229,9 @@ TrainingPosition checkpoint_from_json(Net& network, Optimiser& optimiser,
   const auto& stored_optimiser = detail::require_member(document, "optimiser", where);
   const std::string optimiser_where = where + ": optimiser";
   Optimiser restored = optimiser;
-  restored.restore_checkpoint_settings(
-      detail::require_member(stored_optimiser, "settings", optimiser_where), optimiser_where);
+  optimiser_settings_from_json(
+      restored, detail::require_member(stored_optimiser, "settings", optimiser_where),
+      optimiser_where);
   auto buffers =
       detail::optimiser_state_from_json(network, optimiser, stored_optimiser, optimiser_where);
   TrainingPosition position = detail::position_from_json(

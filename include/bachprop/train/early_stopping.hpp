@@ -9,6 +9,7 @@
 #include <bachprop/train/trainer.hpp>
 
 #include <cmath>
+#include <string>
 #include <functional>
 #include <limits>
 #include <vector>
@@ -20,6 +21,74 @@ struct ValidatedEpoch {
   EpochReport training;   ///< the epoch as train() reported it (loss, time)
   double validation = 0;  ///< the validation score after the epoch (0 when there is none)
   bool best = false;  ///< the best validation score so far
+};
+
+/// The bookkeeping of keeping the best epoch: each epoch's validation score is recorded, the
+/// network is copied whenever it scores best so far, and the epochs since then are counted.
+/// train_keeping_best and the harmonisers' training (music/models/harmony_training.hpp) share it.
+template <class Net>
+class BestEpoch {
+ public:
+  /// Starts with no epoch seen; `network` gives the copy its shape.
+  explicit BestEpoch(const Net& network) : best_(network) {}
+
+  /// Records the epoch `report` with validation `score` (lower is better), copying `network` when
+  /// the score is the best so far. Returns the epoch's result, marked best or not.
+  ValidatedEpoch record(const Net& network, const EpochReport& report, double score) {
+    ValidatedEpoch result{report, score, false};
+    if (score < best_score_) {
+      best_score_ = score;
+      best_ = network;
+      result.best = true;
+      since_best_ = 0;
+      seen_ = true;
+    } else {
+      ++since_best_;
+    }
+    return result;
+  }
+
+  /// True when `patience` > 0 epochs in a row have not beaten the best.
+  bool out_of_patience(Index patience) const { return patience > 0 && since_best_ >= patience; }
+
+  /// Gives `network` the weights of the best epoch (unchanged when none was recorded).
+  void restore(Net& network) const {
+    if (seen_) {
+      network = best_;
+    }
+  }
+
+  /// What a checkpoint keeps: the best weights, their score and the epochs since.
+  nlohmann::json to_json() const {
+    return {{"best_model", seen_ ? model_to_json(best_) : nlohmann::json(nullptr)},
+            // JSON has no infinity: null until an epoch has scored a finite number.
+            {"best_score", std::isfinite(best_score_) ? nlohmann::json(best_score_)
+                                                      : nlohmann::json(nullptr)},
+            {"since_best", since_best_}};
+  }
+
+  /// Restores to_json's state; FormatError naming `where` when it is malformed.
+  void from_json(const nlohmann::json& state, const std::string& where) {
+    if (!state.is_object() || !state.contains("since_best") ||
+        !state["since_best"].is_number_integer()) {
+      throw FormatError(where + ": the checkpoint holds no early-stopping state (was it "
+                        "written by train_keeping_best?)");
+    }
+    since_best_ = state["since_best"].get<Index>();
+    const auto& model = state.value("best_model", nlohmann::json(nullptr));
+    seen_ = !model.is_null();
+    if (seen_) {
+      model_from_json(best_, model, where + ": best model");
+    }
+    const auto& score = state.value("best_score", nlohmann::json(nullptr));
+    best_score_ = score.is_number() ? score.get<double>() : std::numeric_limits<double>::infinity();
+  }
+
+ private:
+  Net best_;
+  double best_score_ = std::numeric_limits<double>::infinity();
+  Index since_best_ = 0;
+  bool seen_ = false;
 };
 
 /// Like train(), but after every epoch calls `validation_score()` (lower is better, e.g. the
@@ -35,44 +104,28 @@ std::vector<ValidatedEpoch> train_keeping_best(
     const std::function<double()>& validation_score, Index patience = 0,
     const std::function<void(const ValidatedEpoch&)>& on_epoch = {}) {
   std::vector<ValidatedEpoch> results;
-  Net best = network;
-  double best_score = std::numeric_limits<double>::infinity();
-  Index since_best = 0;
+  BestEpoch<Net> best(network);
   train(network, loss, optimiser, inputs, targets, options,
         {.on_epoch = [&](const EpochReport& report) {
-          ValidatedEpoch result{report, validation_score(), false};
-          if (result.validation < best_score) {
-            best_score = result.validation;
-            best = network;
-            result.best = true;
-            since_best = 0;
-          } else {
-            ++since_best;
-          }
-          results.push_back(result);
+          results.push_back(best.record(network, report, validation_score()));
           if (on_epoch) {
-            on_epoch(result);
+            on_epoch(results.back());
           }
-          return patience == 0 || since_best < patience;
+          return !best.out_of_patience(patience);
         },
          .save_state = [&] {
+           nlohmann::json state = best.to_json();
            nlohmann::json log = nlohmann::json::array();
            for (const auto& r : results) {
              log.push_back({r.training.epoch, r.training.mean_loss, r.training.seconds,
                             r.validation, r.best});
            }
-           return nlohmann::json{
-               {"best_model", results.empty() ? nlohmann::json(nullptr) : model_to_json(best)},
-               // JSON has no infinity: null until an epoch has scored a finite number.
-               {"best_score", std::isfinite(best_score) ? nlohmann::json(best_score)
-                                                        : nlohmann::json(nullptr)},
-               {"since_best", since_best},
-               {"results", log}};
+           state["results"] = std::move(log);
+           return state;
          },
          .restore_state = [&](const nlohmann::json& state) {
            const std::string where = options.resume_from.string() + ": early stopping";
-           if (!state.is_object() || !state.contains("results") || !state["results"].is_array() ||
-               !state.contains("since_best") || !state["since_best"].is_number_integer()) {
+           if (!state.is_object() || !state.contains("results") || !state["results"].is_array()) {
              throw FormatError(where + ": the checkpoint holds no early-stopping state (was it "
                                "written by train_keeping_best?)");
            }
@@ -86,17 +139,9 @@ std::vector<ValidatedEpoch> train_keeping_best(
                                 r[3].get<double>(),
                                 r[4].get<bool>()});
            }
-           since_best = state["since_best"].get<Index>();
-           if (!results.empty()) {
-             model_from_json(best, state.at("best_model"), where + ": best model");
-             const auto& score = state.at("best_score");
-             best_score = score.is_number() ? score.get<double>()
-                                            : std::numeric_limits<double>::infinity();
-           }
+           best.from_json(state, where);
          }});
-  if (!results.empty()) {
-    network = best;
-  }
+  best.restore(network);
   return results;
 }
 

@@ -1,0 +1,14 @@
+#pragma once
+/// @file
+/// The room music/models/ in one include (see ARCHITECTURE.md).
+/// The music networks: the paper's window model, the melody RNN and its continuation, the
+/// piano-roll RNN, MiniBach and the look-ahead harmony RNN, and their model files.
+
+#include <bachprop/music/models/harmony_rnn.hpp>
+#include <bachprop/music/models/harmony_training.hpp>
+#include <bachprop/music/models/melody_continuation.hpp>
+#include <bachprop/music/models/melody_rnn.hpp>
+#include <bachprop/music/models/minibach.hpp>
+#include <bachprop/music/models/model_file.hpp>
+#include <bachprop/music/models/piano_roll_rnn.hpp>
+#include <bachprop/music/models/window_model.hpp>

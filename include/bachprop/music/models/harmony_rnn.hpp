@@ -1,0 +1,366 @@
+#pragma once
+/// @file
+/// A recurrent harmoniser that reads the soprano with look-ahead: the better harmoniser of the
+/// harmonisation lesson.
+///
+/// What MiniBach lacks. MiniBach sees the soprano only inside its fixed 4-bar window, so a step
+/// near a window's edge is harmonised knowing almost nothing on one side of it, and one hidden
+/// layer must produce all 64 × 3 answers of a window at once. Harmony depends on where the tune
+/// has been (the key, the phrase) and on where it is going (a cadence ahead decides the chord
+/// now).
+///
+/// This model walks through the piece one grid step at a time with the simple RNN of equation
+/// (25). At step t its input is the soprano at steps t, t+1, ..., t+lookahead (one-hot each,
+/// silence past the end) and the step's place in the beat (t mod 4 on the 16th grid: chords
+/// change on beats far more often than between them); its hidden state carries everything heard
+/// before. Its output at step t is the alto, tenor and bass at t, one softmax each
+/// (GroupedSoftmax with three groups). So every step sees the whole past and a fixed stretch of
+/// the future, wherever it lies in the piece.
+///
+/// Training: windows of `steps` steps (every `stride` steps, and one ending at each chorale's
+/// end) in random transpositions, backpropagation through time over the window, Adam with
+/// clipped gradients; the epoch that harmonises the validation chorales best is kept. A melody
+/// is harmonised as one sequence from its first step; each voice is decoded as every step's most
+/// probable class or, with a change_penalty, as the best path of smoothed_classes
+/// (harmony_data.hpp).
+
+#include <bachprop/core/network.hpp>
+#include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/grouped_softmax.hpp>
+#include <bachprop/layers/rnn.hpp>
+#include <bachprop/music/encoding/grid_windows.hpp>
+#include <bachprop/music/encoding/voice_classes.hpp>
+#include <bachprop/music/evaluate/harmonisers.hpp>
+#include <bachprop/music/evaluate/harmony_accuracy.hpp>
+#include <bachprop/music/generate/smoothing.hpp>
+#include <bachprop/music/models/harmony_training.hpp>
+#include <bachprop/music/models/model_file.hpp>
+#include <bachprop/music/score/four_voice_grid.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace bachprop::music {
+
+/// How a HarmonyRnn is built and trained.
+struct HarmonyRnnSettings {
+  Index hidden = 512;    ///< recurrent units
+  Index lookahead = 16;  ///< soprano steps after t the input at t also holds (16 = a bar)
+  Index period = 4;      ///< the beat in grid steps (t mod period is an input); 0: none
+  /// Also feed the alto, tenor and bass of step t−1 (Bach's in training, the model's own when
+  /// harmonising, one step at a time).
+  bool previous_chord = false;
+  /// Nats each change of a voice's note costs when decoding (smoothed_classes; not with
+  /// previous_chord, which decodes greedily step by step); 0: every step's most probable class.
+  double change_penalty = 0;
+  Index steps = 64;   ///< grid steps per training window (the BPTT length)
+  Index stride = 32;  ///< steps between the starts of training windows
+  /// Epochs, batch size, optimiser and seed; Adam at 2e-3 with the gradient norm clipped at 5.
+  HarmonyTrainingOptions training{.learning_rate = 2e-3, .clip_norm = 5.0};
+
+  /// The settings as JSON, the document from_json reads (saved in a model's metadata).
+  nlohmann::json to_json() const {
+    return {{"hidden", hidden},
+            {"lookahead", lookahead},
+            {"period", period},
+            {"previous_chord", previous_chord},
+            {"change_penalty", change_penalty},
+            {"steps", steps},
+            {"stride", stride},
+            {"training", training.to_json()}};
+  }
+
+  /// Settings from to_json's document; `source` names it in errors.
+  static HarmonyRnnSettings from_json(const nlohmann::json& j, const std::string& source) {
+    HarmonyRnnSettings s;
+    s.hidden = HarmonyTrainingOptions::json_integer(j, "hidden", 1, 100000, source);
+    s.lookahead = HarmonyTrainingOptions::json_integer(j, "lookahead", 0, 4096, source);
+    s.period = HarmonyTrainingOptions::json_integer(j, "period", 0, 4096, source);
+    s.steps = HarmonyTrainingOptions::json_integer(j, "steps", 1, 1'000'000, source);
+    s.stride = HarmonyTrainingOptions::json_integer(j, "stride", 1, 1'000'000, source);
+    const auto previous = j.find("previous_chord");
+    if (previous == j.end() || !previous->is_boolean()) {
+      throw FormatError(source + ": settings: \"previous_chord\" must be true or false");
+    }
+    s.previous_chord = previous->get<bool>();
+    s.change_penalty = HarmonyTrainingOptions::json_number(j, "change_penalty", 0, 1e6, source);
+    s.training = HarmonyTrainingOptions::from_json(j.value("training", nlohmann::json()), source);
+    return s;
+  }
+};
+
+/// The recurrent harmoniser with soprano look-ahead.
+template <Scalar S = float>
+class BasicHarmonyRnn : public ModelFile<BasicHarmonyRnn<S>> {
+ public:
+  /// The network type: Rnn over the steps, Dense per step, one softmax per lower voice.
+  using Net = Network<Rnn<S>, Dense<S>, GroupedSoftmax<S>>;
+
+  /// A fresh model for the voice classes of `encoding`, weights drawn from settings.training.seed.
+  /// Throws ArgumentError for settings out of range.
+  BasicHarmonyRnn(const HarmonyEncoding& encoding, const HarmonyRnnSettings& settings)
+      : encoding_(encoding), settings_(settings), network_(build(encoding, settings)) {
+    network_.initialise(settings.training.seed);
+  }
+
+  /// The classes of each voice the model reads and writes.
+  const HarmonyEncoding& encoding() const { return encoding_; }
+  /// The settings the model was built with.
+  const HarmonyRnnSettings& settings() const { return settings_; }
+  /// The network, to train or inspect.
+  Net& network() { return network_; }
+  /// The network, read-only.
+  const Net& network() const { return network_; }
+
+  /// Rows of one step's input: (lookahead + 1) soprano one-hots, the beat position, and with
+  /// previous_chord the alto, tenor and bass one-hots of the step before.
+  Index input_size() const { return input_rows(encoding_, settings_); }
+  /// Rows of one step's output: alto, tenor and bass classes.
+  Index output_size() const {
+    return encoding_.voice(alto).size() + encoding_.voice(tenor).size() +
+           encoding_.voice(bass).size();
+  }
+
+  /// The input of step t: the soprano line moved by `shift` from t on, the beat position, and
+  /// (with previous_chord) `previous`, the alto, tenor and bass of step t−1 (already moved).
+  template <class Column>
+  void encode_input(const std::vector<int>& soprano_line, Index t, int shift,
+                    const std::array<int, voice_count>& previous, Column&& column) const {
+    const VoiceClasses& s = encoding_.voice(soprano);
+    column.setZero();
+    // doc:begin harmony-lookahead-input
+    // x_t of (25): one-hot soprano at t, t+1, ..., t+lookahead (silence past the end), then
+    // which 16th of the beat t is. The past is the RNN's state h_{t-1}.
+    for (Index k = 0; k <= settings_.lookahead; ++k) {
+      const int value = value_or_silence(soprano_line, t + k);
+      column(k * s.size() + s.class_of(value == silent_voice ? value : value + shift)) = S(1);
+    }
+    Index row = (settings_.lookahead + 1) * s.size();
+    if (settings_.period > 0) {
+      column(row + t % settings_.period) = S(1);
+      row += settings_.period;
+    }
+    // doc:end harmony-lookahead-input
+    if (settings_.previous_chord) {
+      for (int v = alto; v <= bass; ++v) {
+        const VoiceClasses& classes = encoding_.voice(v);
+        column(row + classes.class_of(previous[static_cast<std::size_t>(v)])) = S(1);
+        row += classes.size();
+      }
+    }
+  }
+
+  /// The alto, tenor and bass of `grid` at step t moved by `shift`, one-hot each, into `column`.
+  template <class Column>
+  void encode_target(const FourVoiceGrid& grid, Index t, int shift, Column&& column) const {
+    Index row = 0;
+    for (int v = alto; v <= bass; ++v) {
+      const VoiceClasses& classes = encoding_.voice(v);
+      const int value = grid.at(v, t);
+      encode_value(classes, value == silent_voice ? value : value + shift,
+                   column.segment(row, classes.size()));
+      row += classes.size();
+    }
+  }
+
+  /// Inputs and targets of a set of windows, sequence after sequence (column n·steps + k), as the
+  /// trainer expects for sequences.
+  void make_examples(const std::vector<FourVoiceGrid>& grids, std::span<const GridWindow> windows,
+                     Matrix<S>& inputs, Matrix<S>& targets) const {
+    const auto n = static_cast<Index>(windows.size());
+    const Index steps = settings_.steps;
+    inputs.resize(input_size(), n * steps);
+    targets.resize(output_size(), n * steps);
+    for (Index i = 0; i < n; ++i) {
+      const GridWindow& w = windows[static_cast<std::size_t>(i)];
+      const FourVoiceGrid& grid = grids.at(w.chorale);
+      for (Index k = 0; k < steps; ++k) {
+        std::array<int, voice_count> previous{silent_voice, silent_voice, silent_voice,
+                                              silent_voice};
+        for (int v = alto; v <= bass && w.start + k > 0; ++v) {
+          const int p = grid.at(v, w.start + k - 1);
+          previous[static_cast<std::size_t>(v)] = p == silent_voice ? p : p + w.shift;
+        }
+        encode_input(grid.voices[soprano], w.start + k, w.shift, previous,
+                     inputs.col(i * steps + k));
+        encode_target(grid, w.start + k, w.shift, targets.col(i * steps + k));
+      }
+    }
+  }
+
+  /// The training windows: `steps` steps every `stride` steps inside each chorale, and one
+  /// ending at its end; chorales shorter than a window give none.
+  std::vector<GridWindow> training_windows(const std::vector<FourVoiceGrid>& grids) const {
+    std::vector<GridWindow> windows;
+    for (std::size_t c = 0; c < grids.size(); ++c) {
+      if (grids[c].steps() < settings_.steps) {
+        continue;
+      }
+      for (const Index start : window_starts(grids[c].steps(), settings_.steps, settings_.stride)) {
+        windows.push_back({c, start, 0});
+      }
+    }
+    return windows;
+  }
+
+  /// Trains on `training`, keeping the epoch whose harmonisations of `validation` are closest to
+  /// Bach's (mean exact accuracy of the three voices); without validation the last epoch is kept.
+  std::vector<ValidatedEpoch> train(
+      const std::vector<FourVoiceGrid>& training, const std::vector<FourVoiceGrid>& validation,
+      const std::function<void(const ValidatedEpoch&)>& on_epoch = {}) {
+    auto fill = [&](std::span<const GridWindow> windows, Matrix<S>& inputs,
+                    Matrix<S>& targets) { make_examples(training, windows, inputs, targets); };
+    std::function<double()> error;
+    if (!validation.empty()) {
+      error = [&] { return 1.0 - accuracy_on(*this, validation).mean_accuracy(); };
+    }
+    HarmonyTrainingOptions options = settings_.training;
+    options.sequence_steps = settings_.steps;
+    if (validation.empty()) {
+      options.patience = 0;
+    }
+    const auto windows = training_windows(training);
+    if (windows.empty()) {
+      throw ArgumentError("HarmonyRnn::train: no chorale has the " +
+                          std::to_string(settings_.steps) + " steps a training window needs");
+    }
+    return train_on_windows(network_, training, encoding_, windows, options, fill, error, on_epoch);
+  }
+
+  /// Sets the decoding's change penalty (see HarmonyRnnSettings::change_penalty).
+  void set_change_penalty(double penalty) {
+    if (!(penalty >= 0) || !std::isfinite(penalty)) {
+      throw ArgumentError("HarmonyRnn: the change penalty must be a finite number ≥ 0");
+    }
+    settings_.change_penalty = penalty;
+  }
+
+  /// True when every soprano value has a class (silence always has one).
+  bool accepts(const std::vector<int>& soprano_line) const {
+    return std::all_of(soprano_line.begin(), soprano_line.end(),
+                       [&](int p) { return encoding_.voice(soprano).has(p); });
+  }
+
+  /// The four voices for a soprano line (one value per grid step: a pitch or silent_voice), read
+  /// as one sequence. Throws ArgumentError for a soprano pitch outside the model's range.
+  FourVoiceGrid harmonise(const std::vector<int>& soprano_line) {
+    FourVoiceGrid grid = soprano_only(soprano_line);
+    const VoiceClasses& s = encoding_.voice(soprano);
+    for (std::size_t t = 0; t < soprano_line.size(); ++t) {
+      if (!s.has(soprano_line[t])) {
+        throw ArgumentError("HarmonyRnn: soprano step " + std::to_string(t) + " is " +
+                            std::to_string(soprano_line[t]) +
+                            ", outside the model's soprano range " + pitch_name(s.lowest) + ".." +
+                            pitch_name(s.highest));
+      }
+    }
+    const Index n = grid.steps();
+    if (n == 0) {
+      return grid;
+    }
+    std::array<int, voice_count> previous{silent_voice, silent_voice, silent_voice, silent_voice};
+    auto decode = [&](const auto& output, Index t) {
+      Index row = 0;
+      for (int v = alto; v <= bass; ++v) {
+        const VoiceClasses& classes = encoding_.voice(v);
+        const int value = decode_value(classes, output.segment(row, classes.size()));
+        grid.voices[static_cast<std::size_t>(v)][static_cast<std::size_t>(t)] = value;
+        previous[static_cast<std::size_t>(v)] = value;
+        row += classes.size();
+      }
+    };
+    if (settings_.previous_chord) {
+      // Each step needs the chord just chosen: one step at a time.
+      network_.reset_state(1);
+      inputs_.resize(input_size(), 1);
+      for (Index t = 0; t < n; ++t) {
+        encode_input(soprano_line, t, 0, previous, inputs_.col(0));
+        decode(network_.step(inputs_).col(0), t);
+      }
+      return grid;
+    }
+    inputs_.resize(input_size(), n);
+    for (Index t = 0; t < n; ++t) {
+      encode_input(soprano_line, t, 0, previous, inputs_.col(t));
+    }
+    network_.set_steps(n);
+    network_.forward(inputs_);
+    const Matrix<S>& log_p = network_.template layer<2>().log_probabilities();
+    Index row = 0;
+    for (int v = alto; v <= bass; ++v) {
+      const VoiceClasses& classes = encoding_.voice(v);
+      const std::vector<Index> path =
+          smoothed_classes(log_p.middleRows(row, classes.size()), settings_.change_penalty);
+      for (Index t = 0; t < n; ++t) {
+        grid.voices[static_cast<std::size_t>(v)][static_cast<std::size_t>(t)] =
+            classes.value_of(path[static_cast<std::size_t>(t)]);
+      }
+      row += classes.size();
+    }
+    return grid;
+  }
+
+  /// The model as JSON: the network, and in its metadata the encoding, the settings and `extra`.
+  nlohmann::json to_json(const nlohmann::json& extra = nlohmann::json::object()) const {
+    nlohmann::json metadata = extra;
+    metadata["encoding"] = encoding_.to_json();
+    metadata["settings"] = settings_.to_json();
+    return model_document(network_, "harmony_rnn", std::move(metadata));
+  }
+
+  /// A model from a document written by to_json; `source` names it in errors.
+  static BasicHarmonyRnn from_json(const nlohmann::json& document, const std::string& source) {
+    const nlohmann::json& metadata = model_metadata(document, "harmony_rnn", "harmony RNN", source);
+    const HarmonyEncoding encoding =
+        HarmonyEncoding::from_json(metadata.value("encoding", nlohmann::json()), source);
+    const HarmonyRnnSettings settings =
+        HarmonyRnnSettings::from_json(metadata.value("settings", nlohmann::json()), source);
+    BasicHarmonyRnn model(encoding, settings);
+    model_from_json(model.network_, document, source);
+    return model;
+  }
+
+ private:
+  static Net build(const HarmonyEncoding& encoding, const HarmonyRnnSettings& settings) {
+    if (settings.hidden <= 0 || settings.lookahead < 0 || settings.period < 0 ||
+        settings.steps <= 0 || settings.stride <= 0) {
+      throw ArgumentError(
+          "HarmonyRnn: hidden, steps and stride must be positive, lookahead and "
+          "period not negative");
+    }
+    const Index in = input_rows(encoding, settings);
+    const Index a = encoding.voice(alto).size();
+    const Index t = encoding.voice(tenor).size();
+    const Index b = encoding.voice(bass).size();
+    return Net(Rnn<S>(in, settings.hidden),
+               Dense<S>(settings.hidden, a + t + b, Init::xavier),
+               GroupedSoftmax<S>({a, t, b}));
+  }
+
+  static Index input_rows(const HarmonyEncoding& encoding, const HarmonyRnnSettings& settings) {
+    Index rows = (settings.lookahead + 1) * encoding.voice(soprano).size() + settings.period;
+    if (settings.previous_chord) {
+      rows +=
+          encoding.voice(alto).size() + encoding.voice(tenor).size() + encoding.voice(bass).size();
+    }
+    return rows;
+  }
+
+  HarmonyEncoding encoding_;
+  HarmonyRnnSettings settings_;
+  Net network_;
+  Matrix<S> inputs_;
+};
+
+/// The look-ahead harmony RNN in single precision, as the programs train and save it.
+using HarmonyRnn = BasicHarmonyRnn<float>;
+
+}  // namespace bachprop::music
