@@ -5,6 +5,7 @@
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
+#include <bachprop/music/score/four_voice_grid.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -49,6 +50,24 @@ inline std::vector<Index> window_starts(Index steps, Index length, Index stride,
     std::sort(starts.begin(), starts.end());
   }
   return starts;
+}
+
+/// The windows of every grid: window_starts(steps, length, stride, overrun) of each, all with
+/// shift 0 (training draws the transpositions). With `whole_only`, a grid shorter than a window
+/// gives none.
+inline std::vector<GridWindow> grid_windows(const std::vector<FourVoiceGrid>& grids, Index length,
+                                            Index stride, Index overrun = 0,
+                                            bool whole_only = false) {
+  std::vector<GridWindow> windows;
+  for (std::size_t c = 0; c < grids.size(); ++c) {
+    if (whole_only && grids[c].steps() < length) {
+      continue;
+    }
+    for (const Index start : window_starts(grids[c].steps(), length, stride, overrun)) {
+      windows.push_back({c, start, 0});
+    }
+  }
+  return windows;
 }
 
 }  // namespace bachprop::music

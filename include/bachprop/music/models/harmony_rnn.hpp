@@ -35,6 +35,7 @@
 #include <bachprop/music/generate/smoothing.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
 #include <bachprop/music/models/model_file.hpp>
+#include <bachprop/music/models/network_harmoniser.hpp>
 #include <bachprop/music/score/four_voice_grid.hpp>
 
 #include <nlohmann/json.hpp>
@@ -97,28 +98,29 @@ struct HarmonyRnnSettings {
   }
 };
 
+/// The network of HarmonyRnn: Rnn over the steps, Dense per step, one softmax per lower
+/// voice.
+template <Scalar S>
+using HarmonyRnnNet = Network<Rnn<S>, Dense<S>, GroupedSoftmax<S>>;
+
 /// The recurrent harmoniser with soprano look-ahead.
 template <Scalar S = float>
-class BasicHarmonyRnn : public ModelFile<BasicHarmonyRnn<S>> {
+class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSettings>,
+                        public ModelFile<BasicHarmonyRnn<S>> {
+  using Base = NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSettings>;
+  using Base::encoding_;
+  using Base::network_;
+  using Base::require_accepted;
+  using Base::settings_;
+
  public:
-  /// The network type: Rnn over the steps, Dense per step, one softmax per lower voice.
-  using Net = Network<Rnn<S>, Dense<S>, GroupedSoftmax<S>>;
+  /// The network type (HarmonyRnnNet).
+  using Net = HarmonyRnnNet<S>;
 
   /// A fresh model for the voice classes of `encoding`, weights drawn from settings.training.seed.
   /// Throws ArgumentError for settings out of range.
   BasicHarmonyRnn(const HarmonyEncoding& encoding, const HarmonyRnnSettings& settings)
-      : encoding_(encoding), settings_(settings), network_(build(encoding, settings)) {
-    network_.initialise(settings.training.seed);
-  }
-
-  /// The classes of each voice the model reads and writes.
-  const HarmonyEncoding& encoding() const { return encoding_; }
-  /// The settings the model was built with.
-  const HarmonyRnnSettings& settings() const { return settings_; }
-  /// The network, to train or inspect.
-  Net& network() { return network_; }
-  /// The network, read-only.
-  const Net& network() const { return network_; }
+      : Base("HarmonyRnn", encoding, settings, build(encoding, settings)) {}
 
   /// Rows of one step's input: (lookahead + 1) soprano one-hots, the beat position, and with
   /// previous_chord the alto, tenor and bass one-hots of the step before.
@@ -196,72 +198,33 @@ class BasicHarmonyRnn : public ModelFile<BasicHarmonyRnn<S>> {
     }
   }
 
-  /// The training windows: `steps` steps every `stride` steps inside each chorale, and one
-  /// ending at its end; chorales shorter than a window give none.
-  std::vector<GridWindow> training_windows(const std::vector<FourVoiceGrid>& grids) const {
-    std::vector<GridWindow> windows;
-    for (std::size_t c = 0; c < grids.size(); ++c) {
-      if (grids[c].steps() < settings_.steps) {
-        continue;
-      }
-      for (const Index start : window_starts(grids[c].steps(), settings_.steps, settings_.stride)) {
-        windows.push_back({c, start, 0});
-      }
-    }
-    return windows;
-  }
-
-  /// Trains on `training`, keeping the epoch whose harmonisations of `validation` are closest to
-  /// Bach's (mean exact accuracy of the three voices); without validation the last epoch is kept.
+  /// Trains on `training` (windows of `steps` steps every `stride` steps inside each chorale,
+  /// and one ending at its end, in random transpositions; chorales shorter than a window give
+  /// none), keeping the epoch whose harmonisations of `validation` are closest to Bach's (mean
+  /// exact accuracy of the three voices); without validation the last epoch is kept.
   std::vector<ValidatedEpoch> train(
       const std::vector<FourVoiceGrid>& training, const std::vector<FourVoiceGrid>& validation,
       const std::function<void(const ValidatedEpoch&)>& on_epoch = {}) {
-    auto fill = [&](std::span<const GridWindow> windows, Matrix<S>& inputs,
-                    Matrix<S>& targets) { make_examples(training, windows, inputs, targets); };
-    std::function<double()> error;
-    if (!validation.empty()) {
-      error = [&] { return 1.0 - accuracy_on(*this, validation).mean_accuracy(); };
-    }
-    HarmonyTrainingOptions options = settings_.training;
-    options.sequence_steps = settings_.steps;
-    if (validation.empty()) {
-      options.patience = 0;
-    }
-    const auto windows = training_windows(training);
+    auto windows = grid_windows(training, settings_.steps, settings_.stride, 0, true);
     if (windows.empty()) {
       throw ArgumentError("HarmonyRnn::train: no chorale has the " +
                           std::to_string(settings_.steps) + " steps a training window needs");
     }
-    return train_on_windows(network_, training, encoding_, windows, options, fill, error, on_epoch);
-  }
-
-  /// Sets the decoding's change penalty (see HarmonyRnnSettings::change_penalty).
-  void set_change_penalty(double penalty) {
-    if (!(penalty >= 0) || !std::isfinite(penalty)) {
-      throw ArgumentError("HarmonyRnn: the change penalty must be a finite number ≥ 0");
-    }
-    settings_.change_penalty = penalty;
-  }
-
-  /// True when every soprano value has a class (silence always has one).
-  bool accepts(const std::vector<int>& soprano_line) const {
-    return std::all_of(soprano_line.begin(), soprano_line.end(),
-                       [&](int p) { return encoding_.voice(soprano).has(p); });
+    HarmonyTrainingOptions options = settings_.training;
+    options.sequence_steps = settings_.steps;
+    return this->train_windows(
+        *this, training, validation, std::move(windows), options,
+        [&](std::span<const GridWindow> chunk, Matrix<S>& inputs, Matrix<S>& targets) {
+          make_examples(training, chunk, inputs, targets);
+        },
+        on_epoch);
   }
 
   /// The four voices for a soprano line (one value per grid step: a pitch or silent_voice), read
   /// as one sequence. Throws ArgumentError for a soprano pitch outside the model's range.
   FourVoiceGrid harmonise(const std::vector<int>& soprano_line) {
     FourVoiceGrid grid = soprano_only(soprano_line);
-    const VoiceClasses& s = encoding_.voice(soprano);
-    for (std::size_t t = 0; t < soprano_line.size(); ++t) {
-      if (!s.has(soprano_line[t])) {
-        throw ArgumentError("HarmonyRnn: soprano step " + std::to_string(t) + " is " +
-                            std::to_string(soprano_line[t]) +
-                            ", outside the model's soprano range " + pitch_name(s.lowest) + ".." +
-                            pitch_name(s.highest));
-      }
-    }
+    require_accepted(soprano_line);
     const Index n = grid.steps();
     if (n == 0) {
       return grid;
@@ -310,22 +273,12 @@ class BasicHarmonyRnn : public ModelFile<BasicHarmonyRnn<S>> {
 
   /// The model as JSON: the network, and in its metadata the encoding, the settings and `extra`.
   nlohmann::json to_json(const nlohmann::json& extra = nlohmann::json::object()) const {
-    nlohmann::json metadata = extra;
-    metadata["encoding"] = encoding_.to_json();
-    metadata["settings"] = settings_.to_json();
-    return model_document(network_, "harmony_rnn", std::move(metadata));
+    return this->document("harmony_rnn", extra);
   }
 
   /// A model from a document written by to_json; `source` names it in errors.
   static BasicHarmonyRnn from_json(const nlohmann::json& document, const std::string& source) {
-    const nlohmann::json& metadata = model_metadata(document, "harmony_rnn", "harmony RNN", source);
-    const HarmonyEncoding encoding =
-        HarmonyEncoding::from_json(metadata.value("encoding", nlohmann::json()), source);
-    const HarmonyRnnSettings settings =
-        HarmonyRnnSettings::from_json(metadata.value("settings", nlohmann::json()), source);
-    BasicHarmonyRnn model(encoding, settings);
-    model_from_json(model.network_, document, source);
-    return model;
+    return Base::template read<BasicHarmonyRnn>(document, "harmony_rnn", "harmony RNN", source);
   }
 
  private:
@@ -354,9 +307,6 @@ class BasicHarmonyRnn : public ModelFile<BasicHarmonyRnn<S>> {
     return rows;
   }
 
-  HarmonyEncoding encoding_;
-  HarmonyRnnSettings settings_;
-  Net network_;
   Matrix<S> inputs_;
 };
 

@@ -29,6 +29,7 @@
 #include <bachprop/music/generate/smoothing.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
 #include <bachprop/music/models/model_file.hpp>
+#include <bachprop/music/models/network_harmoniser.hpp>
 #include <bachprop/music/score/four_voice_grid.hpp>
 
 #include <nlohmann/json.hpp>
@@ -84,28 +85,28 @@ struct MiniBachSettings {
   }
 };
 
+/// The network of MiniBach: Dense, ReLU, Dense, then one softmax per output voice and step.
+template <Scalar S>
+using MiniBachNet = Network<Dense<S>, ReLU<S>, Dense<S>, GroupedSoftmax<S>>;
+
 /// The feedforward harmoniser of the slides.
 template <Scalar S = float>
-class BasicMiniBach : public ModelFile<BasicMiniBach<S>> {
+class BasicMiniBach : public NetworkHarmoniser<MiniBachNet<S>, MiniBachSettings>,
+                      public ModelFile<BasicMiniBach<S>> {
+  using Base = NetworkHarmoniser<MiniBachNet<S>, MiniBachSettings>;
+  using Base::encoding_;
+  using Base::network_;
+  using Base::require_accepted;
+  using Base::settings_;
+
  public:
-  /// The network type: Dense, ReLU, Dense, then one softmax per output voice and step.
-  using Net = Network<Dense<S>, ReLU<S>, Dense<S>, GroupedSoftmax<S>>;
+  /// The network type (MiniBachNet).
+  using Net = MiniBachNet<S>;
 
   /// A fresh model for the voice classes of `encoding`, weights drawn from settings.training.seed.
   /// Throws ArgumentError for settings out of range.
   BasicMiniBach(const HarmonyEncoding& encoding, const MiniBachSettings& settings)
-      : encoding_(encoding), settings_(settings), network_(build(encoding, settings)) {
-    network_.initialise(settings.training.seed);
-  }
-
-  /// The classes of each voice the model reads and writes.
-  const HarmonyEncoding& encoding() const { return encoding_; }
-  /// The settings the model was built with.
-  const MiniBachSettings& settings() const { return settings_; }
-  /// The network, to train or inspect.
-  Net& network() { return network_; }
-  /// The network, read-only.
-  const Net& network() const { return network_; }
+      : Base("MiniBach", encoding, settings, build(encoding, settings)) {}
 
   /// Rows of the input column: window × soprano classes.
   Index input_size() const { return settings_.window * encoding_.voice(soprano).size(); }
@@ -163,51 +164,21 @@ class BasicMiniBach : public ModelFile<BasicMiniBach<S>> {
     }
   }
 
-  /// The training windows of `grids`: every `stride` steps, overrunning the end by at most
-  /// `overrun` steps, plus one ending at each chorale's end (shift 0: train draws them anew).
-  std::vector<GridWindow> training_windows(const std::vector<FourVoiceGrid>& grids) const {
-    std::vector<GridWindow> windows;
-    for (std::size_t c = 0; c < grids.size(); ++c) {
-      for (const Index start :
-           window_starts(grids[c].steps(), settings_.window, settings_.stride, settings_.overrun)) {
-        windows.push_back({c, start, 0});
-      }
-    }
-    return windows;
-  }
-
-  /// Trains on `training` (every window in random transpositions), keeping the epoch whose
-  /// harmonisations of `validation` are closest to Bach's (mean exact accuracy of the three
-  /// voices). Without validation chorales the last epoch is kept.
+  /// Trains on `training` (every window in random transpositions: every `stride` steps,
+  /// overrunning a chorale's end by at most `overrun` steps, and one ending at each chorale's
+  /// end), keeping the epoch whose harmonisations of `validation` are closest to Bach's (mean
+  /// exact accuracy of the three voices). Without validation chorales the last epoch is kept.
   std::vector<ValidatedEpoch> train(
       const std::vector<FourVoiceGrid>& training, const std::vector<FourVoiceGrid>& validation,
       const std::function<void(const ValidatedEpoch&)>& on_epoch = {}) {
-    auto fill = [&](std::span<const GridWindow> windows, Matrix<S>& inputs,
-                    Matrix<S>& targets) { make_examples(training, windows, inputs, targets); };
-    std::function<double()> error;
-    if (!validation.empty()) {
-      error = [&] { return 1.0 - accuracy_on(*this, validation).mean_accuracy(); };
-    }
-    HarmonyTrainingOptions options = settings_.training;
-    if (validation.empty()) {
-      options.patience = 0;
-    }
-    return train_on_windows(network_, training, encoding_, training_windows(training), options,
-                            fill, error, on_epoch);
-  }
-
-  /// Sets the decoding's change penalty (see MiniBachSettings::change_penalty).
-  void set_change_penalty(double penalty) {
-    if (!(penalty >= 0) || !std::isfinite(penalty)) {
-      throw ArgumentError("MiniBach: the change penalty must be a finite number ≥ 0");
-    }
-    settings_.change_penalty = penalty;
-  }
-
-  /// True when every soprano value has a class (silence always has one).
-  bool accepts(const std::vector<int>& soprano_line) const {
-    return std::all_of(soprano_line.begin(), soprano_line.end(),
-                       [&](int p) { return encoding_.voice(soprano).has(p); });
+    return this->train_windows(
+        *this, training, validation,
+        grid_windows(training, settings_.window, settings_.stride, settings_.overrun),
+        settings_.training,
+        [&](std::span<const GridWindow> windows, Matrix<S>& inputs, Matrix<S>& targets) {
+          make_examples(training, windows, inputs, targets);
+        },
+        on_epoch);
   }
 
   /// The four voices for a soprano line (one value per grid step: a pitch or silent_voice).
@@ -263,22 +234,12 @@ class BasicMiniBach : public ModelFile<BasicMiniBach<S>> {
 
   /// The model as JSON: the network, and in its metadata the encoding, the settings and `extra`.
   nlohmann::json to_json(const nlohmann::json& extra = nlohmann::json::object()) const {
-    nlohmann::json metadata = extra;
-    metadata["encoding"] = encoding_.to_json();
-    metadata["settings"] = settings_.to_json();
-    return model_document(network_, "minibach", std::move(metadata));
+    return this->document("minibach", extra);
   }
 
   /// A model from a document written by to_json; `source` names it in errors.
   static BasicMiniBach from_json(const nlohmann::json& document, const std::string& source) {
-    const nlohmann::json& metadata = model_metadata(document, "minibach", "MiniBach", source);
-    const HarmonyEncoding encoding =
-        HarmonyEncoding::from_json(metadata.value("encoding", nlohmann::json()), source);
-    const MiniBachSettings settings =
-        MiniBachSettings::from_json(metadata.value("settings", nlohmann::json()), source);
-    BasicMiniBach model(encoding, settings);
-    model_from_json(model.network_, document, source);
-    return model;
+    return Base::template read<BasicMiniBach>(document, "minibach", "MiniBach", source);
   }
 
  private:
@@ -300,21 +261,6 @@ class BasicMiniBach : public ModelFile<BasicMiniBach<S>> {
                Dense<S>(settings.hidden, out, Init::xavier), GroupedSoftmax<S>(groups));
   }
 
-  void require_accepted(const std::vector<int>& soprano_line) const {
-    const VoiceClasses& s = encoding_.voice(soprano);
-    for (std::size_t t = 0; t < soprano_line.size(); ++t) {
-      if (!s.has(soprano_line[t])) {
-        throw ArgumentError("MiniBach: soprano step " + std::to_string(t) + " is " +
-                            std::to_string(soprano_line[t]) +
-                            ", outside the model's soprano range " + pitch_name(s.lowest) + ".." +
-                            pitch_name(s.highest));
-      }
-    }
-  }
-
-  HarmonyEncoding encoding_;
-  MiniBachSettings settings_;
-  Net network_;
 };
 
 /// MiniBach in single precision, as the programs train and save it.
