@@ -22,7 +22,7 @@
 /// clipped gradients; the epoch that harmonises the validation chorales best is kept. A melody
 /// is harmonised as one sequence from its first step; each voice is decoded as every step's most
 /// probable class or, with a change_penalty, as the best path of smoothed_classes
-/// (harmony_data.hpp).
+/// (music/generate/smoothing.hpp).
 
 #include <bachprop/core/network.hpp>
 #include <bachprop/layers/dense.hpp>

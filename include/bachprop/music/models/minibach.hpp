@@ -15,8 +15,8 @@
 /// ending at the melody's end (a melody shorter than a window is padded with silence, as some
 /// training windows are). Each output is the most probable class of its group (where windows
 /// overlap, of the groups' averaged log-probabilities), or with a change_penalty the best path
-/// of smoothed_classes (harmony_data.hpp). Overlapping windows (`hop` below the window) give
-/// every step context on both sides.
+/// of smoothed_classes (music/generate/smoothing.hpp). Overlapping windows (`hop` below the
+/// window) give every step context on both sides.
 
 #include <bachprop/core/network.hpp>
 #include <bachprop/layers/dense.hpp>

@@ -121,7 +121,7 @@ struct Part {
 };
 
 /// A piece: parts that sound together, with one tempo, time signature and key signature for the
-/// whole piece (a file's later changes are not kept: see music/score/midi.hpp).
+/// whole piece (a file's later changes are not kept: see music/score/midi_read.hpp).
 struct Score {
   std::string title{};           ///< the piece's name (a MIDI file's first track name)
   std::vector<Part> parts{};     ///< the instruments (one track each in a format-1 MIDI file)
