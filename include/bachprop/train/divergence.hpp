@@ -111,35 +111,63 @@ std::string non_finite_parameter(const Net& network, bool gradients = false) {
   return found;
 }
 
-/// Where in training a batch stands: its epoch and its batch (both 1-based) of `batches`.
-struct BatchPosition {
-  Index epoch;
-  Index batch;
-  Index batches;
-};
+}  // namespace detail
 
-// Throws TrainingDiverged if the batch's loss or any gradient of `network` is not finite: one
-// pass over the gradients, or none when clipping has measured their norm (`gradient_norm`, 0
-// without clipping).
-template <class Net>
-void stop_if_diverged(const Net& network, double batch_loss, double gradient_norm,
-                      BatchPosition at, double learning_rate, const TrainOptions& options,
-                      const std::string& last_checkpoint) {
-  std::string what;
-  if (!std::isfinite(batch_loss)) {
-    what = "the loss became " + number_text(batch_loss);
-  } else if (!std::isfinite(gradient_norm)) {
-    what = "the gradient's norm became " + number_text(gradient_norm);
-  } else if (options.clip_norm <= 0) {
-    if (const std::string bad = non_finite_parameter(network, true); !bad.empty()) {
-      what = "the gradient of " + bad + " holds a NaN or an infinity";
+/// train()'s watch for numbers that are no longer finite, over one run of `batches` batches an
+/// epoch with `optimiser`: after each batch's gradients, and after each epoch's updates. It
+/// reads the learning rate and the last good checkpoint (`last_checkpoint`, updated by the
+/// caller) when it has to write the message.
+template <class Optimiser>
+class DivergenceCheck {
+ public:
+  /// Watches a run with `options` and `optimiser`; `last_checkpoint` must outlive it.
+  DivergenceCheck(const TrainOptions& options, const Optimiser& optimiser, Index batches,
+                  const std::string& last_checkpoint)
+      : options_(options),
+        optimiser_(optimiser),
+        batches_(batches),
+        last_checkpoint_(last_checkpoint) {}
+
+  /// Throws TrainingDiverged if batch `batch` of `epoch` has a loss or any gradient of `network`
+  /// that is not finite: one pass over the gradients, or none when clipping has measured their
+  /// norm (`gradient_norm`, 0 without clipping).
+  template <class Net>
+  void check_batch(const Net& network, double batch_loss, double gradient_norm, Index epoch,
+                   Index batch) const {
+    std::string what;
+    if (!std::isfinite(batch_loss)) {
+      what = "the loss became " + detail::number_text(batch_loss);
+    } else if (!std::isfinite(gradient_norm)) {
+      what = "the gradient's norm became " + detail::number_text(gradient_norm);
+    } else if (options_.clip_norm <= 0) {
+      if (const std::string bad = detail::non_finite_parameter(network, true); !bad.empty()) {
+        what = "the gradient of " + bad + " holds a NaN or an infinity";
+      }
+    }
+    if (!what.empty()) {
+      stop(epoch, batch, what);
     }
   }
-  if (!what.empty()) {
-    throw_diverged(at.epoch, at.batch, at.batches, what, learning_rate, options, last_checkpoint);
-  }
-}
 
-}  // namespace detail
+  /// Throws TrainingDiverged if a weight of `network` is no longer finite after `batch` batches
+  /// of `epoch` (an update from finite gradients can still overflow).
+  template <class Net>
+  void check_weights(const Net& network, Index epoch, Index batch) const {
+    if (const std::string bad = detail::non_finite_parameter(network); !bad.empty()) {
+      stop(epoch, batch, bad + " is no longer finite");
+    }
+  }
+
+ private:
+  [[noreturn]] void stop(Index epoch, Index batch, const std::string& what) const {
+    detail::throw_diverged(epoch, batch, batches_, what, detail::learning_rate_of(optimiser_),
+                           options_, last_checkpoint_);
+  }
+
+  const TrainOptions& options_;
+  const Optimiser& optimiser_;
+  Index batches_;
+  const std::string& last_checkpoint_;
+};
 
 }  // namespace bachprop

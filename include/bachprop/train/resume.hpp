@@ -155,10 +155,7 @@ class TrainingCheckpoints {
   void save(const Net& network, const Optimiser& optimiser, const Rng& rng,
             std::span<const Index> order, Index epoch, Index batch, double loss_sum,
             bool finished, const TrainCallbacks& callbacks) {
-    if (const std::string bad = detail::non_finite_parameter(network); !bad.empty()) {
-      detail::throw_diverged(epoch, batch, batches_, bad + " is no longer finite",
-                             detail::learning_rate_of(optimiser), options_, last_);
-    }
+    DivergenceCheck(options_, optimiser, batches_, last_).check_weights(network, epoch, batch);
     if constexpr (CheckpointableOptimiser<Optimiser>) {
       const bool epoch_over = batch == batches_;
       const TrainingPosition position{

@@ -44,6 +44,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
   if (start.finished) {
     return reports;  // a resumed run that had already ended: nothing left to run
   }
+  const DivergenceCheck divergence(options, optimiser, data.count(), checkpoints.last());
   Matrix<S> batch_inputs;
   Matrix<S> batch_targets;
 
@@ -64,11 +65,8 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
       const S batch_loss = network.compute_gradients(batch_inputs, batch_targets, loss);
       const double gradient_norm =
           options.clip_norm > 0 ? clip_gradient_norm(network, options.clip_norm) : 0.0;
-      // A NaN or an infinity in the loss or a gradient stops training before it reaches the
-      // weights.
-      detail::stop_if_diverged(network, static_cast<double>(batch_loss), gradient_norm,
-                               {epoch, b + 1, data.count()}, detail::learning_rate_of(optimiser),
-                               options, checkpoints.last());
+      // A NaN or an infinity in the loss or a gradient stops training before the update.
+      divergence.check_batch(network, static_cast<double>(batch_loss), gradient_norm, epoch, b + 1);
       // Step 6: gradient descent with ∇C̄ (13).
       optimiser.step(network);
       loss_sum += static_cast<double>(batch_loss) * static_cast<double>(data.size_of(b));
@@ -86,10 +84,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
     reports.push_back({epoch, loss_sum / static_cast<double>(data.samples()), elapsed.count()});
     // An update from finite gradients can still overflow a weight: caught here, once per epoch,
     // before anything sees the weights.
-    if (const std::string bad = detail::non_finite_parameter(network); !bad.empty()) {
-      detail::throw_diverged(epoch, data.count(), data.count(), bad + " is no longer finite",
-                             detail::learning_rate_of(optimiser), options, checkpoints.last());
-    }
+    divergence.check_weights(network, epoch, data.count());
     const bool stop = callbacks.on_epoch && !callbacks.on_epoch(reports.back());
     if (checkpoints.due_after_epoch(epoch, stop)) {
       checkpoints.save(network, optimiser, rng, data.order(), epoch, data.count(), 0.0, stop,
