@@ -1,8 +1,9 @@
 // libFuzzer target: our model JSON (io/model_json.hpp). The text is parsed as load_model parses
 // a file, then loaded into networks of known shape — a dense classifier, and the melody model's
 // recurrent layout with its grouped softmax (whose settings are checked on load) — and read as
-// the melody RNN that bach_generate --model loads (music/models/melody_rnn.hpp), whose shape comes
-// from the file's metadata. A model that loads must hold only finite parameters.
+// the melody RNN that bach_generate --model loads (music/models/melody_rnn.hpp), the harmonisers
+// that bach_harmonise --model loads (MiniBach, HarmonyRnn) and the piano-roll RNN, each of whose
+// shape comes from the file's metadata. A model that loads must hold only finite parameters.
 
 #include "fuzz_common.hpp"
 
@@ -12,7 +13,10 @@
 #include <bachprop/layers/rnn.hpp>
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
+#include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
+#include <bachprop/music/models/minibach.hpp>
+#include <bachprop/music/models/piano_roll_rnn.hpp>
 
 #include <cmath>
 
@@ -25,6 +29,16 @@ void require_finite(const Net& network) {
       __builtin_trap();  // a model loaded with a non-finite parameter
     }
   });
+}
+
+// A model class's from_json, which must load a finite model or throw a bachprop::Error.
+template <class Model>
+void try_model(const nlohmann::json& document) {
+  try {
+    const auto model = Model::from_json(document, "fuzz.json");
+    require_finite(model.network());
+  } catch (const bachprop::Error&) {
+  }
 }
 
 template <class Net>
@@ -49,10 +63,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try_load(Network{Dense(3, 5), Tanh(), Dense(5, 2), Softmax()}, document);
   try_load(Network{Rnn<float>(4, 3), Dense<float>(3, 4), GroupedSoftmax<float>({2, 2})},
            document);
-  try {
-    const auto model = music::MelodyRnn::from_json(document, "fuzz.json");
-    require_finite(model.network());
-  } catch (const Error&) {
-  }
+  try_model<music::MelodyRnn>(document);
+  try_model<music::MiniBach>(document);
+  try_model<music::HarmonyRnn>(document);
+  try_model<music::PianoRollRnn>(document);
   return 0;
 }

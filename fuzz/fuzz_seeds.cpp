@@ -17,7 +17,10 @@
 #include <bachprop/layers/sigmoid.hpp>
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
+#include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
+#include <bachprop/music/models/minibach.hpp>
+#include <bachprop/music/models/piano_roll_rnn.hpp>
 #include <bachprop/music/score/stream.hpp>
 
 #include <cstdint>
@@ -91,6 +94,15 @@ void model_seeds() {
   vocabulary.durations = {0.5, 1.0, 2.0};
   const music::MelodyRnn melody(vocabulary, 3);
   seed("model_json", "melody_rnn.json", melody.to_json().dump());
+  music::HarmonyEncoding encoding;
+  encoding.voices = {music::VoiceClasses{67, 70}, music::VoiceClasses{62, 65},
+                     music::VoiceClasses{55, 58}, music::VoiceClasses{45, 48}};
+  const music::MiniBach minibach(encoding, {.window = 4, .hidden = 3});
+  seed("model_json", "minibach.json", minibach.to_json().dump());
+  const music::HarmonyRnn harmony_rnn(encoding, {.hidden = 3, .lookahead = 1, .period = 2});
+  seed("model_json", "harmony_rnn.json", harmony_rnn.to_json().dump());
+  const music::PianoRollRnn piano_roll(3, 60, 5);
+  seed("model_json", "piano_roll_rnn.json", piano_roll.to_json().dump());
 }
 
 void book_seeds() {

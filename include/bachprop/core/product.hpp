@@ -253,12 +253,18 @@ void product_kernel(Index m, Index n, Index depth, const S* a, Index lda, Operan
 }
 
 template <class M>
-void check_column_major(const M& m) {
+void check_one_column_major(const M& m) {
   using Derived = std::remove_cvref_t<M>;
   static_assert(!(Derived::Flags & Eigen::RowMajorBit) && (Derived::Flags & Eigen::DirectAccessBit),
                 "the product kernels take column-major matrices or blocks of whole columns");
   eigen_assert(m.innerStride() == 1);
   (void)m;
+}
+
+// Every operand of a kernel: column-major, with whole columns in contiguous storage.
+template <class... M>
+void check_column_major(const M&... m) {
+  (check_one_column_major(m), ...);
 }
 
 // The kernels write through raw pointers: a wrong shape must stop here, not corrupt memory.
@@ -280,9 +286,7 @@ template <class C, class A, class B>
 void multiply(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b,
               const typename A::Scalar* bias = nullptr) {
   using S = typename A::Scalar;
-  detail::check_column_major(c);
-  detail::check_column_major(a);
-  detail::check_column_major(b);
+  detail::check_column_major(c, a, b);
   detail::check_shapes(c.rows() == a.rows() && c.cols() == b.cols() && a.cols() == b.rows(),
                        c, a, b, "b");
   if (c.size() == 0) {
@@ -304,9 +308,7 @@ void multiply(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& 
 template <class C, class A, class B>
 void multiply_add(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b) {
   using S = typename A::Scalar;
-  detail::check_column_major(c);
-  detail::check_column_major(a);
-  detail::check_column_major(b);
+  detail::check_column_major(c, a, b);
   detail::check_shapes(c.rows() == a.rows() && c.cols() == b.cols() && a.cols() == b.rows(),
                        c, a, b, "b");
   if (c.size() == 0) {
@@ -326,9 +328,7 @@ void multiply_add(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<
 template <class C, class A, class B>
 void multiply_transposed_b(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b) {
   using S = typename A::Scalar;
-  detail::check_column_major(c);
-  detail::check_column_major(a);
-  detail::check_column_major(b);
+  detail::check_column_major(c, a, b);
   detail::check_shapes(c.rows() == a.rows() && c.cols() == b.rows() && a.cols() == b.cols(),
                        c, a, b, "bᵀ");
   if (c.size() == 0) {
@@ -352,8 +352,7 @@ void multiply_transposed_b(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::Ma
 template <class C, class A, class B, class S = typename A::Scalar>
 void multiply_transposed_a(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b,
                            Matrix<S>& scratch) {
-  detail::check_column_major(c);
-  detail::check_column_major(b);
+  detail::check_column_major(c, b);
   detail::check_shapes(c.rows() == a.cols() && c.cols() == b.cols() && a.rows() == b.rows(),
                        c, a.transpose(), b, "b");
   if (c.size() == 0) {

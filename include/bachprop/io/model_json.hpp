@@ -25,12 +25,16 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <concepts>
+#include <cstdint>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace bachprop {
@@ -150,6 +154,26 @@ Matrix<S> matrix_from_json(const nlohmann::json& rows, Index expected_rows, Inde
   return m;
 }
 
+// `value` as a T when it is a whole number in [lowest, highest], else nothing. The range is
+// checked before any conversion: get<int>() of 4294967297 is 1, and on a 32-bit target an Index
+// from a 64-bit number would wrap the same way.
+template <std::integral T>
+std::optional<T> whole_number(const nlohmann::json& value, T lowest, T highest) {
+  const auto fits = [&](auto number) {
+    return std::in_range<T>(number) && std::cmp_greater_equal(number, lowest) &&
+           std::cmp_less_equal(number, highest);
+  };
+  if (value.is_number_unsigned()) {
+    const auto number = value.get<std::uint64_t>();
+    return fits(number) ? std::optional<T>(static_cast<T>(number)) : std::nullopt;
+  }
+  if (value.is_number_integer()) {
+    const auto number = value.get<std::int64_t>();
+    return fits(number) ? std::optional<T>(static_cast<T>(number)) : std::nullopt;
+  }
+  return std::nullopt;
+}
+
 inline const nlohmann::json& require_member(const nlohmann::json& object, std::string_view key,
                                             const std::string& where) {
   if (!object.is_object()) {
@@ -260,7 +284,7 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
         continue;
       }
       const auto& stored = detail::require_member(entry, key, at);
-      if (!stored.is_number_integer() || stored.template get<Index>() != size) {
+      if (!stored.is_number_integer() || stored != size) {  // compared as JSON numbers
         throw FormatError(at + " (" + std::string(layer.kind()) + "): the file has " + key + " = " +
                           detail::json_excerpt(stored) + " but the network's layer has " +
                           std::to_string(size));

@@ -33,6 +33,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -105,7 +106,7 @@ std::vector<Matrix<typename Net::Scalar>> optimiser_state_from_json(const Net& n
   using S = typename Net::Scalar;
   const std::size_t slots = optimiser.state().slots();
   const auto& saved_slots = require_member(stored, "slots", where);
-  if (!saved_slots.is_number_unsigned() || saved_slots.get<std::size_t>() != slots) {
+  if (!saved_slots.is_number_unsigned() || saved_slots != slots) {  // compared as JSON numbers
     throw FormatError(where + ": the checkpoint keeps " + saved_slots.dump() +
                       " state matrices per parameter but this optimiser keeps " +
                       std::to_string(slots));
@@ -172,25 +173,28 @@ inline TrainingPosition position_from_json(const nlohmann::json& stored,
   const auto& finished = require_member(stored, "finished", where);
   const auto& rng = require_member(stored, "rng", where);
   const auto& order = require_member(stored, "order", where);
-  if (!epoch.is_number_integer() || epoch.get<Index>() < 1 || !batch.is_number_integer() ||
-      batch.get<Index>() < 0 || !loss_sum.is_number() || !finished.is_boolean() ||
+  constexpr Index most = std::numeric_limits<Index>::max();
+  const auto epoch_number = whole_number<Index>(epoch, 1, most);
+  const auto batch_number = whole_number<Index>(batch, 0, most);
+  if (!epoch_number || !batch_number || !loss_sum.is_number() || !finished.is_boolean() ||
       !rng.is_string() || !order.is_array()) {
     throw FormatError(where + ": expected an epoch ≥ 1, a batch ≥ 0, a loss sum, a finished "
                       "flag, the generator's state as text and the sample order as a list");
   }
-  position.epoch = epoch.get<Index>();
-  position.batch = batch.get<Index>();
+  position.epoch = *epoch_number;
+  position.batch = *batch_number;
   position.loss_sum = loss_sum.get<double>();
   position.finished = finished.get<bool>();
   position.rng = rng.get<std::string>();
   position.order.reserve(order.size());
+  const Index samples = to_index<FormatError>(order.size(), where + ": the sample order's length");
   for (const auto& value : order) {
-    if (!value.is_number_integer() || value.get<Index>() < 0 ||
-        value.get<Index>() >= static_cast<Index>(order.size())) {
-      throw FormatError(where + ": the sample order holds " + value.dump() +
+    const auto sample = whole_number<Index>(value, 0, samples - 1);
+    if (!sample) {
+      throw FormatError(where + ": the sample order holds " + json_excerpt(value) +
                         ", not a sample number below " + std::to_string(order.size()));
     }
-    position.order.push_back(value.get<Index>());
+    position.order.push_back(*sample);
   }
   return position;
 }

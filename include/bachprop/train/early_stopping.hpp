@@ -12,6 +12,7 @@
 #include <string>
 #include <functional>
 #include <limits>
+#include <optional>
 #include <vector>
 
 namespace bachprop {
@@ -69,12 +70,15 @@ class BestEpoch {
 
   /// Restores to_json's state; FormatError naming `where` when it is malformed.
   void from_json(const nlohmann::json& state, const std::string& where) {
-    if (!state.is_object() || !state.contains("since_best") ||
-        !state["since_best"].is_number_integer()) {
-      throw FormatError(where + ": the checkpoint holds no early-stopping state (was it "
-                        "written by train_keeping_best?)");
+    const auto since_best =
+        state.is_object() && state.contains("since_best")
+            ? detail::whole_number<Index>(state["since_best"], 0, std::numeric_limits<Index>::max())
+            : std::nullopt;
+    if (!since_best) {
+      throw FormatError(where + ": expected \"since_best\", the epochs since the best, as a whole "
+                        "number ≥ 0 (was the checkpoint written by train_keeping_best?)");
     }
-    since_best_ = state["since_best"].get<Index>();
+    since_best_ = *since_best;
     const auto& model = state.value("best_model", nlohmann::json(nullptr));
     seen_ = !model.is_null();
     if (seen_) {
@@ -131,11 +135,16 @@ std::vector<ValidatedEpoch> train_keeping_best(
            }
            results.clear();
            for (const auto& r : state["results"]) {
-             if (!r.is_array() || r.size() != 5) {
+             const auto epoch = r.is_array() && r.size() == 5
+                                    ? detail::whole_number<Index>(
+                                          r[0], 1, std::numeric_limits<Index>::max())
+                                    : std::nullopt;
+             if (!epoch || !r[1].is_number() || !r[2].is_number() || !r[3].is_number() ||
+                 !r[4].is_boolean()) {
                throw FormatError(where + ": a result should be [epoch, loss, seconds, "
                                  "validation, best]");
              }
-             results.push_back({{r[0].get<Index>(), r[1].get<double>(), r[2].get<double>()},
+             results.push_back({{*epoch, r[1].get<double>(), r[2].get<double>()},
                                 r[3].get<double>(),
                                 r[4].get<bool>()});
            }

@@ -6,12 +6,14 @@
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/io/file.hpp>
+#include <bachprop/io/model_json.hpp>
 #include <bachprop/music/encoding/tokens.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -177,7 +179,9 @@ class Vocabulary {
       if (!t.is_string() || t.get<std::string>().empty()) {
         fail("tokens[" + std::to_string(i) + "] to be a non-empty string");
       }
-      if (!c.is_number_unsigned()) {
+      const auto count = bachprop::detail::whole_number<std::size_t>(
+          c, 0, std::numeric_limits<std::size_t>::max());
+      if (!count) {
         fail("counts[" + std::to_string(i) + "] to be a non-negative integer");
       }
       const std::string token = t.get<std::string>();
@@ -189,7 +193,7 @@ class Vocabulary {
         fail("distinct tokens; '" + token + "' appears twice (tokens[" + std::to_string(i) +
              "])");
       }
-      v.add(token, c.get<std::size_t>());
+      v.add(token, *count);
     }
     if (v.with_unknown_ && v.tokens_.empty()) {
       fail("'<unk>' at tokens[0]");

@@ -5,6 +5,7 @@
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
+#include <bachprop/io/model_json.hpp>
 #include <bachprop/music/score/four_voice_grid.hpp>
 #include <bachprop/music/theory/pitch.hpp>
 
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +94,11 @@ struct HarmonyEncoding {
   /// The classes of voice v (soprano..bass); std::out_of_range otherwise.
   const VoiceClasses& voice(int v) const { return voices.at(static_cast<std::size_t>(v)); }
 
+  /// The classes of the alto, tenor and bass together: the rows of one step's harmony output.
+  Index lower_voice_classes() const {
+    return voice(alto).size() + voice(tenor).size() + voice(bass).size();
+  }
+
   /// True when every value of the grid moved by `shift` has a class in its voice.
   bool fits(const FourVoiceGrid& grid, int shift = 0) const {
     for (int v = 0; v < voice_count; ++v) {
@@ -138,19 +145,18 @@ struct HarmonyEncoding {
     HarmonyEncoding encoding;
     for (std::size_t v = 0; v < voice_count; ++v) {
       const auto& pair = document["voices"][v];
-      if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_integer() ||
-          !pair[1].is_number_integer()) {
+      const auto low = pair.is_array() && pair.size() == 2
+                           ? bachprop::detail::whole_number(pair[0], 0, 127)
+                           : std::nullopt;
+      const auto high = pair.is_array() && pair.size() == 2
+                            ? bachprop::detail::whole_number(pair[1], 0, 127)
+                            : std::nullopt;
+      if (!low || !high || *low > *high) {
         throw FormatError(source + ": encoding voices[" + std::to_string(v) +
-                          "]: expected [lowest, highest] as two integers");
+                          "]: expected [lowest, highest], MIDI pitches lowest ≤ highest, got " +
+                          bachprop::detail::json_excerpt(pair));
       }
-      const int low = pair[0].get<int>();
-      const int high = pair[1].get<int>();
-      if (!is_midi_pitch(low) || !is_midi_pitch(high) || low > high) {
-        throw FormatError(source + ": encoding voices[" + std::to_string(v) +
-                          "]: expected MIDI pitches lowest ≤ highest, got " + std::to_string(low) +
-                          ", " + std::to_string(high));
-      }
-      encoding.voices[v] = {low, high};
+      encoding.voices[v] = {*low, *high};
     }
     return encoding;
   }

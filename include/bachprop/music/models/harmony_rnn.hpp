@@ -127,8 +127,7 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
   Index input_size() const { return input_rows(encoding_, settings_); }
   /// Rows of one step's output: alto, tenor and bass classes.
   Index output_size() const {
-    return encoding_.voice(alto).size() + encoding_.voice(tenor).size() +
-           encoding_.voice(bass).size();
+    return encoding_.lower_voice_classes();
   }
 
   /// The input of step t: the soprano line moved by `shift` from t on, the beat position, and
@@ -301,8 +300,7 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
   static Index input_rows(const HarmonyEncoding& encoding, const HarmonyRnnSettings& settings) {
     Index rows = (settings.lookahead + 1) * encoding.voice(soprano).size() + settings.period;
     if (settings.previous_chord) {
-      rows +=
-          encoding.voice(alto).size() + encoding.voice(tenor).size() + encoding.voice(bass).size();
+      rows += encoding.lower_voice_classes();
     }
     return rows;
   }

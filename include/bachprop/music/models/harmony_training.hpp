@@ -84,12 +84,14 @@ struct HarmonyTrainingOptions {
   static Index json_integer(const nlohmann::json& j, const char* key, Index lowest, Index highest,
                             const std::string& source) {
     const auto found = j.is_object() ? j.find(key) : j.end();
-    if (found == j.end() || !found->is_number_integer() || found->get<Index>() < lowest ||
-        found->get<Index>() > highest) {
+    const auto value = found == j.end() ? std::nullopt
+                                        : bachprop::detail::whole_number<Index>(*found, lowest,
+                                                                                highest);
+    if (!value) {
       throw FormatError(source + ": settings: \"" + key + "\" must be an integer " +
                         std::to_string(lowest) + ".." + std::to_string(highest));
     }
-    return found->get<Index>();
+    return *value;
   }
 
   /// The number `key` of object `j`, checked to lie in [lowest, highest].

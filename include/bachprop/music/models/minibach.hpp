@@ -112,8 +112,7 @@ class BasicMiniBach : public NetworkHarmoniser<MiniBachNet<S>, MiniBachSettings>
   Index input_size() const { return settings_.window * encoding_.voice(soprano).size(); }
   /// Rows of the output column: window × (alto + tenor + bass classes).
   Index output_size() const {
-    return settings_.window * (encoding_.voice(alto).size() + encoding_.voice(tenor).size() +
-                               encoding_.voice(bass).size());
+    return settings_.window * encoding_.lower_voice_classes();
   }
 
   /// First output row of voice v's (alto, tenor or bass) block for step k of the window.

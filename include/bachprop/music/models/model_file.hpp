@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -50,14 +51,16 @@ inline const nlohmann::json& model_metadata(const nlohmann::json& document, std:
 inline Index metadata_size(const nlohmann::json& metadata, std::string_view key, Index lowest,
                            Index highest, const std::string& source) {
   const auto found = metadata.find(key);
-  if (found == metadata.end() || !found->is_number_integer() || found->get<Index>() < lowest ||
-      found->get<Index>() > highest) {
+  const auto size = found == metadata.end()
+                        ? std::nullopt
+                        : bachprop::detail::whole_number<Index>(*found, lowest, highest);
+  if (!size) {
     throw FormatError(source + ": metadata." + std::string(key) + " must be a whole number in " +
                       std::to_string(lowest) + ".." + std::to_string(highest) + ", found " +
                       (found == metadata.end() ? std::string("none")
                                                : bachprop::detail::json_excerpt(*found)));
   }
-  return found->get<Index>();
+  return *size;
 }
 
 /// save() and load() for a model class `Model` that has `to_json(extra)` and a static
