@@ -17,6 +17,10 @@ namespace test {
 /// The source tree's root (README.md, docs/, include/).
 inline const std::filesystem::path source_dir{BACHPROP_SOURCE_DIR};
 
+/// The real data sets beside the checkout (../shared/data: MNIST, the JSB and UCI chorales);
+/// tests that need them skip with a warning where they are absent.
+inline const std::filesystem::path shared_data{BACHPROP_SHARED_DATA_DIR};
+
 /// `name` in the temporary folder `folder` (created when missing), for files a test writes.
 inline std::filesystem::path temp_file(const std::string& folder, const std::string& name) {
   const std::filesystem::path dir = std::filesystem::temp_directory_path() / folder;
@@ -52,6 +56,36 @@ inline bachprop::Matrix<double> random_distributions(bachprop::Index rows, bachp
                                                      std::uint64_t seed) {
   bachprop::Matrix<double> m = random_matrix(rows, cols, seed).array().exp().matrix();
   m.array().rowwise() /= m.colwise().sum().array();
+  return m;
+}
+
+/// N(0, 1) entries of scalar type S from a seed.
+template <class S>
+bachprop::Matrix<S> normal_matrix(bachprop::Index rows, bachprop::Index cols,
+                                  std::uint64_t seed) {
+  bachprop::Rng rng(seed);
+  bachprop::Matrix<S> m(rows, cols);
+  for (bachprop::Index i = 0; i < m.size(); ++i) {
+    m.data()[i] = static_cast<S>(rng.normal());
+  }
+  return m;
+}
+
+/// N(0, 1) entries in double.
+inline bachprop::Matrix<double> normal(bachprop::Index rows, bachprop::Index cols,
+                                       std::uint64_t seed) {
+  return normal_matrix<double>(rows, cols, seed);
+}
+
+/// One-hot columns from a seed: a target every loss accepts (a distribution, values in [0, 1]).
+template <class S>
+bachprop::Matrix<S> one_hot_matrix(bachprop::Index rows, bachprop::Index cols,
+                                   std::uint64_t seed) {
+  bachprop::Rng rng(seed);
+  bachprop::Matrix<S> m = bachprop::Matrix<S>::Zero(rows, cols);
+  for (bachprop::Index j = 0; j < cols; ++j) {
+    m(static_cast<bachprop::Index>(rng.below(static_cast<std::uint64_t>(rows))), j) = S(1);
+  }
   return m;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // The canvas lesson's data and models, shared by the notes_canvas program and its tests: clicks
 // on a plane, each with a position and one of seven notes; a classifier that names the note and
-// a regressor that predicts its frequency.
+// a regressor that predicts its frequency; a path across the plane for the melody.
 
 #include <bachprop/neural.hpp>
 #include <bachprop/music/theory/pitch.hpp>
@@ -55,6 +55,35 @@ inline std::vector<Click> make_clicks(std::size_t count, double spread, std::uin
   }
   rng.shuffle(std::span<Click>(clicks));
   return clicks;
+}
+
+/// The clicks split in two: the first share `held_out_share` of them (at least one) held out of
+/// training to test on, the rest to train on. Throws ArgumentError when none would be left.
+struct Split {
+  std::vector<Click> train;
+  std::vector<Click> held_out;
+};
+
+inline Split hold_out(const std::vector<Click>& clicks, double held_out_share) {
+  const auto held =
+      static_cast<std::size_t>(std::max<double>(1.0, held_out_share * clicks.size()));
+  if (held >= clicks.size()) {
+    throw bachprop::ArgumentError("too few clicks to keep " + std::to_string(held) +
+                                  " out of training");
+  }
+  return {{clicks.begin() + static_cast<long>(held), clicks.end()},
+          {clicks.begin(), clicks.begin() + static_cast<long>(held)}};
+}
+
+/// `count` points along a path across the plane: a figure of eight through most of the regions.
+inline std::vector<Click> path_points(int count) {
+  std::vector<Click> points;
+  for (int i = 0; i < count; ++i) {
+    const double t = static_cast<double>(i) / count;
+    points.push_back({0.5 + 0.4 * std::sin(2 * std::numbers::pi * t),
+                      0.5 - 0.36 * std::sin(4 * std::numbers::pi * t), 0});
+  }
+  return points;
 }
 
 /// Lesson note index of a name ("C" or "c", optionally with octave 4: "C4"); -1 if not one of
@@ -204,19 +233,23 @@ inline auto make_regressor(bachprop::Index hidden, std::uint64_t seed) {
 using Classifier = decltype(make_classifier(1, 0));
 using Regressor = decltype(make_regressor(1, 0));
 
-/// Trains the classifier; returns the mean loss per epoch.
-inline std::vector<double> train_classifier(Classifier& network, const std::vector<Click>& clicks,
-                                            const Settings& settings, std::uint64_t seed) {
-  bachprop::Adam<float> adam(settings.learning_rate);
-  const auto reports = bachprop::train(
-      network, bachprop::CrossEntropy<float>(), adam, inputs_of(clicks),
-      bachprop::one_hot<float>(labels_of(clicks), note_count),
-      {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed});
+/// The mean loss of every epoch of a training run.
+inline std::vector<double> mean_losses(const std::vector<bachprop::EpochReport>& reports) {
   std::vector<double> losses;
   for (const auto& r : reports) {
     losses.push_back(r.mean_loss);
   }
   return losses;
+}
+
+/// Trains the classifier; returns the mean loss per epoch.
+inline std::vector<double> train_classifier(Classifier& network, const std::vector<Click>& clicks,
+                                            const Settings& settings, std::uint64_t seed) {
+  bachprop::Adam<float> adam(settings.learning_rate);
+  return mean_losses(bachprop::train(
+      network, bachprop::CrossEntropy<float>(), adam, inputs_of(clicks),
+      bachprop::one_hot<float>(labels_of(clicks), note_count),
+      {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed}));
 }
 
 /// Trains the regressor on standardised frequencies; returns the mean loss per epoch.
@@ -228,14 +261,9 @@ inline std::vector<double> train_regressor(Regressor& network, const std::vector
     targets(0, static_cast<bachprop::Index>(i)) = scale.encode(note_frequency(clicks[i].note));
   }
   bachprop::Adam<float> adam(settings.learning_rate);
-  const auto reports = bachprop::train(
+  return mean_losses(bachprop::train(
       network, bachprop::Quadratic<float>(), adam, inputs_of(clicks), targets,
-      {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed});
-  std::vector<double> losses;
-  for (const auto& r : reports) {
-    losses.push_back(r.mean_loss);
-  }
-  return losses;
+      {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed}));
 }
 
 /// Regression errors on a set of clicks.

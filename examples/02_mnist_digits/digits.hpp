@@ -11,7 +11,6 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -139,11 +138,9 @@ struct Observers {
   std::function<void(const EpochResult&)> on_epoch;
 };
 
-/// Where train_classifier keeps checkpoints (bachprop/train/checkpoint.hpp).
-struct Checkpointing {
-  std::filesystem::path path;  ///< empty: no checkpoints
-  bool resume = false;         ///< continue from `path` instead of starting afresh
-};
+/// Where train_classifier keeps checkpoints (bachprop/train/checkpoint.hpp): a file (none if
+/// empty), and whether to continue from it instead of starting afresh.
+using Checkpointing = bachprop::CheckpointFile;
 
 /// Trains `network` on `train` by mini-batch gradient descent with `loss` and the settings
 /// (L2 as Sgd's weight decay λ/n, n the training-set size), measuring the test accuracy after
@@ -188,10 +185,7 @@ std::vector<EpochResult> train_classifier(Net& network, const Loss& loss, const 
   };
   bachprop::TrainOptions options{.epochs = settings.epochs, .batch_size = settings.batch_size,
                                  .seed = seed};
-  options.checkpoint_path = checkpointing.path;
-  if (checkpointing.resume) {
-    options.resume_from = checkpointing.path;
-  }
+  checkpointing.apply_to(options);
   bachprop::train(network, loss, sgd, train.images, targets, options, callbacks);
   return results;
 }

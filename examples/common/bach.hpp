@@ -2,11 +2,14 @@
 // The Bach data the melody examples share: where the public originals live (for the download
 // offer, with their published sizes and SHA-256), and the melodies as next-note models see them.
 
+#include "common/cli.hpp"
 #include "common/download.hpp"
 
 #include <bachprop/music/corpora.hpp>
 #include <bachprop/music/score.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -42,6 +45,24 @@ inline const DataSetSource& uci_source() {
   return source;
 }
 
+/// --data DIR and --download: where a program finds its data sets, or fetches them.
+struct DataOptions {
+  std::string folder;     // --data DIR ("": BACHPROP_DATA, ../shared/data, the cache)
+  bool download = false;  // --download: fetch without asking when no copy is found
+
+  /// Declares --data DIR (with `help`) and --download (of `what`) on `cli`.
+  void declare(CommandLine& cli, const std::string& help,
+               const std::string& what = "the chorales") {
+    cli.option("data", folder, "DIR", help)
+        .flag("download", download, "download " + what + " if no copy is found (checksummed)");
+  }
+
+  /// The folder holding `source`'s files (locate_or_download).
+  std::filesystem::path locate(const DataSetSource& source) const {
+    return locate_or_download(source, {folder, download, interactive_session()});
+  }
+};
+
 /// The JSB soprano lines as note sequences, by split.
 struct JsbMelodies {
   bachprop::music::JsbCorpus corpus;  // the four-voice chorales themselves
@@ -74,6 +95,16 @@ inline std::vector<bachprop::music::NoteSequence> load_uci_melodies(
     out.push_back(bachprop::music::notes_of(chorale.melody()));
   }
   return out;
+}
+
+/// Notes `first` up to (not including) `last` of `notes`; `last` is clipped to its length.
+inline bachprop::music::NoteSequence excerpt(const bachprop::music::NoteSequence& notes,
+                                             std::size_t first, std::size_t last) {
+  last = std::min(last, notes.size());
+  const auto from = static_cast<long>(std::min(first, last));
+  const auto to = static_cast<long>(last);
+  return {{notes.pitches.begin() + from, notes.pitches.begin() + to},
+          {notes.durations.begin() + from, notes.durations.begin() + to}};
 }
 
 /// "2.035" or "—" for a figure a model does not have.

@@ -1,3 +1,5 @@
+// Tests of tests/alloc/allocation_counter.hpp, the counter every allocation test relies on.
+//
 // The allocation counter of this binary (see allocation_counter.hpp), and the proof that it sees
 // every kind of allocation the library could make: malloc, operator new, Eigen matrices.
 

@@ -1,3 +1,5 @@
+// Tests of bachprop/core/network.hpp with layers/, loss/ and optim/ in a steady training loop.
+//
 // A dense network's training step allocates nothing once the first batch of a shape has sized
 // its buffers: every hidden activation, every output layer with every loss (paired or not), and
 // every optimiser.

@@ -1,3 +1,5 @@
+// Tests of bachprop/layers/rnn.hpp in a steady loop, training and generating.
+//
 // The recurrent network's training step (forward through time, BPTT, update) and its generation
 // step (Network::step) allocate nothing once their buffers have their shape.
 

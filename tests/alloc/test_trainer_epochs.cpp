@@ -1,3 +1,5 @@
+// Tests of bachprop/train/trainer.hpp in a steady loop: the epochs' allocations.
+//
 // The trainer's epoch loop (shuffle, gather, step, callbacks) allocates nothing after its first
 // epoch when every batch has the same shape. A ragged last batch (samples not a multiple of the
 // batch size) changes the shape twice per epoch, so every buffer is resized twice: the count is

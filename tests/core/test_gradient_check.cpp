@@ -1,9 +1,10 @@
-// Tests of core/gradient_check.hpp: the checker must catch a wrong gradient, and must report a
-// vanishing one, or every other gradient test proves nothing.
+// Tests of bachprop/core/gradient_check.hpp: the checker must catch a wrong gradient, and must
+// report a vanishing one, or every other gradient test proves nothing.
 
 #include "helpers.hpp"
 
-#include <bachprop/bachprop.hpp>
+#include <bachprop/neural.hpp>
+#include <bachprop/core/gradient_check.hpp>
 
 using namespace bachprop;
 

@@ -1,4 +1,5 @@
-// Tests of core/random.hpp: the same seed gives the same bits, and the draws have the right law.
+// Tests of bachprop/core/random.hpp: the same seed gives the same bits, and the draws have the
+// right law.
 
 #include "helpers.hpp"
 

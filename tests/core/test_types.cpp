@@ -1,4 +1,4 @@
-// Tests of core/types.hpp: checked conversions to Index and the shape text of messages.
+// Tests of bachprop/core/types.hpp: checked conversions to Index and the shape text of messages.
 
 #include "helpers.hpp"
 

@@ -1,3 +1,5 @@
+// Tests of the docs (docs/*.md, README.md) against the headers they quote.
+//
 // The docs quote the code; this test keeps them honest. In a Markdown file under docs/ (or the
 // README), a line `<!-- quote: include/bachprop/layers/dense.hpp#dense-forward -->` must be
 // followed by a fenced code block equal to the lines between `// doc:begin dense-forward` and

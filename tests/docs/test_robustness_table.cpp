@@ -1,7 +1,10 @@
+// Tests of docs/robustness.md: the tests its tables name exist.
+//
 // docs/robustness.md lists every kind of bad input with the test that proves what the user sees.
 // This test keeps the tables honest: every row names at least one test (or says "same" as the
-// row above), and every test it names exists — a TEST_CASE in tests/<suite>/ for "suite:name",
-// an add_test in examples/ for "example.program.check".
+// row above), and every test it names exists — a TEST_CASE in the suite's folder for
+// "suite:name" (the suite music_score is tests/music/score/), an add_test in examples/ for
+// "example.program.check".
 
 #include "helpers.hpp"
 
@@ -9,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -31,17 +35,45 @@ std::vector<std::string> backticked(const std::string& text) {
   return spans;
 }
 
-// The text of every file under `folder` whose name starts with `prefix` and ends with `suffix`.
-std::string texts_of(const fs::path& folder, const std::string& prefix, const std::string& suffix) {
+// The text of every file in `folder` (and its subfolders when `recursive`) whose name starts
+// with `prefix` and ends with `suffix`.
+std::string texts_of(const fs::path& folder, const std::string& prefix, const std::string& suffix,
+                     bool recursive) {
   std::string all;
-  for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+  const auto add = [&](const fs::directory_entry& entry) {
     const std::string name = entry.path().filename().string();
     if (entry.is_regular_file() && name.rfind(prefix, 0) == 0 && name.size() >= suffix.size() &&
         name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
       all += bachprop::read_file(entry.path());
     }
+  };
+  if (recursive) {
+    for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+      add(entry);
+    }
+  } else {
+    for (const auto& entry : fs::directory_iterator(folder)) {
+      add(entry);
+    }
   }
   return all;
+}
+
+// The folder of the suite `suite`, as tests/CMakeLists.txt names suites: the folder's path under
+// tests/ with '/' as '_' (tests/music/score is "music_score"). Empty if no folder has that name.
+fs::path suite_folder(const std::string& suite) {
+  const fs::path tests = test::source_dir / "tests";
+  for (const auto& entry : fs::recursive_directory_iterator(tests)) {
+    if (!entry.is_directory()) {
+      continue;
+    }
+    std::string name = entry.path().lexically_relative(tests).generic_string();
+    std::replace(name.begin(), name.end(), '/', '_');
+    if (name == suite) {
+      return entry.path();
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -49,7 +81,8 @@ std::string texts_of(const fs::path& folder, const std::string& prefix, const st
 TEST_CASE("every row of the bad-input tables names tests that exist", "[docs]") {
   const std::string document = bachprop::read_file(test::source_dir / "docs" / "robustness.md");
   const std::string tables = document.substr(0, document.find("\n## The fuzzers"));
-  const std::string example_tests = texts_of(test::source_dir / "examples", "CMakeLists", ".txt");
+  const std::string example_tests =
+      texts_of(test::source_dir / "examples", "CMakeLists", ".txt", true);
   std::size_t rows = 0;
   std::size_t names = 0;
   std::size_t start = 0;
@@ -83,12 +116,14 @@ TEST_CASE("every row of the bad-input tables names tests that exist", "[docs]") 
                (example_tests[after] == ' ' || example_tests[after] == '\n')));
         continue;
       }
-      // As ctest lists it: the suite (the tests/ folder), a colon, the TEST_CASE's name.
+      // As ctest lists it: the suite (named from its folder under tests/), a colon, the
+      // TEST_CASE's name. A suite is the test files directly in its folder.
       const std::size_t colon = name.find(':');
       REQUIRE(colon != std::string::npos);
-      const fs::path suite = test::source_dir / "tests" / name.substr(0, colon);
+      const fs::path suite = suite_folder(name.substr(0, colon));
+      INFO("suite folder " << suite.string());
       REQUIRE(fs::is_directory(suite));
-      const std::string sources = texts_of(suite, "test_", ".cpp");
+      const std::string sources = texts_of(suite, "test_", ".cpp", false);
       CHECK(sources.find("TEST_CASE(\"" + name.substr(colon + 1) + "\"") != std::string::npos);
     }
   }

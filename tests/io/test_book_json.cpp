@@ -1,15 +1,17 @@
-// Tests of io/book_json.hpp: models in the book's network2.py JSON format. A model written by
-// numpy the way network2.py's save() writes it is loaded and gives numpy's outputs; ours go the
-// other way; every malformed document and every mismatched network is refused.
+// Tests of bachprop/io/book_json.hpp: models in the book's network2.py JSON format. A model
+// written by numpy the way network2.py's save() writes it is loaded and gives numpy's outputs;
+// ours go the other way; every malformed document and every mismatched network is refused, and
+// forged sizes are refused before anything is allocated (found by fuzz/fuzz_book_json.cpp).
 
 #include "helpers.hpp"
 #include "io/idx_samples.hpp"
 
-#include <bachprop/bachprop.hpp>
+#include <bachprop/neural.hpp>
 #include <bachprop/io/book_json.hpp>
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <cstdlib>
 #include <string>
 
@@ -223,4 +225,20 @@ TEST_CASE("a model is refused by a network of other sizes or other layers, which
   CHECK_THROWS_AS(load_book_model(no_activation, model), ArgumentError);
   CHECK_THROWS_AS(book_model_to_json(no_activation, BookCost::quadratic), ArgumentError);
   CHECK_THROWS_AS(book_model_to_json(softmax_last, BookCost::quadratic), ArgumentError);
+}
+
+TEST_CASE("network2.py JSON: sizes that claim 2^24 inputs are refused before allocating",
+          "[book_json][errors][fuzz]") {
+  // {"sizes": [16777216, 100]} with 100 empty rows made book_matrix allocate 100 × 2^24
+  // doubles (13 GB) before looking at a row: the fuzzer's malloc limit caught it.
+  json document = json::object();
+  document["sizes"] = {16777216, 100};
+  document["weights"] = json::array({json(std::vector<json>(100, json::array()))});
+  document["biases"] = json::array({std::vector<double>(100, 0.0)});
+  const auto started = std::chrono::steady_clock::now();
+  CHECK_THAT(test::format_error_of([&] { book_model_from_json(document, "b.json"); }),
+             Contains("b.json: weights[0]: row 0 should hold 16777216 numbers") &&
+                 Contains("found 0 entries"));
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+  CHECK(elapsed.count() < 1.0);
 }

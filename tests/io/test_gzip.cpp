@@ -1,5 +1,5 @@
-// Tests of io/gzip.hpp: raw files pass through, gzip files inflate (our compressor's and GNU
-// gzip's, several members), and damaged gzip data is refused with the file named.
+// Tests of bachprop/io/gzip.hpp: raw files pass through, gzip files inflate (our compressor's and
+// GNU gzip's, several members), and damaged gzip data is refused with the file named.
 
 #include "helpers.hpp"
 #include "io/idx_samples.hpp"

@@ -1,3 +1,5 @@
+// Tests of bachprop/music/generate/ (sampling, note sampling, Markov chains) in a steady loop.
+//
 // The generation loop's building blocks allocate nothing once their buffers exist: sampling,
 // constraint masks, the embedding's encode and sample, a Markov chain's next token. Checked by
 // counting calls to the global operator new while they run (this test binary is the music

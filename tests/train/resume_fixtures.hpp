@@ -4,7 +4,7 @@
 
 #include "io/idx_samples.hpp"
 
-#include <bachprop/bachprop.hpp>
+#include <bachprop/neural.hpp>
 #include <bachprop/train/checkpoint.hpp>
 
 #include <catch2/catch.hpp>

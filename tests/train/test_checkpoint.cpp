@@ -1,259 +1,18 @@
-// Tests of train/checkpoint.hpp and the trainer's checkpoints: a run stopped at an epoch
-// boundary or mid-epoch and resumed ends with the same weights, bit for bit, as one never
-// stopped (Sgd with momentum, Adam, sequences with clipping, early stopping), and a checkpoint
-// that does not fit the run is refused by name.
+// Tests of bachprop/train/checkpoint.hpp: an optimiser's state and a generator's state survive a
+// checkpoint exactly, and a model or checkpoint write that fails part-way (a writer that throws
+// midway, a refused diverged network, a rename that cannot happen) leaves the previous file whole
+// under its name and no temporary file behind (through io/file.hpp's atomic write).
 
 #include "train/resume_fixtures.hpp"
+
+#include <bachprop/train/checkpoint.hpp>
+
+#include <cstring>
+#include <limits>
 
 using namespace bachprop;
 using Catch::Matchers::Contains;
 using resume_test::bitwise_equal;
-using resume_test::SimulatedCrash;
-
-namespace {
-
-// Trains a fresh network for `epochs` epochs and returns it, optionally checkpointing, resuming
-// and crashing (a SimulatedCrash thrown after batch `crash_batch` of epoch `crash_epoch`).
-template <class Optimiser>
-resume_test::SmallNet run(const resume_test::Data& data, Optimiser optimiser, TrainOptions options,
-                          Index crash_epoch = 0, Index crash_batch = 0) {
-  auto net = resume_test::small_network(7);
-  TrainCallbacks callbacks;
-  callbacks.on_batch = [&](const BatchReport& report) {
-    if (report.epoch == crash_epoch && report.batch == crash_batch) {
-      throw SimulatedCrash{};
-    }
-  };
-  train(net, CrossEntropy<float>(), optimiser, data.inputs, data.targets, options, callbacks);
-  return net;
-}
-
-}  // namespace
-
-TEST_CASE("resuming from an epoch's checkpoint gives the uninterrupted run's weights, bit for bit",
-          "[checkpoint][resume]") {
-  const auto data = resume_test::classification_data(97, 3);  // a ragged last batch
-  test::TempFolder folder("checkpoint-epochs");
-  const auto checkpoint = folder / "run.checkpoint.json";
-  const TrainOptions plain{.epochs = 5, .batch_size = 8, .seed = 11};
-
-  auto check = [&](auto optimiser) {
-    const auto uninterrupted = run(data, optimiser, plain);
-    // Crash in epoch 4, batch 5: the checkpoint written after epoch 3 is the one to resume.
-    TrainOptions with_checkpoints = plain;
-    with_checkpoints.checkpoint_path = checkpoint;
-    CHECK_THROWS_AS(run(data, optimiser, with_checkpoints, 4, 5), SimulatedCrash);
-    auto stopped = resume_test::small_network(7);
-    auto probe = optimiser;
-    const TrainingPosition position = load_checkpoint(checkpoint, stopped, probe);
-    CHECK(position.epoch == 4);
-    CHECK(position.batch == 0);
-    CHECK_FALSE(position.finished);
-
-    TrainOptions resume = with_checkpoints;
-    resume.resume_from = checkpoint;
-    const auto resumed = run(data, optimiser, resume);
-    CHECK(bitwise_equal(resumed, uninterrupted));
-    // The fresh network it started from differs: the weights came from the checkpoint.
-    CHECK_FALSE(bitwise_equal(resume_test::small_network(7), uninterrupted));
-  };
-  SECTION("Sgd with momentum and weight decay") {
-    check(Sgd<float>(SgdOptions{.learning_rate = 0.05, .momentum = 0.9, .weight_decay = 1e-3}));
-  }
-  SECTION("Adam") { check(Adam<float>(AdamOptions{.learning_rate = 0.01, .weight_decay = 1e-4})); }
-}
-
-TEST_CASE("resuming from a mid-epoch checkpoint continues that epoch's order and loss",
-          "[checkpoint][resume]") {
-  const auto data = resume_test::classification_data(90, 4);
-  test::TempFolder folder("checkpoint-mid-epoch");
-  const auto checkpoint = folder / "mid.json";
-  const TrainOptions plain{.epochs = 3, .batch_size = 10, .seed = 5};
-  Adam<float> adam(0.02);
-
-  auto reference = resume_test::small_network(7);
-  Adam<float> reference_adam = adam;
-  const auto reference_reports = train(reference, CrossEntropy<float>(), reference_adam,
-                                       data.inputs, data.targets, plain);
-
-  // A checkpoint after every batch (the clock's interval is far below a batch's time) and a
-  // crash in the observer of batch 6 of epoch 2, which runs before that batch's checkpoint: the
-  // last checkpoint holds epoch 2 with 5 of its 9 batches done.
-  TrainOptions options = plain;
-  options.checkpoint_path = checkpoint;
-  options.checkpoint_every_minutes = 1e-12;
-  CHECK_THROWS_AS(run(data, adam, options, 2, 6), SimulatedCrash);
-  {
-    auto net = resume_test::small_network(7);
-    Adam<float> probe = adam;
-    const TrainingPosition position = load_checkpoint(checkpoint, net, probe);
-    CHECK(position.epoch == 2);
-    CHECK(position.batch == 5);
-    CHECK(position.loss_sum > 0);
-    CHECK(probe.steps() == 9 + 5);  // 9 batches per epoch
-  }
-  options.resume_from = checkpoint;
-  auto resumed = resume_test::small_network(7);
-  Adam<float> resumed_adam = adam;
-  const auto reports =
-      train(resumed, CrossEntropy<float>(), resumed_adam, data.inputs, data.targets, options);
-  CHECK(bitwise_equal(resumed, reference));
-  CHECK(resumed_adam.steps() == reference_adam.steps());
-  // The resumed run reports epochs 2 and 3; epoch 2's mean loss includes the batches run
-  // before the crash, so it equals the uninterrupted run's exactly.
-  REQUIRE(reports.size() == 2);
-  CHECK(reports[0].epoch == 2);
-  CHECK(reports[0].mean_loss == reference_reports[1].mean_loss);
-  CHECK(reports[1].mean_loss == reference_reports[2].mean_loss);
-}
-
-TEST_CASE("a finished run's checkpoint resumes to nothing, or to more epochs", "[checkpoint]") {
-  const auto data = resume_test::classification_data(40, 5);
-  test::TempFolder folder("checkpoint-finished");
-  const auto checkpoint = folder / "done.json";
-  Sgd<float> sgd(SgdOptions{.learning_rate = 0.1, .momentum = 0.5});
-  const auto six = run(data, sgd, {.epochs = 6, .batch_size = 8, .seed = 2});
-
-  TrainOptions options{.epochs = 4, .batch_size = 8, .seed = 2, .checkpoint_path = checkpoint,
-                       .checkpoint_every_epochs = 0};  // only after the last epoch
-  const auto four = run(data, sgd, options);
-  options.resume_from = checkpoint;
-  auto again = resume_test::small_network(7);
-  Sgd<float> again_sgd = sgd;
-  CHECK(train(again, CrossEntropy<float>(), again_sgd, data.inputs, data.targets, options)
-            .empty());
-  CHECK(bitwise_equal(again, four));
-  options.epochs = 6;  // train on: the same as six epochs in one go
-  CHECK(bitwise_equal(run(data, sgd, options), six));
-}
-
-TEST_CASE("sequences with clipping, and early stopping's best weights, resume exactly",
-          "[checkpoint][resume][rnn]") {
-  const Index steps = 6;
-  Rng rng(9);
-  Matrix<float> x = Matrix<float>::Zero(5, 30 * steps);
-  Matrix<float> y = Matrix<float>::Zero(5, 30 * steps);
-  for (Index c = 0; c < x.cols(); ++c) {
-    const auto k = static_cast<Index>(rng.below(5));
-    x(k, c) = 1;
-    y((k + 1) % 5, c) = 1;
-  }
-  auto make = [] {
-    Network net{Rnn<float>(5, 7), Dense<float>(7, 5), Softmax<float>()};
-    net.initialise(4);
-    return net;
-  };
-  test::TempFolder folder("checkpoint-rnn");
-  const auto checkpoint = folder / "rnn.json";
-  TrainOptions options{.epochs = 6, .batch_size = 4, .seed = 8, .sequence_steps = steps,
-                       .clip_norm = 0.5};
-  // A validation score that moves up and down, so that the best epoch is not the last.
-  auto score_of = [&](auto& net) {
-    return [&net, &x, &y, steps] {
-      net.set_steps(steps);
-      return static_cast<double>(net.loss(x, y, CrossEntropy<float>())) +
-             0.01 * std::sin(static_cast<double>(net.template layer<1>().weights().value(0, 0)) *
-                             1000);
-    };
-  };
-  auto reference = make();
-  Adam<float> reference_adam(0.05);
-  const auto reference_results = train_keeping_best(reference, CrossEntropy<float>(),
-                                                    reference_adam, x, y, options,
-                                                    score_of(reference));
-
-  options.checkpoint_path = checkpoint;
-  {
-    auto crashed = make();
-    Adam<float> adam(0.05);
-    auto score = score_of(crashed);
-    CHECK_THROWS_AS(train_keeping_best(crashed, CrossEntropy<float>(), adam, x, y, options,
-                                       [&] {
-                                         if (adam.steps() > 4 * 8) {  // during epoch 5's scoring
-                                           throw SimulatedCrash{};
-                                         }
-                                         return score();
-                                       }),
-                    SimulatedCrash);
-  }
-  options.resume_from = checkpoint;
-  auto resumed = make();
-  Adam<float> adam(0.05);
-  const auto results = train_keeping_best(resumed, CrossEntropy<float>(), adam, x, y, options,
-                                          score_of(resumed));
-  CHECK(bitwise_equal(resumed, reference));
-  REQUIRE(results.size() == reference_results.size());
-  for (std::size_t i = 0; i < results.size(); ++i) {
-    CHECK(results[i].training.epoch == reference_results[i].training.epoch);
-    CHECK(results[i].training.mean_loss == reference_results[i].training.mean_loss);
-    CHECK(results[i].validation == reference_results[i].validation);
-    CHECK(results[i].best == reference_results[i].best);
-  }
-}
-
-TEST_CASE("a checkpoint that does not fit is refused by name, and nothing changes",
-          "[checkpoint][errors]") {
-  const auto data = resume_test::classification_data(40, 6);
-  test::TempFolder folder("checkpoint-errors");
-  const auto checkpoint = folder / "errors.json";
-  TrainOptions options{.epochs = 2, .batch_size = 8, .seed = 3, .checkpoint_path = checkpoint};
-  run(data, Adam<float>(0.01), options);
-  options.resume_from = checkpoint;
-  auto net = resume_test::small_network(1);
-  const auto before = net;
-  auto refuses = [&](auto optimiser, const TrainOptions& o, const std::string& what) {
-    INFO(what);
-    CHECK_THROWS_WITH(train(net, CrossEntropy<float>(), optimiser, data.inputs, data.targets, o),
-                      Contains(o.resume_from.string() + ": ") && Contains(what));
-    CHECK(bitwise_equal(net, before));
-  };
-  SECTION("another batch size") {
-    TrainOptions o = options;
-    o.batch_size = 4;
-    refuses(Adam<float>(0.01), o, "batch_size = 8 but this run has 4");
-  }
-  SECTION("another seed") {
-    TrainOptions o = options;
-    o.seed = 4;
-    refuses(Adam<float>(0.01), o, "seed = 3 but this run has 4");
-  }
-  SECTION("another optimiser") {
-    refuses(Sgd<float>(0.01), options, "optimiser \"adam\" but training uses sgd");
-  }
-  SECTION("other Adam settings") {
-    refuses(Adam<float>(AdamOptions{.beta2 = 0.99}), options,
-            "beta2 = 0.999 but this optimiser has 0.99");
-  }
-  SECTION("another network") {
-    Network other{Dense<float>(8, 5), Tanh<float>(), Dense<float>(5, 3), Softmax<float>()};
-    other.initialise(1);
-    const auto other_before = other;
-    Adam<float> adam(0.01);
-    CHECK_THROWS_WITH(train(other, CrossEntropy<float>(), adam, data.inputs, data.targets,
-                            options),
-                      Contains(checkpoint.string()) && Contains("layer 0") &&
-                          Contains("outputs = 12 but the network's layer has 5"));
-    CHECK(bitwise_equal(other, other_before));
-    CHECK(adam.steps() == 0);
-  }
-  SECTION("no such file") {
-    TrainOptions o = options;
-    o.resume_from = folder / "missing.json";
-    Adam<float> adam(0.01);
-    CHECK_THROWS_AS(train(net, CrossEntropy<float>(), adam, data.inputs, data.targets, o),
-                    IoError);
-  }
-  SECTION("not a checkpoint") {
-    save_model(net, folder / "model.json");
-    TrainOptions o = options;
-    o.resume_from = folder / "model.json";
-    refuses(Adam<float>(0.01), o, "not a bachprop checkpoint");
-    auto probe = resume_test::small_network(1);
-    Adam<float> adam(0.01);
-    CHECK_THROWS_WITH(load_checkpoint(folder / "model.json", probe, adam),
-                      Contains("model.json: not a bachprop checkpoint"));
-  }
-}
 
 TEST_CASE("an optimiser's state and a generator's state survive a checkpoint exactly",
           "[checkpoint]") {
@@ -284,4 +43,48 @@ TEST_CASE("an optimiser's state and a generator's state survive a checkpoint exa
                             sizeof(float)) == 0);
     }
   }
+}
+
+TEST_CASE("a model or checkpoint write that fails midway leaves the old file and no temporary",
+          "[checkpoint][file]") {
+  test::TempFolder folder("atomic-outputs");
+  const auto model_path = folder / "model.json";
+  const auto checkpoint = folder / "run.checkpoint.json";
+  auto net = resume_test::small_network(1);
+  Adam<float> adam(0.01);
+  save_model(net, model_path);
+  save_checkpoint(checkpoint, net, adam, TrainingPosition{});
+  const std::string old_model = read_file(model_path);
+  const std::string old_checkpoint = read_file(checkpoint);
+  REQUIRE(resume_test::files_in(folder.path()) == 2);
+
+  SECTION("the writer throws half-way through the new model") {
+    auto other = resume_test::small_network(2);
+    const std::string text = model_to_json(other).dump(1);
+    CHECK_THROWS_WITH(write_file_atomically(model_path,
+                                            [&](std::ostream& out) {
+                                              out << text.substr(0, text.size() / 2);
+                                              throw IoError("interrupted mid-write");
+                                            }),
+                      "interrupted mid-write");
+  }
+  SECTION("a diverged network is refused, for the model and for the checkpoint") {
+    net.for_each_parameter([](Parameter<float>& p) {
+      p.value(0, 0) = std::numeric_limits<float>::quiet_NaN();
+    });
+    CHECK_THROWS_WITH(save_model(net, model_path), Contains("refusing to save a diverged model"));
+    CHECK_THROWS_WITH(save_checkpoint(checkpoint, net, adam, TrainingPosition{}),
+                      Contains("non-finite"));
+  }
+  SECTION("the finished file cannot be moved into place") {
+    const auto blocked = folder / "blocked.json";
+    std::filesystem::create_directories(blocked / "inside");  // a non-empty folder by that name
+    CHECK_THROWS_AS(save_model(net, blocked), IoError);
+    CHECK_THROWS_AS(save_checkpoint(blocked, net, adam, TrainingPosition{}), IoError);
+    CHECK(std::filesystem::is_directory(blocked / "inside"));
+    std::filesystem::remove_all(blocked);
+  }
+  CHECK(read_file(model_path) == old_model);
+  CHECK(read_file(checkpoint) == old_checkpoint);
+  CHECK(resume_test::files_in(folder.path()) == 2);
 }

@@ -1,8 +1,10 @@
-// A run whose loss becomes NaN or infinite stops with TrainingDiverged naming the epoch, the
-// batch and the learning rate and saying what to try; the last good checkpoint stays on disk
-// untouched and no diverged weights are written.
+// Tests of bachprop/train/divergence.hpp: a run whose loss becomes NaN or infinite stops with
+// TrainingDiverged naming the epoch, the batch and the learning rate and saying what to try; the
+// last good checkpoint stays on disk untouched and no diverged weights are written.
 
 #include "train/resume_fixtures.hpp"
+
+#include <bachprop/train/divergence.hpp>
 
 using namespace bachprop;
 using Catch::Matchers::Contains;

@@ -1,0 +1,239 @@
+#pragma once
+// The bach_melody program around its lesson (main.cpp): the options it takes, the model file it
+// saves, and the report of the run — the data and the network before training, each epoch, the
+// held-out comparison, the continuation's files (MIDI, piano-roll PNG, WAV where FluidSynth is
+// installed) and the JSON summary.
+
+#include "common/bach.hpp"
+#include "common/cli.hpp"
+#include "common/lesson.hpp"
+#include "common/melody_models.hpp"
+#include "common/music_files.hpp"
+
+#include <bachprop/music/evaluate/style_statistics.hpp>
+#include <bachprop/music/models/melody_continuation.hpp>
+#include <bachprop/music/models/melody_rnn.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace bach_melody {
+
+using namespace bachprop;
+using namespace bachprop::music;
+
+/// What the command line sets (command_line() declares the options; these are their defaults).
+struct Options {
+  std::uint64_t seed = 1;
+  std::string summary_path;
+  examples::DataOptions data;
+  std::string out_dir = "bach_output";
+  std::string save_path;
+  MelodyRnnSettings settings;
+  std::size_t chorale = 0;
+  std::size_t primer_notes = 16;
+  std::size_t continuation_notes = 32;
+  double temperature = 0.8;
+  std::string checkpoint_path;
+  bool resume = false;
+
+  /// The network's training as the options set it, drawn from --seed.
+  MelodyRnnSettings rnn_settings() const {
+    MelodyRnnSettings s = settings;
+    s.seed = seed;
+    return s;
+  }
+
+  /// Throws ArgumentError for --resume without a checkpoint to resume.
+  void check() const { examples::check_checkpoint_options(checkpoint_path, resume); }
+};
+
+/// The command line, each option bound to a field of `o`.
+inline examples::CommandLine command_line(Options& o) {
+  examples::CommandLine cli(
+      "bach_melody",
+      "Trains a recurrent network on the soprano lines of the JSB chorales, compares it with "
+      "n-gram models on the held-out chorales, saves it, and continues a held-out melody "
+      "(MIDI, PNG piano roll, and WAV where FluidSynth is installed).");
+  cli.standard(o.seed, o.summary_path);
+  o.data.declare(cli, "folder holding jsb-chorales/ (default: see README)");
+  cli.option("out", o.out_dir, "DIR", "folder for the model, MIDI, PNG and WAV")
+      .option("save", o.save_path, "FILE",
+              "where to save the model (default: OUT/bach_melody_rnn.json)")
+      .option("hidden", o.settings.hidden, "N", "recurrent units")
+      .option("epochs", o.settings.epochs, "N", "training epochs (the best on validation is kept)")
+      .option("learning-rate", o.settings.learning_rate, "ETA", "Adam's learning rate")
+      .option("chorale", o.chorale, "N", "which test-split chorale to continue")
+      .option("primer", o.primer_notes, "N", "notes of Bach's melody the network hears first")
+      .option("notes", o.continuation_notes, "N", "notes the network adds")
+      .option("temperature", o.temperature, "T", "sampling temperature (0: always the likeliest)")
+      .checkpoints(o.checkpoint_path, o.resume,
+                   "weights, Adam's state, the best epoch so far, shuffling state, epoch");
+  return cli;
+}
+
+/// One epoch of training.
+inline void print_epoch(const ValidatedEpoch& e) {
+  std::printf("  epoch %2ld  loss %.3f  validation %.3f bits/note%s  (%.1f s)\n",
+              static_cast<long>(e.training.epoch), e.training.mean_loss, e.validation,
+              e.best ? "  best so far" : "", e.training.seconds);
+  std::fflush(stdout);
+}
+
+/// Saves the model with its vocabulary (so that bach_generate can use it without the data) to
+/// --save FILE or OUT/bach_melody_rnn.json, with its test scores; returns where.
+inline std::filesystem::path save_model(const MelodyRnn& model, const Options& o,
+                                        const MelodyScores& test) {
+  std::filesystem::create_directories(o.out_dir);
+  const std::filesystem::path model_path =
+      o.save_path.empty() ? std::filesystem::path(o.out_dir) / "bach_melody_rnn.json"
+                          : std::filesystem::path(o.save_path);
+  if (model_path.has_parent_path()) {
+    std::filesystem::create_directories(model_path.parent_path());
+  }
+  model.save(model_path, {{"trained_by", "bach_melody"},
+                          {"settings", o.rnn_settings().to_json()},
+                          {"test",
+                           {{"bits_per_pitch", test.bits_per_pitch},
+                            {"pitch_accuracy", test.pitch_accuracy},
+                            {"bits_per_note", test.bits_per_note()}}}});
+  return model_path;
+}
+
+/// Prints what the lesson finds, writes the continuation's files, writes the summary.
+class Report : public examples::LessonReport<Options> {
+ public:
+  explicit Report(const Options& options)
+      : LessonReport(options), start_(std::chrono::steady_clock::now()) {
+    summary_ = {{"program", "bach_melody"},
+                {"seed", options.seed},
+                {"settings", options.rnn_settings().to_json()}};
+  }
+
+  /// The data and the vocabulary.
+  void data(const std::filesystem::path& folder, const examples::JsbMelodies& jsb,
+            const MelodyVocabulary& vocabulary) {
+    std::printf("JSB chorales from %s: %zu / %zu / %zu soprano lines (train / valid / test)\n",
+                folder.string().c_str(), jsb.train.size(), jsb.valid.size(), jsb.test.size());
+    std::printf(
+        "Vocabulary: pitches %s..%s (%ld), %ld durations; training on every "
+        "transposition from -%d to +%d semitones\n\n",
+        pitch_name(vocabulary.lowest_pitch).c_str(), pitch_name(vocabulary.highest_pitch).c_str(),
+        static_cast<long>(vocabulary.pitch_count()), static_cast<long>(vocabulary.duration_count()),
+        options_.settings.transpose_down, options_.settings.transpose_up);
+  }
+
+  /// The network and how it trains, before it does.
+  void network(const MelodyVocabulary& vocabulary) {
+    const MelodyRnnSettings& s = options_.settings;
+    std::printf(
+        "Training: Rnn(%ld → %ld, tanh) → Dense(%ld → %ld) → softmax over the next "
+        "pitch and over its duration; BPTT over %ld notes, Adam %.3g, clipping at "
+        "%.0f\n",
+        static_cast<long>(vocabulary.size()), static_cast<long>(s.hidden),
+        static_cast<long>(s.hidden), static_cast<long>(vocabulary.size()),
+        static_cast<long>(s.steps), s.learning_rate, s.clip_norm);
+    if (!options_.checkpoint_path.empty()) {
+      std::printf("%s %s\n", options_.resume ? "Resuming from the checkpoint" : "Checkpoints:",
+                  options_.checkpoint_path.c_str());
+    }
+  }
+
+  /// The epochs trained, for the summary.
+  void trained(const std::vector<ValidatedEpoch>& epochs) {
+    nlohmann::json log = nlohmann::json::array();
+    for (const auto& e : epochs) {
+      log.push_back({{"epoch", e.training.epoch},
+                     {"loss", e.training.mean_loss},
+                     {"validation_bits_per_note", e.validation},
+                     {"seconds", e.training.seconds}});
+    }
+    summary_["epochs"] = log;
+  }
+
+  /// The held-out comparison: every model's scores on the test chorales, the RNN's last.
+  void comparison(const std::vector<examples::NamedScores>& rows, std::size_t test_chorales) {
+    const MelodyScores& rnn = rows.back().scores;
+    std::printf("\nNext-note prediction on the %zu test chorales (%zu notes):\n", test_chorales,
+                rnn.notes);
+    std::printf("  %-26s %9s %14s %13s\n", "model", "accuracy", "bits/pitch", "bits/note");
+    for (const auto& row : rows) {
+      std::printf("  %-26s %8.1f%% %14s %13s\n", row.name.c_str(), 100 * row.scores.pitch_accuracy,
+                  examples::figure(row.scores.bits_per_pitch).c_str(),
+                  examples::figure(row.scores.bits_per_note()).c_str());
+    }
+    double best_markov = 1e9;
+    for (const auto& row : rows) {
+      if (row.name.find("Markov") != std::string::npos) {
+        best_markov = std::min(best_markov, row.scores.bits_per_pitch);
+      }
+    }
+    std::printf("  The RNN needs %.3f bits per pitch, the best Markov chain %.3f.\n",
+                rnn.bits_per_pitch, best_markov);
+    nlohmann::json table = nlohmann::json::array();
+    for (const auto& row : rows) {
+      table.push_back({{"model", row.name},
+                       {"accuracy", row.scores.pitch_accuracy},
+                       {"bits_per_pitch", row.scores.bits_per_pitch},
+                       {"bits_per_note", std::isnan(row.scores.bits_per_note())
+                                             ? nlohmann::json(nullptr)
+                                             : nlohmann::json(row.scores.bits_per_note())}});
+    }
+    summary_["test_notes"] = rnn.notes;
+    summary_["table"] = table;
+  }
+
+  /// Bach's opening and the network's continuation: written as MIDI (separate tracks), a
+  /// piano-roll PNG and WAV where FluidSynth is installed, then printed with the files.
+  void continuation(const std::filesystem::path& model_path, const NoteSequence& primer,
+                    const NoteSequence& continuation) {
+    const Options& o = options_;
+    const Key key = melody_key(primer);
+    const examples::ScoreFiles files = examples::write_score_files(
+        examples::continuation_score(
+            "JSB test chorale " + std::to_string(o.chorale) + ": Bach, then the RNN", primer,
+            "Bach (primer)", continuation, "RNN continuation", key),
+        o.out_dir, "bach_continuation");
+    const StyleStatistics generated = style_statistics({continuation}, {key});
+    std::printf(
+        "\nContinuation of test chorale %zu (key %s): %zu notes of Bach, then %zu by "
+        "the network (temperature %.2f, seed %llu):\n  ",
+        o.chorale, key_name(key).c_str(), primer.size(), continuation.size(), o.temperature,
+        static_cast<unsigned long long>(o.seed));
+    for (std::size_t i = 0; i < continuation.size(); ++i) {
+      std::printf("%s ", pitch_name_in(continuation.pitches[i], key).c_str());
+    }
+    std::printf(
+        "\n  %.0f%% of its notes in the key, longest repeated note %zu, range %.0f "
+        "semitones\n",
+        100 * generated.in_key, generated.longest_repeat, generated.mean_range);
+    std::printf("\nWrote %s\n      %s\n      %s\n      %s\n", model_path.string().c_str(),
+                files.midi.string().c_str(), files.png.string().c_str(),
+                files.wav ? files.wav_path.string().c_str()
+                          : ("(no WAV: " + files.why_no_wav + ")").c_str());
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::printf(
+        "Done in %.0f s. Listen: open the MIDI or WAV; generate more with "
+        "build/bin/bach_generate --model %s\n",
+        seconds, model_path.string().c_str());
+    summary_["continuation"] = {{"chorale", o.chorale},
+                                {"pitches", continuation.pitches},
+                                {"durations", continuation.durations},
+                                {"in_key", generated.in_key}};
+    summary_["outputs"] = {model_path.string(), files.midi.string(), files.png.string()};
+    summary_["wav"] = files.wav ? files.wav_path.string() : "";
+    summary_["seconds"] = seconds;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+};
+
+}  // namespace bach_melody

@@ -1,0 +1,311 @@
+#pragma once
+// bach_harmonise's setting up: the command line and its checks, the melody to harmonise (a note
+// string, a MIDI file or a test chorale's soprano), the chorales, and the harmonisers behind one
+// type, with their model files (--model, --save).
+
+#include "common/bach.hpp"
+#include "common/cli.hpp"
+#include "common/music_files.hpp"
+
+#include <bachprop/music/evaluate.hpp>
+#include <bachprop/music/models/harmony_rnn.hpp>
+#include <bachprop/music/models/minibach.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace bach_harmonise {
+
+using namespace bachprop;
+using namespace bachprop::music;
+
+// "Ode to Joy", the tune the lecture's DeepBach demo reharmonises.
+constexpr const char* ode_to_joy =
+    "E4 E4 F4 G4 G4 F4 E4 D4 C4 C4 D4 E4 E4/4. D4/8 D4/2 "
+    "E4 E4 F4 G4 G4 F4 E4 D4 C4 C4 D4 E4 D4/4. C4/8 C4/2";
+
+/// What the command line sets (command_line() declares the options; these are their defaults).
+struct Options {
+  std::uint64_t seed = 1;
+  std::string summary_path;
+  examples::DataOptions data;
+  bool fast = false;
+  std::string out_dir = "harmony_output";
+  std::string name = "harmonised";
+  std::string save_path;
+  std::string model_path;
+  std::string notes_text;
+  std::string midi_path;
+  int track = 0;
+  long chorale = -1;
+  std::string use = "rnn";
+  int program = 52;
+  double tempo = 72;
+  MiniBachSettings minibach;
+  HarmonyRnnSettings rnn;
+  Index epochs = 0;
+  int margin = 2;
+  bool no_smoothing = false;
+
+  /// How many of --notes, --midi and --chorale were given.
+  int sources() const {
+    return (notes_text.empty() ? 0 : 1) + (midi_path.empty() ? 0 : 1) + (chorale >= 0 ? 1 : 0);
+  }
+  /// The test chorale whose soprano is harmonised: --chorale, 0 when no melody is given, -1 for
+  /// the melody of --notes or --midi.
+  long chorale_index() const { return sources() == 0 ? 0 : chorale; }
+  /// The melody of --notes ("ode": Ode to Joy).
+  std::string notes() const { return notes_text == "ode" ? ode_to_joy : notes_text; }
+  /// Decode with a change penalty tuned on the validation chorales.
+  bool smoothing() const { return !no_smoothing; }
+
+  /// MiniBach as the options set it (--seed, --epochs; --fast: tiny, 2 epochs).
+  MiniBachSettings minibach_settings() const {
+    MiniBachSettings s = minibach;
+    settle(s.training);
+    if (fast) {
+      s.hidden = std::min<Index>(s.hidden, 32);
+    }
+    return s;
+  }
+  /// The look-ahead RNN as the options set it.
+  HarmonyRnnSettings rnn_settings() const {
+    HarmonyRnnSettings s = rnn;
+    settle(s.training);
+    if (fast) {
+      s.hidden = std::min<Index>(s.hidden, 32);
+      s.lookahead = std::min<Index>(s.lookahead, 8);
+    }
+    return s;
+  }
+
+  /// Throws ArgumentError for options that do not go together or values out of range.
+  void check() const {
+    if (use != "rnn" && use != "minibach" && use != "baseline") {
+      throw ArgumentError("--harmoniser must be rnn, minibach or baseline, got '" + use + "'");
+    }
+    if (!save_path.empty() && use == "baseline") {
+      throw ArgumentError(
+          "--save: the baseline has nothing to save (use --harmoniser rnn or "
+          "minibach)");
+    }
+    if (!save_path.empty() && !model_path.empty()) {
+      throw ArgumentError("--save with --model: the loaded model is saved already");
+    }
+    if (program < 0 || program > 127) {
+      throw ArgumentError("--program must be a General MIDI program 0..127");
+    }
+    if (!(tempo >= 10 && tempo <= 400)) {
+      throw ArgumentError("--tempo must be 10..400 quarter notes a minute");
+    }
+    if (sources() > 1) {
+      throw ArgumentError("give one melody: --notes, --midi or --chorale");
+    }
+  }
+
+ private:
+  // The training options both networks share: --seed, --epochs, and --fast's 2 epochs.
+  void settle(HarmonyTrainingOptions& training) const {
+    training.seed = seed;
+    if (epochs > 0) {
+      training.epochs = epochs;
+    }
+    if (fast) {
+      training.epochs = 2;
+    }
+  }
+};
+
+/// The command line, each option bound to a field of `o`.
+inline examples::CommandLine command_line(Options& o) {
+  examples::CommandLine cli(
+      "bach_harmonise",
+      "Harmonises a melody in the style of the Bach chorales. Trains MiniBach (feedforward: a "
+      "4-bar soprano window in, alto, tenor and bass out), a recurrent harmoniser reading the "
+      "soprano with look-ahead, and an interval baseline on the JSB chorales; scores them on the "
+      "test chorales against Bach; then harmonises --notes \"E4 E4 F4 G4\", --midi FILE or "
+      "--chorale N (a test chorale's soprano) into a four-track MIDI file, a piano-roll PNG and "
+      "WAV where FluidSynth is installed. --save FILE keeps the model; --model FILE harmonises "
+      "with it without training.");
+  cli.standard(o.seed, o.summary_path);
+  o.data.declare(cli, "folder holding jsb-chorales/ (default: see README)");
+  cli.flag("fast", o.fast, "tiny models, few chorales, 2 epochs: a smoke test in seconds")
+      .option("out", o.out_dir, "DIR", "folder for the MIDI, PNG and WAV files")
+      .option("name", o.name, "NAME", "file name of the harmonisation, without extension")
+      .option("save", o.save_path, "FILE", "save the harmonising model as JSON")
+      .option("model", o.model_path, "FILE", "harmonise with a saved model (no training)")
+      .option("notes", o.notes_text, "TEXT", "melody as a note string (\"ode\": Ode to Joy)")
+      .option("midi", o.midi_path, "FILE", "melody from a MIDI file (the top line of a part)")
+      .option("track", o.track, "N", "with --midi: which part with notes to use")
+      .option("chorale", o.chorale, "N", "melody: the soprano of JSB test chorale N (default 0)")
+      .option("harmoniser", o.use, "NAME",
+              "the trained model that harmonises and is saved: rnn, minibach or baseline")
+      .option("program", o.program, "N", "General MIDI program of the voices (52 choir, 19 organ)")
+      .option("tempo", o.tempo, "BPM", "quarter notes per minute")
+      .option("epochs", o.epochs, "N", "training epochs of both networks (0: their defaults)")
+      .option("window", o.minibach.window, "STEPS", "MiniBach's window in 16ths")
+      .option("minibach-hop", o.minibach.hop, "STEPS",
+              "harmonise with MiniBach windows this far apart (0: side by side)")
+      .option("minibach-hidden", o.minibach.hidden, "N", "MiniBach's hidden ReLU units")
+      .option("rnn-hidden", o.rnn.hidden, "N", "the RNN's recurrent units")
+      .option("lookahead", o.rnn.lookahead, "STEPS", "soprano steps the RNN reads ahead")
+      .flag("previous-chord", o.rnn.previous_chord,
+            "the RNN also reads the chord it chose one step before")
+      .option("rnn-learning-rate", o.rnn.training.learning_rate, "ETA", "the RNN's Adam rate")
+      .option("rnn-decay", o.rnn.training.learning_rate_decay, "F",
+              "the RNN's rate is multiplied by F after every epoch")
+      .option("minibach-learning-rate", o.minibach.training.learning_rate, "ETA",
+              "MiniBach's Adam rate")
+      .option("minibach-decay", o.minibach.training.learning_rate_decay, "F",
+              "MiniBach's rate is multiplied by F after every epoch")
+      .option("margin", o.margin, "SEMITONES", "widen each voice's range beyond Bach's by this")
+      .flag("no-smoothing", o.no_smoothing,
+            "decode every step's most probable note (no change penalty tuned on validation)");
+  return cli;
+}
+
+/// The melody to harmonise: as given, as a soprano line of 16ths, and in words.
+struct Tune {
+  Melody melody;
+  std::vector<int> soprano_line;
+  std::string described;
+};
+
+/// The melody of --notes or --midi (none for --chorale): read before anything is trained, so
+/// that a mistake in it costs no training. Throws ArgumentError for a melody without notes.
+inline Tune read_tune(const Options& o) {
+  Tune tune;
+  if (!o.notes_text.empty()) {
+    const std::string text = o.notes();
+    tune.melody = examples::melody_from_text(text);
+    tune.described = text == ode_to_joy ? std::string("Ode to Joy") : "the notes \"" + text + "\"";
+  } else if (!o.midi_path.empty()) {
+    tune.melody = examples::melody_from_midi(o.midi_path, o.track);
+    tune.described = o.midi_path;
+  }
+  if (o.chorale_index() < 0) {
+    tune.soprano_line = melody_steps(tune.melody);
+    if (std::none_of(tune.soprano_line.begin(), tune.soprano_line.end(),
+                     [](int p) { return p != silent_voice; })) {
+      throw ArgumentError("the melody has no notes");
+    }
+  }
+  return tune;
+}
+
+/// Test chorale --chorale's soprano as the tune, with Bach's own harmonisation of it.
+inline Tune chorale_tune(const FourVoiceGrid& bach, long chorale) {
+  Tune tune;
+  tune.soprano_line = bach.voices[soprano];
+  tune.melody = join_grid(tune.soprano_line, bach.steps_per_quarter);
+  tune.described = "test chorale " + std::to_string(chorale);
+  return tune;
+}
+
+/// The chorales, four voices per 16th, by split.
+struct Chorales {
+  std::vector<FourVoiceGrid> train;
+  std::vector<FourVoiceGrid> valid;
+  std::vector<FourVoiceGrid> test;
+};
+
+/// The chorales where they are needed (to train, and for --chorale): looked for first, so that
+/// a missing data set is reported before anything else. Throws ArgumentError for a --chorale
+/// beyond the test chorales.
+inline std::optional<Chorales> load_chorales(const Options& o) {
+  const long chorale = o.chorale_index();
+  if (!o.model_path.empty() && chorale < 0) {
+    return std::nullopt;
+  }
+  const auto folder = o.data.locate(examples::jsb_source());
+  const JsbCorpus corpus = load_jsb_chorales(folder / "Jsb16thSeparated.json");
+  Chorales c{grids_of(corpus, "train"), grids_of(corpus, "valid"), grids_of(corpus, "test")};
+  std::printf(
+      "JSB chorales data found in %s: %zu / %zu / %zu chorales (train / valid / "
+      "test), four voices per 16th\n",
+      folder.string().c_str(), c.train.size(), c.valid.size(), c.test.size());
+  if (chorale >= 0 && static_cast<std::size_t>(chorale) >= c.test.size()) {
+    throw ArgumentError("--chorale must be below " + std::to_string(c.test.size()));
+  }
+  return c;
+}
+
+/// With --fast, the first 30 training, 8 validation and 8 test chorales; else all of them.
+inline Chorales for_training(const Chorales& all, bool fast) {
+  Chorales c = all;
+  if (fast) {
+    c.train.resize(std::min<std::size_t>(c.train.size(), 30));
+    c.valid.resize(std::min<std::size_t>(c.valid.size(), 8));
+    c.test.resize(std::min<std::size_t>(c.test.size(), 8));
+  }
+  return c;
+}
+
+/// One of the harmonisers, behind one type.
+using AnyHarmoniser = std::variant<IntervalBaseline, MiniBach, HarmonyRnn>;
+
+inline std::string harmoniser_name(const AnyHarmoniser& h) {
+  switch (h.index()) {
+    case 0:
+      return "interval baseline";
+    case 1:
+      return "MiniBach";
+    default:
+      return "look-ahead RNN";
+  }
+}
+
+/// Harmonises a soprano line, first moving it by whole octaves into the model's soprano range
+/// when it lies outside (the lower voices are moved back with it; `octave_shift` receives the
+/// shift).
+inline FourVoiceGrid harmonise(AnyHarmoniser& h, const std::vector<int>& soprano_line,
+                               int& octave_shift) {
+  return std::visit(
+      [&](auto& model) { return harmonise_in_range(model, soprano_line, &octave_shift); }, h);
+}
+
+/// The harmony model saved in `path` by --save: MiniBach or the look-ahead RNN, by the kind its
+/// metadata names. Throws FormatError for any other file.
+inline AnyHarmoniser load_harmoniser(const std::string& path) {
+  const nlohmann::json document = parse_model_text(read_file(path), path);
+  const std::string kind = document.contains("metadata") && document["metadata"].is_object()
+                               ? document["metadata"].value("model", std::string())
+                               : std::string();
+  if (kind == "minibach") {
+    return MiniBach::from_json(document, path);
+  }
+  if (kind == "harmony_rnn") {
+    return HarmonyRnn::from_json(document, path);
+  }
+  throw FormatError(path +
+                    ": not a harmony model saved by bach_harmonise "
+                    "(metadata.model should be minibach or harmony_rnn, is '" +
+                    kind + "')");
+}
+
+/// Saves the trained harmoniser to --save FILE, with the seed and its mean test accuracy
+/// (Options::check() has refused the baseline, which has nothing to save).
+inline void save_harmoniser(const AnyHarmoniser& h, const Options& o, double test_accuracy) {
+  const nlohmann::json extra = {
+      {"trained_by", "bach_harmonise"}, {"seed", o.seed}, {"test_mean_accuracy", test_accuracy}};
+  const std::filesystem::path file(o.save_path);
+  if (file.has_parent_path()) {
+    std::filesystem::create_directories(file.parent_path());
+  }
+  std::visit(
+      [&](const auto& model) {
+        if constexpr (!std::is_same_v<std::decay_t<decltype(model)>, IntervalBaseline>) {
+          model.save(file, extra);
+        }
+      },
+      h);
+  std::printf("Saved the %s to %s\n", harmoniser_name(h).c_str(), o.save_path.c_str());
+}
+
+}  // namespace bach_harmonise
