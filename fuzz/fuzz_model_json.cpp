@@ -35,7 +35,7 @@ void require_finite(const Net& network) {
 template <class Model>
 void try_model(const nlohmann::json& document) {
   try {
-    const auto model = Model::from_json(document, "fuzz.json");
+    auto model = Model::from_json(document, "fuzz.json");  // some give network() non-const only
     require_finite(model.network());
   } catch (const bachprop::Error&) {
   }
