@@ -6,6 +6,8 @@
 
 #include <bachprop/train/divergence.hpp>
 
+#include <limits>
+
 using namespace bachprop;
 using Catch::Matchers::Contains;
 
@@ -155,4 +157,25 @@ TEST_CASE("a NaN gradient stops training before its update, with clipping off",
     CHECK(p.value == before.at(i++));
   });
   CHECK(i == before.size());
+}
+
+TEST_CASE("the finiteness check finds a NaN or an infinity anywhere, and nothing else",
+          "[divergence]") {
+  // Entries of FLT_MAX sum to infinity; the check must not mistake that for divergence.
+  Matrix<float> m = Matrix<float>::Constant(7, 13, std::numeric_limits<float>::max());
+  CHECK(detail::all_finite(m));
+  CHECK(detail::all_finite(Matrix<float>(0, 3)));
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(),
+                          std::numeric_limits<float>::infinity(),
+                          -std::numeric_limits<float>::infinity()}) {
+    for (const Index i : {Index{0}, Index{45}, Index{90}}) {  // first, middle, last entry
+      Matrix<float> poisoned = m;
+      poisoned(i % 7, i / 7) = bad;
+      CHECK_FALSE(detail::all_finite(poisoned));
+    }
+  }
+  Matrix<double> d = Matrix<double>::Constant(2, 2, -std::numeric_limits<double>::max());
+  CHECK(detail::all_finite(d));
+  d(1, 1) = std::numeric_limits<double>::quiet_NaN();
+  CHECK_FALSE(detail::all_finite(d));
 }

@@ -277,6 +277,34 @@ void check_shapes(bool fits, const C& c, const A& a, const B& b, const char* b_n
   }
 }
 
+// c = a b (+ bias·1ᵀ), or c += a b (+ bias·1ᵀ) when Accumulate: the operands checked, then the
+// kernel where it suits the shape and Eigen's product where it does not.
+template <bool Accumulate, class C, class A, class B>
+void product_into(C& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b,
+                  const typename A::Scalar* bias) {
+  using S = typename A::Scalar;
+  check_column_major(c, a, b);
+  check_shapes(c.rows() == a.rows() && c.cols() == b.cols() && a.cols() == b.rows(), c, a, b,
+               "b");
+  if (c.size() == 0) {
+    return;
+  }
+  if (kernel_fits<S>(a.rows(), a.cols())) {
+    product_kernel<Accumulate>(a.rows(), b.cols(), a.cols(), a.derived().data(), a.outerStride(),
+                               {b.derived().data(), 1, b.outerStride()}, bias, c.data(),
+                               c.outerStride());
+    return;
+  }
+  if constexpr (Accumulate) {
+    c.noalias() += a * b;
+  } else {
+    c.noalias() = a * b;
+  }
+  if (bias != nullptr) {
+    c.colwise() += Eigen::Map<const Vector<S>>(bias, c.rows());
+  }
+}
+
 }  // namespace detail
 
 /// c = a b, or c = a b + bias·1ᵀ when `bias` is given (a column added to every column: the
@@ -285,42 +313,13 @@ void check_shapes(bool fits, const C& c, const A& a, const B& b, const char* b_n
 template <class C, class A, class B>
 void multiply(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b,
               const typename A::Scalar* bias = nullptr) {
-  using S = typename A::Scalar;
-  detail::check_column_major(c, a, b);
-  detail::check_shapes(c.rows() == a.rows() && c.cols() == b.cols() && a.cols() == b.rows(),
-                       c, a, b, "b");
-  if (c.size() == 0) {
-    return;
-  }
-  if (detail::kernel_fits<S>(a.rows(), a.cols())) {
-    detail::product_kernel<false>(a.rows(), b.cols(), a.cols(), a.derived().data(),
-                                  a.outerStride(), {b.derived().data(), 1, b.outerStride()}, bias,
-                                  c.data(), c.outerStride());
-  } else {
-    c.noalias() = a * b;
-    if (bias != nullptr) {
-      c.colwise() += Eigen::Map<const Vector<S>>(bias, c.rows());
-    }
-  }
+  detail::product_into<false>(c, a, b, bias);
 }
 
 /// c += a b (the recurrent term of equation (25), added to what is there).
 template <class C, class A, class B>
 void multiply_add(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B>& b) {
-  using S = typename A::Scalar;
-  detail::check_column_major(c, a, b);
-  detail::check_shapes(c.rows() == a.rows() && c.cols() == b.cols() && a.cols() == b.rows(),
-                       c, a, b, "b");
-  if (c.size() == 0) {
-    return;
-  }
-  if (detail::kernel_fits<S>(a.rows(), a.cols())) {
-    detail::product_kernel<true>(a.rows(), b.cols(), a.cols(), a.derived().data(),
-                                 a.outerStride(), {b.derived().data(), 1, b.outerStride()},
-                                 static_cast<const S*>(nullptr), c.data(), c.outerStride());
-  } else {
-    c.noalias() += a * b;
-  }
+  detail::product_into<true>(c, a, b, static_cast<const typename A::Scalar*>(nullptr));
 }
 
 /// c = a bᵀ: the weight gradient δ Aᵀ of equation (22), summed over a batch. c must already

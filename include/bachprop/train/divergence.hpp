@@ -95,6 +95,15 @@ double learning_rate_of(const Optimiser& optimiser) {
   throw TrainingDiverged(message, epoch, batch, learning_rate);
 }
 
+// True when every entry of `m` is finite. One vectorised sum of m·0, which is 0 for finite
+// entries and NaN for a NaN or an infinity (and cannot overflow): Eigen's allFinite() compares
+// entry by entry, 8 µs a step in the book's network at batch 10, where this takes about 1.
+template <class M>
+bool all_finite(const M& m) {
+  using S = typename M::Scalar;
+  return std::isfinite((m.array() * S(0)).sum());
+}
+
 // The first parameter of `network` whose value (or, with `gradients`, whose gradient) holds a
 // NaN or an infinity, as "parameter i ('name')"; empty when all are finite. Allocates only to
 // name a bad one.
@@ -103,7 +112,7 @@ std::string non_finite_parameter(const Net& network, bool gradients = false) {
   std::string found;
   std::size_t index = 0;
   network.for_each_parameter([&](const auto& p) {
-    if (found.empty() && !(gradients ? p.gradient : p.value).allFinite()) {
+    if (found.empty() && !all_finite(gradients ? p.gradient : p.value)) {
       found = "parameter " + std::to_string(index) + " ('" + p.name + "')";
     }
     ++index;
