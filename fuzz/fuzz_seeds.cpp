@@ -13,6 +13,8 @@
 #include <bachprop/core/network.hpp>
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/gru.hpp>
+#include <bachprop/layers/lstm.hpp>
 #include <bachprop/layers/rnn.hpp>
 #include <bachprop/layers/sigmoid.hpp>
 #include <bachprop/layers/softmax.hpp>
@@ -88,6 +90,12 @@ void model_seeds() {
   Network rnn{Rnn<float>(4, 3), Dense<float>(3, 4), GroupedSoftmax<float>({2, 2})};
   rnn.initialise(2);
   seed("model_json", "rnn_4_3_4.json", model_to_json(rnn).dump());
+  Network lstm{Lstm<float>(4, 3), Lstm<float>(3, 3), Dense<float>(3, 4), Softmax<float>()};
+  lstm.initialise(4);
+  seed("model_json", "lstm_4_3_3_4.json", model_to_json(lstm).dump());
+  Network gru{Gru<float>(4, 3), Dense<float>(3, 4), Softmax<float>()};
+  gru.initialise(5);
+  seed("model_json", "gru_4_3_4.json", model_to_json(gru).dump());
   music::MelodyVocabulary vocabulary;
   vocabulary.lowest_pitch = 60;
   vocabulary.highest_pitch = 64;

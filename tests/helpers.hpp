@@ -102,6 +102,22 @@ inline bachprop::Matrix<double> random_probabilities(bachprop::Index rows, bachp
 
 /// The bar every gradient check must pass: relative error below 1e-6 and no vanishing gradient
 /// (a check that compares zero with zero proves nothing).
+/// Columns that are one-hot (a single 1) or zero, at random from a seed: a melody's notes as a
+/// recurrent layer is fed them.
+inline bachprop::Matrix<double> one_hot_columns(bachprop::Index rows, bachprop::Index cols,
+                                                std::uint64_t seed) {
+  bachprop::Rng rng(seed);
+  bachprop::Matrix<double> x = bachprop::Matrix<double>::Zero(rows, cols);
+  for (bachprop::Index j = 0; j < cols; ++j) {
+    const auto k =
+        static_cast<bachprop::Index>(rng.below(static_cast<std::uint64_t>(rows + 1)));
+    if (k < rows) {
+      x(k, j) = 1.0;
+    }
+  }
+  return x;
+}
+
 inline void require_gradients_match(const bachprop::GradientReport& report) {
   INFO(report.to_string());
   REQUIRE(!report.comparisons.empty());

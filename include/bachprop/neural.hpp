@@ -21,10 +21,14 @@
 #include <bachprop/layers/activation.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/grouped_softmax.hpp>
+#include <bachprop/layers/gru.hpp>
+#include <bachprop/layers/input_projection.hpp>
 #include <bachprop/layers/last_step.hpp>
+#include <bachprop/layers/lstm.hpp>
 #include <bachprop/layers/perceptron.hpp>
 #include <bachprop/layers/relu.hpp>
 #include <bachprop/layers/rnn.hpp>
+#include <bachprop/layers/sequence.hpp>
 #include <bachprop/layers/sigmoid.hpp>
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>

@@ -9,6 +9,8 @@
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
 
+#include <Eigen/QR>
+
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -88,6 +90,27 @@ void initialise_affine(Init init, Matrix<S>& weights, Matrix<S>& biases, Rng& rn
       biases.setZero();
       return;
   }
+}
+
+/// An n × n orthogonal matrix drawn uniformly (Haar): the Q of a Gaussian matrix's QR, its
+/// columns' signs fixed by R's diagonal. Recurrent weights start so, so that repeated products
+/// neither shrink nor blow up the state at the start.
+template <Scalar S>
+Matrix<S> random_orthogonal(Index n, Rng& rng) {
+  Matrix<double> gaussian(n, n);
+  for (Index i = 0; i < gaussian.size(); ++i) {
+    gaussian.data()[i] = rng.normal();
+  }
+  Eigen::HouseholderQR<Matrix<double>> qr(gaussian);
+  Matrix<double> q = qr.householderQ();
+  // Fix the signs (Q·diag(sign(R_ii))) so the draw is uniform over orthogonal matrices.
+  const Matrix<double> r = qr.matrixQR().template triangularView<Eigen::Upper>();
+  for (Index j = 0; j < n; ++j) {
+    if (r(j, j) < 0) {
+      q.col(j) *= -1.0;
+    }
+  }
+  return q.cast<S>();
 }
 
 }  // namespace bachprop

@@ -17,8 +17,8 @@
 #include <bachprop/core/product.hpp>
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
-
-#include <Eigen/QR>
+#include <bachprop/layers/input_projection.hpp>
+#include <bachprop/layers/sequence.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -59,13 +59,7 @@ class Rnn {
         recurrent_weights_("recurrent_weights", hidden, hidden, true),
         biases_("biases", hidden, 1, false),
         options_(options) {
-    if (inputs <= 0 || hidden <= 0) {
-      throw ArgumentError("Rnn: sizes must be positive, got " + std::to_string(inputs) + "→" +
-                          std::to_string(hidden));
-    }
-    if (options.truncation < 0) {
-      throw ArgumentError("Rnn: truncation must be 0 (full) or a positive number of steps");
-    }
+    detail::check_recurrent_sizes("Rnn", inputs, hidden, options.truncation);
     Rng rng(seed.value_or(0));
     initialise(rng);
     unseeded_ = !seed.has_value();
@@ -85,21 +79,13 @@ class Rnn {
   const RnnOptions& options() const { return options_; }
 
   /// Steps per sequence in the batches that follow (T of the time-major layout).
-  void set_steps(Index steps) {
-    if (steps <= 0) {
-      throw ArgumentError("Rnn: steps must be positive, got " + std::to_string(steps));
-    }
-    steps_ = steps;
-  }
+  void set_steps(Index steps) { steps_ = detail::checked_steps("Rnn", steps); }
   /// Steps per sequence (T) the next forward assumes.
   Index steps() const { return steps_; }
 
   /// Backpropagate through at most `steps` steps (0: all).
   void set_truncation(Index steps) {
-    if (steps < 0) {
-      throw ArgumentError("Rnn: truncation must be 0 (full) or positive");
-    }
-    options_.truncation = steps;
+    options_.truncation = detail::checked_truncation("Rnn", steps);
   }
 
   /// W_xh by the options' scheme, W_hh a random orthogonal matrix (so that repeated products
@@ -107,21 +93,7 @@ class Rnn {
   void initialise(Rng& rng) {
     initialise_affine(options_.input_init, input_weights_.value, biases_.value, rng);
     biases_.value.setZero();
-    const Index n = hidden_size();
-    Matrix<double> gaussian(n, n);
-    for (Index i = 0; i < gaussian.size(); ++i) {
-      gaussian.data()[i] = rng.normal();
-    }
-    Eigen::HouseholderQR<Matrix<double>> qr(gaussian);
-    Matrix<double> q = qr.householderQ();
-    // Fix the signs (Q·diag(sign(R_ii))) so the draw is uniform over orthogonal matrices.
-    const Matrix<double> r = qr.matrixQR().template triangularView<Eigen::Upper>();
-    for (Index j = 0; j < n; ++j) {
-      if (r(j, j) < 0) {
-        q.col(j) *= -1.0;
-      }
-    }
-    recurrent_weights_.value = q.cast<S>();
+    recurrent_weights_.value = random_orthogonal<S>(hidden_size(), rng);
     unseeded_ = false;
   }
 
@@ -132,7 +104,7 @@ class Rnn {
   /// Every hidden state of a batch of sequences: x is inputs × (T·B), time-major; h_{−1} = 0.
   /// Keeps a copy of x for backward, so x may be a temporary.
   const Matrix<S>& forward(const Matrix<S>& input) {
-    check_sequence(input, input_size(), "input");
+    detail::check_sequence_batch("Rnn", input, input_size(), steps_);
     input_.copy(input);
     return forward_through_time(input_.get());  // the copy: `input` may be this layer's output
   }
@@ -140,7 +112,7 @@ class Rnn {
   /// forward without the copy: keeps a reference to x, which must stay alive and unchanged
   /// until backward (the rule in core/layer.hpp). What a Network calls.
   const Matrix<S>& forward_borrowing(const Matrix<S>& input) {
-    check_sequence(input, input_size(), "input");
+    detail::check_sequence_batch("Rnn", input, input_size(), steps_);
     input_.borrow(input);
     return forward_through_time(input);
   }
@@ -287,77 +259,14 @@ class Rnn {
     return hidden_;
   }
 
-  // out = W_xh X + b·1ᵀ. A one-hot column x (a note of a melody) makes the sum Σ_k W_xh(:, k) x_k
-  // a single term, so for one-hot inputs the product is a copy of one column of W_xh per
-  // column of X. `hot` receives the row of each column's 1 (−1 for a zero column), or is left
-  // empty when X is not one-hot and the general product ran.
+  // out = W_xh X + b·1ᵀ, one column of W_xh per one-hot column of X (layers/input_projection.hpp)
   void project_inputs(const Matrix<S>& x, std::vector<Index>& hot, Matrix<S>& out) const {
-    out.resize(hidden_size(), x.cols());
-    if (!find_one_hot_rows(x, hot)) {
-      multiply(out, input_weights_.value, x, biases_.value.data());
-      return;
-    }
-    for (Index j = 0; j < x.cols(); ++j) {
-      const Index k = hot[static_cast<std::size_t>(j)];
-      if (k >= 0) {
-        out.col(j) = biases_.value.col(0) + input_weights_.value.col(k);
-      } else {
-        out.col(j) = biases_.value.col(0);
-      }
-    }
+    detail::project_inputs(input_weights_.value, biases_.value, x, hot, out);
   }
 
-  // ∂C/∂W_xh = δ Xᵀ. For one-hot X, column k of it is the sum of the δ columns whose x had its
-  // 1 in row k.
+  // ∂C/∂W_xh = δ Xᵀ, a sum of δ columns for one-hot X
   void input_weight_gradient(const Matrix<S>& delta, const Matrix<S>& x, Matrix<S>& out) const {
-    out.resize(hidden_size(), input_size());
-    if (static_cast<Index>(hot_.size()) != x.cols()) {
-      multiply_transposed_b(out, delta, x);
-      return;
-    }
-    out.setZero();
-    for (Index j = 0; j < x.cols(); ++j) {
-      const Index k = hot_[static_cast<std::size_t>(j)];
-      if (k >= 0) {
-        out.col(k) += delta.col(j);
-      }
-    }
-  }
-
-  // Whether every column of x is one-hot (a single 1, zeros elsewhere) or zero; if so, `hot`
-  // gets each column's row of the 1 (−1 for none), else it is emptied. The capacity of `hot` is
-  // kept, so a steady loop does not allocate.
-  static bool find_one_hot_rows(const Matrix<S>& x, std::vector<Index>& hot) {
-    hot.resize(static_cast<std::size_t>(x.cols()));
-    for (Index j = 0; j < x.cols(); ++j) {
-      const S* column = x.data() + j * x.rows();
-      Index one = -1;
-      for (Index i = 0; i < x.rows(); ++i) {
-        if (column[i] != S(0)) {
-          if (column[i] != S(1) || one >= 0) {
-            hot.clear();
-            return false;
-          }
-          one = i;
-        }
-      }
-      hot[static_cast<std::size_t>(j)] = one;
-    }
-    return true;
-  }
-
-  // The batch size B of a sequence batch, or ShapeError.
-  Index check_sequence(const Matrix<S>& m, Index rows, const char* what) const {
-    if (m.rows() != rows) {
-      throw ShapeError("Rnn: the " + std::string(what) + " has " + std::to_string(m.rows()) +
-                       " rows (features) but the layer expects " + std::to_string(rows));
-    }
-    if (m.cols() == 0 || m.cols() % steps_ != 0) {
-      throw ShapeError("Rnn: " + std::to_string(m.cols()) + " columns are not a whole number of " +
-                       std::to_string(steps_) + "-step sequences (columns = steps × batch, "
-                       "time-major; call set_steps)");
-    }
-    return m.cols() / steps_;
+    detail::input_weight_gradient(delta, x, hot_, out);
   }
 
   template <class Block>

@@ -1,0 +1,85 @@
+// Tests of bachprop/layers/lstm.hpp and gru.hpp in a steady loop, training and generating.
+//
+// The gated layers' training step (forward through time, BPTT, update), stacked or alone, full
+// or truncated, and their generation step (Network::step, carrying the state) allocate nothing
+// once their buffers have their shape.
+
+#include "steady_state.hpp"
+
+#include <bachprop/bachprop.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+using namespace bachprop;
+using alloc_test::AllocationCounter;
+using alloc_test::one_hot_matrix;
+using alloc_test::require_steady_training;
+
+TEST_CASE("LSTM and GRU training steps allocate nothing after the first batch",
+          "[alloc][lstm][gru]") {
+  const Index vocabulary = 16;
+  const Index steps = 8;
+  const Index batch = 4;
+  const Matrix<float> x = one_hot_matrix<float>(vocabulary, steps * batch, 1);
+  const Matrix<float> y = one_hot_matrix<float>(vocabulary, steps * batch, 2);
+  for (const Index truncation : {0, 3}) {
+    const std::string what = "truncation " + std::to_string(truncation);
+    Network net{Lstm<float>(vocabulary, 24, {.truncation = truncation}),
+                Dense<float>(24, vocabulary), Softmax<float>()};
+    net.set_steps(steps);
+    require_steady_training(net, CrossEntropy<float>(), Adam<float>(1e-3), x, y, what);
+  }
+  for (const Index truncation : {0, 3}) {
+    const std::string what = "GRU, truncation " + std::to_string(truncation);
+    Network net{Gru<float>(vocabulary, 24, {.truncation = truncation}),
+                Dense<float>(24, vocabulary), Softmax<float>()};
+    net.set_steps(steps);
+    require_steady_training(net, CrossEntropy<float>(), Adam<float>(1e-3), x, y, what);
+  }
+  // Two LSTMs stacked, real-valued inputs (the general product), clipping on.
+  Network stacked{Lstm<float>(vocabulary, 12), Lstm<float>(12, 10), Dense<float>(10, vocabulary),
+                  Softmax<float>()};
+  stacked.set_steps(steps);
+  require_steady_training(stacked, CrossEntropy<float>(), Sgd<float>(0.1),
+                          alloc_test::normal_matrix<float>(vocabulary, steps * batch, 3), y,
+                          "stacked, real-valued inputs", /*clip=*/1.0);
+}
+
+TEST_CASE("LSTM and GRU generation steps (Network::step, batch 1) allocate nothing",
+          "[alloc][lstm][gru][step]") {
+  Network net{Lstm<float>(64, 128), Dense<float>(128, 64), Softmax<float>()};
+  net.initialise(3);
+  net.reset_state(1);
+  Matrix<float> x = Matrix<float>::Zero(64, 1);
+  Index note = 5;
+  x(note, 0) = 1.0F;
+  net.step(x);  // sizes the step buffers
+  AllocationCounter counter;
+  for (int s = 0; s < 100; ++s) {
+    const Matrix<float>& p = net.step(x);
+    x(note, 0) = 0.0F;
+    p.col(0).maxCoeff(&note);
+    x(note, 0) = 1.0F;
+  }
+  counter.stop();
+  INFO(counter.describe());
+  CHECK(counter.count() == 0);
+  CHECK(net.layer<0>().cell_state().norm() > 0);
+
+  Network gru{Gru<float>(64, 128), Dense<float>(128, 64), Softmax<float>()};
+  gru.initialise(3);
+  gru.reset_state(1);
+  gru.step(x);
+  AllocationCounter gru_counter;
+  for (int s = 0; s < 100; ++s) {
+    const Matrix<float>& p = gru.step(x);
+    x(note, 0) = 0.0F;
+    p.col(0).maxCoeff(&note);
+    x(note, 0) = 1.0F;
+  }
+  gru_counter.stop();
+  INFO(gru_counter.describe());
+  CHECK(gru_counter.count() == 0);
+}
