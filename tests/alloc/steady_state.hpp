@@ -2,6 +2,7 @@
 // What the allocation tests share: a training step run once to size every buffer, then counted.
 
 #include "allocation_counter.hpp"
+#include "helpers.hpp"
 
 #include <bachprop/bachprop.hpp>
 
@@ -12,29 +13,9 @@
 
 namespace alloc_test {
 
-/// N(0, 1) entries.
-template <class S>
-bachprop::Matrix<S> normal_matrix(bachprop::Index rows, bachprop::Index cols,
-                                  std::uint64_t seed) {
-  bachprop::Rng rng(seed);
-  bachprop::Matrix<S> m(rows, cols);
-  for (bachprop::Index i = 0; i < m.size(); ++i) {
-    m.data()[i] = static_cast<S>(rng.normal());
-  }
-  return m;
-}
-
-/// One-hot columns: a target every loss accepts (a distribution, and values in [0, 1]).
-template <class S>
-bachprop::Matrix<S> one_hot_matrix(bachprop::Index rows, bachprop::Index cols,
-                                   std::uint64_t seed) {
-  bachprop::Rng rng(seed);
-  bachprop::Matrix<S> m = bachprop::Matrix<S>::Zero(rows, cols);
-  for (bachprop::Index j = 0; j < cols; ++j) {
-    m(static_cast<bachprop::Index>(rng.below(static_cast<std::uint64_t>(rows))), j) = S(1);
-  }
-  return m;
-}
+// Random inputs and one-hot targets, as every suite makes them (helpers.hpp).
+using test::normal_matrix;
+using test::one_hot_matrix;
 
 /// Every parameter of the network, one after another (to see that training moved them).
 template <class Net>
