@@ -27,6 +27,7 @@ refused: JSON has no spelling for them.
 import collections.abc
 import json
 import math
+import pickle
 import sys
 
 import torch
@@ -96,7 +97,7 @@ def main(argv):
         return 2
     try:
         write_state_dict(torch.load(argv[1], map_location="cpu"), argv[2])
-    except (OSError, ValueError, RuntimeError) as error:
+    except (OSError, ValueError, RuntimeError, pickle.UnpicklingError) as error:
         print(f"export_torch_state_dict.py: {argv[1]}: {error}", file=sys.stderr)
         return 1
     return 0
