@@ -59,15 +59,16 @@ class Adadelta {
       // The gradient of C₀ + (λ/2)‖w‖² for weights; biases are not decayed.
       const S d = p.decays ? decay : S(0);
       // doc:begin adadelta-step
-      // (42) E[g²] → ρ E[g²] + (1 − ρ) g²
-      square_gradients.array() =
-          rho * square_gradients.array() + (S(1) - rho) * (p.gradient + d * p.value).array().square();
+      // (42) E[g²] → ρ E[g²] + (1 − ρ) g², g the gradient (plus λw for a weight)
+      square_gradients.array() = rho * square_gradients.array() +
+                                 (S(1) - rho) * (p.gradient + d * p.value).array().square();
       // (43) Δ = RMS[Δ] / RMS[g] ⊙ g, RMS[u] = √(E[u²] + ε), E[Δ²] from the step before
       update.array() = (square_updates.array() + eps).sqrt() /
                        (square_gradients.array() + eps).sqrt() *
                        (p.gradient + d * p.value).array();
       // (44) E[Δ²] → ρ E[Δ²] + (1 − ρ) Δ²
-      square_updates.array() = rho * square_updates.array() + (S(1) - rho) * update.array().square();
+      square_updates.array() =
+          rho * square_updates.array() + (S(1) - rho) * update.array().square();
       // (45) v → v − η Δ
       p.value.noalias() -= eta * update;
       // doc:end adadelta-step

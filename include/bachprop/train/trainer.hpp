@@ -94,7 +94,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
     double loss_sum = mid_epoch ? start.loss_sum : 0;
     for (Index b = mid_epoch ? start.batch : 0; b < data.count(); ++b) {
       data.load(b, network, batch_inputs, batch_targets);
-      mode.train();
+      mode.train();  // dropout (40) drops in this step
       // Steps 2-5: feed forward, the errors δ of every neuron, ∂C/∂w and ∂C/∂b, all for the
       // whole mini-batch at once; the loss divides by its m, so these are the averages ∇C̄ (4.3).
       const S batch_loss = network.compute_gradients(batch_inputs, batch_targets, loss);
@@ -104,7 +104,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
       divergence.check_batch(network, static_cast<double>(batch_loss), gradient_norm, epoch, b + 1);
       // Step 6: gradient descent with ∇C̄ (13).
       optimiser.step(network);
-      mode.evaluate();
+      mode.evaluate();  // and not in the callbacks
       loss_sum += static_cast<double>(batch_loss) * static_cast<double>(data.size_of(b));
       if (callbacks.on_batch) {
         callbacks.on_batch({epoch, b + 1, data.count(), static_cast<double>(batch_loss)});
