@@ -14,6 +14,8 @@
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/io/torch_state_dict.hpp>
 #include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/dropout.hpp>
+#include <bachprop/layers/embedding.hpp>
 #include <bachprop/layers/gru.hpp>
 #include <bachprop/layers/lstm.hpp>
 #include <bachprop/layers/rnn.hpp>
@@ -97,6 +99,10 @@ void model_seeds() {
   Network gru{Gru<float>(4, 3), Dense<float>(3, 4), Softmax<float>()};
   gru.initialise(5);
   seed("model_json", "gru_4_3_4.json", model_to_json(gru).dump());
+  Network embedded{Embedding<float>(5, 3), Lstm<float>(3, 3), Dropout<float>(0.25),
+                   Lstm<float>(3, 3), Dense<float>(3, 5), Softmax<float>()};
+  embedded.initialise(6);
+  seed("model_json", "embedding_lstm_dropout.json", model_to_json(embedded).dump());
   music::MelodyVocabulary vocabulary;
   vocabulary.lowest_pitch = 60;
   vocabulary.highest_pitch = 64;

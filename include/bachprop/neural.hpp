@@ -21,6 +21,8 @@
 #include <bachprop/io/torch_state_dict.hpp>
 #include <bachprop/layers/activation.hpp>
 #include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/dropout.hpp>
+#include <bachprop/layers/embedding.hpp>
 #include <bachprop/layers/grouped_softmax.hpp>
 #include <bachprop/layers/gru.hpp>
 #include <bachprop/layers/input_projection.hpp>
@@ -35,6 +37,7 @@
 #include <bachprop/layers/tanh.hpp>
 #include <bachprop/loss/cross_entropy.hpp>
 #include <bachprop/loss/quadratic.hpp>
+#include <bachprop/optim/adadelta.hpp>
 #include <bachprop/optim/adam.hpp>
 #include <bachprop/optim/clip.hpp>
 #include <bachprop/optim/sgd.hpp>

@@ -1,8 +1,9 @@
-// Tests of bachprop/layers/lstm.hpp and gru.hpp in a steady loop, training and generating.
+// Tests of bachprop/layers/lstm.hpp and gru.hpp in a steady loop, training and generating, and
+// of the next-note model built with embedding.hpp, dropout.hpp and optim/adadelta.hpp.
 //
 // The gated layers' training step (forward through time, BPTT, update), stacked or alone, full
 // or truncated, and their generation step (Network::step, carrying the state) allocate nothing
-// once their buffers have their shape.
+// once their buffers have their shape; so does the embedding-LSTM-dropout model under Adadelta.
 
 #include "steady_state.hpp"
 
@@ -82,4 +83,47 @@ TEST_CASE("LSTM and GRU generation steps (Network::step, batch 1) allocate nothi
   gru_counter.stop();
   INFO(gru_counter.describe());
   CHECK(gru_counter.count() == 0);
+}
+
+TEST_CASE("an embedding, LSTMs with dropout between them, and Adadelta train allocation-free",
+          "[alloc][embedding][dropout][adadelta]") {
+  // The next-note model of the Play-Bach series: ids → Embedding → LSTM → Dropout → LSTM →
+  // Dense → Softmax, in training mode (a fresh mask every step), updated by Adadelta and Adam.
+  const Index vocabulary = 16;
+  const Index steps = 8;
+  const Index batch = 4;
+  Matrix<float> ids(1, steps * batch);
+  Rng rng(4);
+  for (Index j = 0; j < ids.cols(); ++j) {
+    ids(0, j) = static_cast<float>(rng.below(static_cast<std::uint64_t>(vocabulary)));
+  }
+  const Matrix<float> y = one_hot_matrix<float>(vocabulary, steps * batch, 2);
+  auto model = [&] {
+    Network net{Embedding<float>(vocabulary, 12), Lstm<float>(12, 16), Dropout<float>(0.3),
+                Lstm<float>(16, 16), Dense<float>(16, vocabulary), Softmax<float>()};
+    net.set_steps(steps);
+    net.set_training(true);
+    return net;
+  };
+  require_steady_training(model(), CrossEntropy<float>(), Adadelta<float>(), ids, y, "Adadelta");
+  require_steady_training(model(), CrossEntropy<float>(), Adam<float>(1e-3), ids, y, "Adam",
+                          /*clip=*/1.0);
+
+  // Generation from the same model: one id at a time, the dropout passing it through.
+  auto net = model();
+  net.initialise(3);
+  net.reset_state(1);
+  Matrix<float> id = Matrix<float>::Zero(1, 1);
+  net.step(id);
+  AllocationCounter counter;
+  for (int s = 0; s < 100; ++s) {
+    const Matrix<float>& p = net.step(id);
+    Index next = 0;
+    p.col(0).maxCoeff(&next);
+    id(0, 0) = static_cast<float>(next);
+  }
+  counter.stop();
+  INFO(counter.describe());
+  CHECK(counter.count() == 0);
+  CHECK(net.layer<2>().masks_drawn() == 0);  // step() never drops
 }

@@ -1,8 +1,10 @@
 // Tests of bachprop/train/resume.hpp: a run stopped at an epoch boundary or mid-epoch and resumed
 // ends with the same weights, bit for bit, as one never stopped (Sgd with momentum, Adam,
-// sequences with clipping, early stopping); a checkpoint that does not fit the run is refused by
-// name; and a process killed with SIGKILL resumes to the same model file.
+// Adadelta, sequences with clipping, a sequence model with dropout, early stopping); a
+// checkpoint that does not fit the run is refused by name; and a process killed with SIGKILL
+// resumes to the same model file.
 
+#include "helpers.hpp"
 #include "train/resume_fixtures.hpp"
 
 #include <bachprop/train/resume.hpp>
@@ -71,6 +73,68 @@ TEST_CASE("resuming from an epoch's checkpoint gives the uninterrupted run's wei
     check(Sgd<float>(SgdOptions{.learning_rate = 0.05, .momentum = 0.9, .weight_decay = 1e-3}));
   }
   SECTION("Adam") { check(Adam<float>(AdamOptions{.learning_rate = 0.01, .weight_decay = 1e-4})); }
+  SECTION("Adadelta") {
+    check(Adadelta<float>(AdadeltaOptions{.learning_rate = 0.5, .weight_decay = 1e-4}));
+  }
+}
+
+TEST_CASE("a sequence model with dropout resumes mid-epoch to the same weights with Adadelta",
+          "[checkpoint][resume][dropout][adadelta]") {
+  // Embedding → LSTM → dropout → LSTM → dense → softmax: the masks of the resumed run continue
+  // from the checkpoint (its seed and masks drawn), so the weights match bit for bit.
+  const Index steps = 5;
+  const Index samples = 24;
+  Matrix<float> ids(1, steps * samples);
+  Rng rng(1);
+  for (Index j = 0; j < ids.cols(); ++j) {
+    ids(0, j) = static_cast<float>(rng.below(5));
+  }
+  const Matrix<float> targets = test::one_hot_matrix<float>(5, steps * samples, 2);
+  auto network = [] {
+    Network net{Embedding<float>(5, 4), Lstm<float>(4, 6), Dropout<float>(0.3),
+                Lstm<float>(6, 6), Dense<float>(6, 5), Softmax<float>()};
+    net.initialise(3);
+    return net;
+  };
+  test::TempFolder folder("checkpoint-dropout");
+  const auto checkpoint = folder / "dropout.json";
+  const TrainOptions plain{.epochs = 3, .batch_size = 4, .seed = 5, .sequence_steps = steps};
+  const Adadelta<float> adadelta(AdadeltaOptions{.learning_rate = 1.0, .rho = 0.95});
+
+  auto reference = network();
+  Adadelta<float> reference_optimiser = adadelta;
+  train(reference, CrossEntropy<float>(), reference_optimiser, ids, targets, plain);
+
+  TrainOptions options = plain;
+  options.checkpoint_path = checkpoint;
+  options.checkpoint_every_minutes = 1e-12;  // after every batch
+  auto crashed = network();
+  Adadelta<float> crashed_optimiser = adadelta;
+  TrainCallbacks crash;
+  crash.on_batch = [](const BatchReport& report) {
+    if (report.epoch == 2 && report.batch == 4) {
+      throw SimulatedCrash{};
+    }
+  };
+  CHECK_THROWS_AS(train(crashed, CrossEntropy<float>(), crashed_optimiser, ids, targets, options,
+                        crash),
+                  SimulatedCrash);
+  options.resume_from = checkpoint;
+  auto resumed = network();
+  Adadelta<float> resumed_optimiser = adadelta;
+  train(resumed, CrossEntropy<float>(), resumed_optimiser, ids, targets, options);
+  CHECK(bitwise_equal(resumed, reference));
+  CHECK(resumed.layer<2>().masks_drawn() == reference.layer<2>().masks_drawn());
+  CHECK(reference.layer<2>().masks_drawn() == 3 * 6);
+  for (std::size_t i = 0; i < reference_optimiser.state().size(); ++i) {
+    CHECK(resumed_optimiser.state().at(i, 1) == reference_optimiser.state().at(i, 1));
+  }
+  // Other masks give other weights: the dropout matters here.
+  auto other_masks = network();
+  Adadelta<float> other_optimiser = adadelta;
+  other_masks.layer<2>().set_seed(99);
+  train(other_masks, CrossEntropy<float>(), other_optimiser, ids, targets, plain);
+  CHECK_FALSE(bitwise_equal(other_masks, reference));
 }
 
 TEST_CASE("resuming from a mid-epoch checkpoint continues that epoch's order and loss",
@@ -229,6 +293,9 @@ TEST_CASE("a checkpoint that does not fit is refused by name, and nothing change
   }
   SECTION("another optimiser") {
     refuses(Sgd<float>(0.01), options, "optimiser \"adam\" but training uses sgd");
+  }
+  SECTION("another optimiser's checkpoint, Adadelta") {
+    refuses(Adadelta<float>(0.01), options, "optimiser \"adam\" but training uses adadelta");
   }
   SECTION("other Adam settings") {
     refuses(Adam<float>(AdamOptions{.beta2 = 0.99}), options,

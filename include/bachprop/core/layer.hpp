@@ -131,6 +131,21 @@ class KeptInput {
   const Matrix<S>* borrowed_ = nullptr;
 };
 
+/// Optional: a layer whose input is ids, not values (Embedding): ∂C/∂input is zero by
+/// definition, so the gradient checkers compare only its parameters' gradients.
+template <class L>
+concept TakesIds = Layer<L> && requires {
+  { L::takes_ids } -> std::convertible_to<bool>;
+} && L::takes_ids;
+
+/// Optional: a layer that can switch between training and evaluation (Dropout, which drops
+/// only while training). Network::set_training tells every such layer.
+template <class L>
+concept HasTrainingMode = Layer<L> && requires(L& layer, const L& const_layer) {
+  layer.set_training(true);
+  { const_layer.training() } -> std::same_as<bool>;
+};
+
 /// Optional: a layer that can skip computing ∂C/∂input when nothing needs it (the first layer
 /// of a network). Saves the largest product of the backward pass for wide inputs.
 template <class L>

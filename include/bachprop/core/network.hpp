@@ -165,8 +165,23 @@ class Network {
     });
   }
 
+  /// Training (true) or evaluation (false) for every layer that has a mode (Dropout drops only
+  /// while training). A network starts in evaluation; train() turns training on for its steps
+  /// and gives the network back in the mode it found it in. A loop of one's own calls it.
+  void set_training(bool training) {
+    training_ = training;
+    for_each_layer([training](auto& layer) {
+      if constexpr (HasTrainingMode<std::remove_cvref_t<decltype(layer)>>) {
+        layer.set_training(training);
+      }
+    });
+  }
+  /// The mode set_training last set (false at first).
+  bool training() const { return training_; }
+
   /// One time step for generation: recurrent layers advance their state (Rnn::step), the others
-  /// run forward on the step's columns. Allocates nothing once the buffers have their size.
+  /// run forward on the step's columns (Dropout passes them unchanged, whatever the mode).
+  /// Allocates nothing once the buffers have their size.
   const Matrix<Scalar>& step(const Matrix<Scalar>& input) {
     const Matrix<Scalar>* activation = &input;
     std::apply(
@@ -289,14 +304,23 @@ class Network {
   // Every layer built without a seed holds the same draw (seed 0), so two equal layers would
   // start equal and gradient descent, which updates twin neurons alike, could never tell them
   // apart. Each gets its own draw instead.
+  // A layer drawing masks (Dropout) without a seed is seeded from its position instead, so that
+  // two of them do not drop alike; that takes nothing from the weights' generator.
   void draw_unseeded_layers() {
     Rng rng(0);
-    for_each_layer([&rng](auto& layer) {
+    std::uint64_t position = 0;
+    for_each_layer([&rng, &position](auto& layer) {
       if constexpr (requires { layer.unseeded(); }) {
         if (layer.unseeded()) {
           layer.initialise(rng);
         }
       }
+      if constexpr (requires { layer.has_seed(); }) {
+        if (!layer.has_seed()) {
+          layer.set_seed(position);
+        }
+      }
+      ++position;
     });
   }
 
@@ -327,6 +351,7 @@ class Network {
   }
 
   Layers layers_;
+  bool training_ = false;          // what set_training last set
   Matrix<Scalar> output_error_;    // ∂C̄/∂a^L, or δ^L when the loss pairs with the last layer
   Matrix<Scalar> input_gradient_;  // ∂C̄/∂input, when asked for
 };

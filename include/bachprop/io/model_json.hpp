@@ -9,7 +9,8 @@
 ///     {"format": "bachprop-model", "version": 1, "scalar": "float",
 ///      "layers": [{"kind": "dense", "inputs": 2, "outputs": 3,
 ///                  "parameters": {"weights": [[...], [...], [...]], "biases": [[.], [.], [.]]}},
-///                 {"kind": "sigmoid"}, ...],
+///                 {"kind": "sigmoid"}, {"kind": "dropout", "config": {"rate": 0.5},
+///                  "draws": {"seed": 2, "masks_drawn": 40}}, ...],
 ///      "metadata": {...}}
 ///
 /// Numbers are written with enough digits to read back bit for bit. Loading checks every layer's
@@ -20,6 +21,8 @@
 #include <bachprop/core/layer.hpp>
 #include <bachprop/core/types.hpp>
 #include <bachprop/io/file.hpp>
+#include <bachprop/layers/dropout.hpp>
+#include <bachprop/layers/embedding.hpp>
 #include <bachprop/layers/grouped_softmax.hpp>
 
 #include <nlohmann/json.hpp>
@@ -198,6 +201,41 @@ nlohmann::json layer_config(const GroupedSoftmax<S>& layer) {
   return {{"groups", layer.group_sizes()}};
 }
 
+template <class S>
+nlohmann::json layer_config(const Embedding<S>& layer) {
+  return {{"vocabulary", layer.vocabulary_size()}};
+}
+
+template <class S>
+nlohmann::json layer_config(const Dropout<S>& layer) {
+  return {{"rate", layer.rate()}};
+}
+
+// Where a layer's random draws stand (Dropout's seed and masks drawn), saved so that a
+// checkpoint resumes its masks exactly; null for a layer without draws.
+template <class L>
+nlohmann::json layer_draws(const L& /*layer*/) {
+  return nullptr;
+}
+
+template <class S>
+nlohmann::json layer_draws(const Dropout<S>& layer) {
+  return {{"seed", layer.seed()}, {"masks_drawn", layer.masks_drawn()}};
+}
+
+// The seed and masks drawn of a "draws" member (FormatError naming `at` unless both are whole
+// numbers ≥ 0).
+inline std::pair<std::uint64_t, std::uint64_t> draws_from_json(const nlohmann::json& draws,
+                                                               const std::string& at) {
+  const auto& seed = require_member(draws, "seed", at + " draws");
+  const auto& masks = require_member(draws, "masks_drawn", at + " draws");
+  if (!seed.is_number_unsigned() || !masks.is_number_unsigned()) {
+    throw FormatError(at + " draws: \"seed\" and \"masks_drawn\" must be whole numbers ≥ 0, got " +
+                      json_excerpt(seed) + " and " + json_excerpt(masks));
+  }
+  return {seed.get<std::uint64_t>(), masks.get<std::uint64_t>()};
+}
+
 }  // namespace detail
 
 /// The network as a JSON document, with optional `metadata` (an object kept as it is: an
@@ -219,6 +257,9 @@ nlohmann::json model_to_json(const Net& network,
     }
     if (const nlohmann::json config = detail::layer_config(layer); !config.is_null()) {
       entry["config"] = config;
+    }
+    if (nlohmann::json draws = detail::layer_draws(layer); !draws.is_null()) {
+      entry["draws"] = std::move(draws);
     }
     if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {
       nlohmann::json parameters = nlohmann::json::object();
@@ -269,6 +310,7 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
 
   // Read and check everything first; assign only when the whole document fits.
   std::vector<Matrix<S>> values;
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> draws;  // Dropout's, in layer order
   std::size_t index = 0;
   network.for_each_layer([&](const auto& layer) {
     const std::string at = where + ": layer " + std::to_string(index);
@@ -299,6 +341,11 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
                           " differ from the network's " + config.dump());
       }
     }
+    if constexpr (requires { layer.masks_drawn(); }) {  // optional: older files have none
+      const auto stored = entry.find("draws");
+      draws.push_back(stored == entry.end() ? std::pair{layer.seed(), layer.masks_drawn()}
+                                            : detail::draws_from_json(*stored, at));
+    }
     if constexpr (TrainableLayer<std::remove_cvref_t<decltype(layer)>>) {
       const auto& parameters = detail::require_member(entry, "parameters", at);
       layer.for_each_parameter([&](const Parameter<S>& p) {
@@ -311,6 +358,13 @@ nlohmann::json model_from_json(Net& network, const nlohmann::json& document,
   });
   std::size_t next = 0;
   network.for_each_parameter([&](Parameter<S>& p) { p.value = std::move(values[next++]); });
+  next = 0;
+  network.for_each_layer([&](auto& layer) {
+    if constexpr (requires { layer.masks_drawn(); }) {
+      layer.set_seed(draws[next].first, draws[next].second);
+      ++next;
+    }
+  });
   const auto metadata = document.find("metadata");
   return metadata == document.end() ? nlohmann::json::object() : *metadata;
 }

@@ -8,7 +8,7 @@
 /// - the model, in the format of io/model_json.hpp (floats in the shortest form that reads back
 ///   as the same bits);
 /// - the optimiser: its kind, settings and counters (Adam's t) and its per-parameter buffers
-///   (Sgd's velocities, Adam's moments), shapes checked on load;
+///   (Sgd's velocities, Adam's moments, Adadelta's running averages), shapes checked on load;
 /// - the position: the next epoch, how many of its batches are done (0 at an epoch boundary) and
 ///   their loss so far, the sample order and the shuffling generator's state (core/random.hpp);
 /// - the run's settings that decide the batches (seed, batch size, samples, ...), checked on
@@ -46,7 +46,7 @@ inline constexpr std::string_view checkpoint_format_name = "bachprop-checkpoint"
 /// Version of the checkpoint format this library writes and reads.
 inline constexpr int checkpoint_format_version = 1;
 
-/// An optimiser whose state a checkpoint can keep: Sgd and Adam (optim/), whose settings
+/// An optimiser whose state a checkpoint can keep: Sgd, Adam and Adadelta (optim/), whose settings
 /// train/optimiser_json.hpp writes and reads.
 template <class O>
 concept CheckpointableOptimiser = requires(O& optimiser, const O& constant,

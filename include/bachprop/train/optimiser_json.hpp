@@ -5,10 +5,11 @@
 /// optimisers themselves (optim/) know nothing of files.
 ///
 /// A resumed run continues the same run only with the same settings: restoring refuses a
-/// checkpoint written with another momentum, weight decay, β or ε, and takes the learning rate
+/// checkpoint written with another momentum, weight decay, β, ρ or ε, and takes the learning rate
 /// (a schedule may have changed it) and Adam's step count t.
 
 #include <bachprop/core/error.hpp>
+#include <bachprop/optim/adadelta.hpp>
 #include <bachprop/optim/adam.hpp>
 #include <bachprop/optim/sgd.hpp>
 #include <bachprop/optim/state.hpp>
@@ -115,6 +116,30 @@ void optimiser_settings_from_json(Adam<S>& adam, const nlohmann::json& settings,
   }
   adam.set_learning_rate(learning_rate);
   adam.set_steps(steps->get<std::uint64_t>());
+}
+
+/// Adadelta's kind and settings (it counts no steps: its state is its two running averages).
+template <Scalar S>
+nlohmann::json optimiser_settings_to_json(const Adadelta<S>& adadelta) {
+  return {{"kind", "adadelta"},
+          {"learning_rate", adadelta.options().learning_rate},
+          {"rho", adadelta.options().rho},
+          {"epsilon", adadelta.options().epsilon},
+          {"weight_decay", adadelta.options().weight_decay}};
+}
+
+/// Takes the learning rate of optimiser_settings_to_json(adadelta) output. Throws FormatError
+/// naming `where`, changing nothing, when the kind, ρ, ε or the weight decay differ.
+template <Scalar S>
+void optimiser_settings_from_json(Adadelta<S>& adadelta, const nlohmann::json& settings,
+                                  const std::string& where) {
+  detail::require_optimiser_kind(settings, "adadelta", where);
+  detail::require_same_setting(settings, "rho", adadelta.options().rho, where);
+  detail::require_same_setting(settings, "epsilon", adadelta.options().epsilon, where);
+  detail::require_same_setting(settings, "weight_decay", adadelta.options().weight_decay, where);
+  const double learning_rate = detail::checkpoint_number(settings, "learning_rate", where);
+  require_at_least(where + ": learning_rate", learning_rate, 0.0);
+  adadelta.set_learning_rate(learning_rate);
 }
 
 }  // namespace bachprop

@@ -75,7 +75,7 @@ class TrainingCheckpoints {
         last_save_(std::chrono::steady_clock::now()) {
     if ((writing() || resuming()) && !CheckpointableOptimiser<Optimiser>) {
       throw ArgumentError("train: checkpoints need an optimiser that can save its state (Sgd, "
-                          "Adam)");
+                          "Adam, Adadelta)");
     }
     if (options.checkpoint_every_epochs < 0 || !(options.checkpoint_every_minutes >= 0)) {
       throw ArgumentError("train: checkpoint_every_epochs and checkpoint_every_minutes must "

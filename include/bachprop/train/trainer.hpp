@@ -23,6 +23,37 @@
 
 namespace bachprop {
 
+namespace detail {
+
+// Switches a network with a training mode (Network::set_training) between training and
+// evaluation, and restores the mode it found when it goes out of scope; does nothing for a
+// model without one.
+template <class Net>
+class TrainingMode {
+ public:
+  explicit TrainingMode(Net& network) : network_(network) {
+    if constexpr (requires { network.training(); }) {
+      found_ = network.training();
+    }
+  }
+  TrainingMode(const TrainingMode&) = delete;
+  TrainingMode& operator=(const TrainingMode&) = delete;
+  ~TrainingMode() { set(found_); }
+  void train() const { set(true); }
+  void evaluate() const { set(false); }
+
+ private:
+  void set(bool training) const {
+    if constexpr (requires { network_.set_training(training); }) {
+      network_.set_training(training);
+    }
+  }
+  Net& network_;
+  bool found_ = false;
+};
+
+}  // namespace detail
+
 /// Trains `network` on the columns of `inputs` (features × samples) against `targets`
 /// (outputs × samples) by mini-batch gradient descent; returns one report per epoch run.
 template <class Net, Loss L, class Optimiser>
@@ -45,6 +76,9 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
     return reports;  // a resumed run that had already ended: nothing left to run
   }
   const DivergenceCheck divergence(options, optimiser, data.count(), checkpoints.last());
+  // Dropout drops in the training steps only: the callbacks (a validation score, a checkpoint)
+  // see the network in evaluation, and it is given back in the mode it came in.
+  const detail::TrainingMode mode(network);
   Matrix<S> batch_inputs;
   Matrix<S> batch_targets;
 
@@ -60,6 +94,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
     double loss_sum = mid_epoch ? start.loss_sum : 0;
     for (Index b = mid_epoch ? start.batch : 0; b < data.count(); ++b) {
       data.load(b, network, batch_inputs, batch_targets);
+      mode.train();  // dropout (40) drops in this step
       // Steps 2-5: feed forward, the errors δ of every neuron, ∂C/∂w and ∂C/∂b, all for the
       // whole mini-batch at once; the loss divides by its m, so these are the averages ∇C̄ (4.3).
       const S batch_loss = network.compute_gradients(batch_inputs, batch_targets, loss);
@@ -69,6 +104,7 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
       divergence.check_batch(network, static_cast<double>(batch_loss), gradient_norm, epoch, b + 1);
       // Step 6: gradient descent with ∇C̄ (13).
       optimiser.step(network);
+      mode.evaluate();  // and not in the callbacks
       loss_sum += static_cast<double>(batch_loss) * static_cast<double>(data.size_of(b));
       if (callbacks.on_batch) {
         callbacks.on_batch({epoch, b + 1, data.count(), static_cast<double>(batch_loss)});
