@@ -1,5 +1,5 @@
-// bach_melody: the main demo. Trains the recurrent next-note model (equation 25, trained by
-// backpropagation through time) on the soprano lines of the JSB chorales, compares it on the
+// bach_melody: the main demo. Trains the recurrent next-note model (an LSTM, equations 26-32,
+// trained by backpropagation through time; or the GRU or the simple RNN) on the soprano lines of the JSB chorales, compares it on the
 // held-out chorales with the classic n-gram models, saves it, and continues a held-out chorale
 // melody: MIDI (Bach's opening and the network's continuation on separate tracks), a piano-roll
 // picture, and WAV where FluidSynth is installed.
@@ -19,8 +19,10 @@ namespace {
 using namespace bach_melody;
 
 // The lesson: the recurrent network learns the soprano lines, is measured against the n-gram
-// models on the held-out chorales, and continues one of them.
-int lesson(const Options& o, Report& report) {
+// models on the held-out chorales, and continues one of them. `Model` is the melody model on
+// the recurrent layer --cell names: MelodyLstm (the default), MelodyGru or MelodyRnn.
+template <class Model>
+int learn_and_continue(const Options& o, Report& report) {
   // The data: the soprano lines of the JSB chorales, each note a pitch and a duration. The
   // vocabulary: the training pitches widened by 6 semitones each way, and the durations that
   // occur at least 5 times.
@@ -32,12 +34,14 @@ int lesson(const Options& o, Report& report) {
   const MelodyVocabulary vocabulary = MelodyVocabulary::fit(jsb.train, 6, 5);
   report.data(folder, jsb, vocabulary);
 
-  // 1. The network of (25), h_t = tanh(W_xh x_t + W_hh h_{t-1} + b), then a softmax over the
-  // next pitch and one over its duration; trained by backpropagation through time on every
-  // transposition, keeping the epoch that predicts the validation chorales best.
+  // 1. The recurrent network, reading one note per step: the LSTM of (26)-(32) by default (or
+  // the GRU of (33)-(37), or the simple RNN of (25), h_t = tanh(W_xh x_t + W_hh h_{t-1} + b)),
+  // dropout on its outputs while training, then a softmax over the next pitch and one over its
+  // duration; trained by backpropagation through time on every transposition, keeping the
+  // epoch that predicts the validation chorales best.
   const MelodyRnnSettings settings = o.rnn_settings();
-  MelodyRnn model(vocabulary, settings.hidden, o.seed);
-  report.network(vocabulary);
+  Model model(vocabulary, settings.hidden, o.seed, settings.dropout);
+  report.network(vocabulary, Model::cell());
   report.trained(
       model.train(jsb.train, settings, jsb.valid, print_epoch, {o.checkpoint_path, o.resume}));
 
@@ -45,7 +49,7 @@ int lesson(const Options& o, Report& report) {
   // chains count the same transpositions as the network), then the network.
   std::vector<examples::NamedScores> rows = examples::ngram_scores(
       jsb.train, jsb.test, vocabulary, settings.transpose_down, settings.transpose_up);
-  rows.push_back({"RNN (this run)", model.evaluate(jsb.test)});
+  rows.push_back({cell_title(Model::cell()) + " (this run)", model.evaluate(jsb.test)});
   report.comparison(rows, jsb.test.size());
 
   // 3. Save the model with its vocabulary: bach_generate can use it without the data.
@@ -62,6 +66,16 @@ int lesson(const Options& o, Report& report) {
   generation.constraints.max_repeats = 3;
   report.continuation(model_path, primer, continue_melody(model, primer, generation));
   return report.finish();
+}
+
+int lesson(const Options& o, Report& report) {
+  if (o.cell == "rnn") {
+    return learn_and_continue<MelodyRnn>(o, report);
+  }
+  if (o.cell == "gru") {
+    return learn_and_continue<MelodyGru>(o, report);
+  }
+  return learn_and_continue<MelodyLstm>(o, report);
 }
 
 }  // namespace

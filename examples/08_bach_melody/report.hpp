@@ -15,18 +15,29 @@
 #include <bachprop/music/models/melody_rnn.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bach_melody {
 
 using namespace bachprop;
 using namespace bachprop::music;
+
+/// The network's training unless the command line says otherwise: MelodyRnnSettings' defaults
+/// (64 units, windows of 32 notes, 30 epochs, Adam 3·10⁻³) with dropout 0.2 on the recurrent
+/// outputs, which the LSTM on the JSB validation chorales gains from (docs/examples/bach_eval.md).
+inline MelodyRnnSettings default_settings() {
+  MelodyRnnSettings s;
+  s.dropout = 0.2;
+  return s;
+}
 
 /// What the command line sets (command_line() declares the options; these are their defaults).
 struct Options {
@@ -35,13 +46,14 @@ struct Options {
   examples::DataOptions data;
   std::string out_dir = "bach_output";
   std::string save_path;
-  MelodyRnnSettings settings;
+  MelodyRnnSettings settings = default_settings();
   std::size_t chorale = 0;
   std::size_t primer_notes = 16;
   std::size_t continuation_notes = 32;
   double temperature = 0.8;
   std::string checkpoint_path;
   bool resume = false;
+  std::string cell = "lstm";
 
   /// The network's training as the options set it, drawn from --seed.
   MelodyRnnSettings rnn_settings() const {
@@ -50,8 +62,13 @@ struct Options {
     return s;
   }
 
-  /// Throws ArgumentError for --resume without a checkpoint to resume.
-  void check() const { examples::check_checkpoint_options(checkpoint_path, resume); }
+  /// Throws ArgumentError for --resume without a checkpoint to resume, or an unknown --cell.
+  void check() const {
+    examples::check_checkpoint_options(checkpoint_path, resume);
+    if (cell != "lstm" && cell != "gru" && cell != "rnn") {
+      throw ArgumentError("--cell must be lstm, gru or rnn, not '" + cell + "'");
+    }
+  }
 };
 
 /// The command line, each option bound to a field of `o`.
@@ -66,7 +83,10 @@ inline examples::CommandLine command_line(Options& o) {
   cli.option("out", o.out_dir, "DIR", "folder for the model, MIDI, PNG and WAV")
       .option("save", o.save_path, "FILE",
               "where to save the model (default: OUT/bach_melody_rnn.json)")
+      .option("cell", o.cell, "NAME", "the recurrent layer: lstm, gru or rnn (the simple RNN)")
       .option("hidden", o.settings.hidden, "N", "recurrent units")
+      .option("dropout", o.settings.dropout, "P",
+              "rate at which the recurrent outputs are dropped while training")
       .option("epochs", o.settings.epochs, "N", "training epochs (the best on validation is kept)")
       .option("learning-rate", o.settings.learning_rate, "ETA", "Adam's learning rate")
       .option("chorale", o.chorale, "N", "which test-split chorale to continue")
@@ -86,10 +106,18 @@ inline void print_epoch(const ValidatedEpoch& e) {
   std::fflush(stdout);
 }
 
+/// "LSTM", "GRU" or "RNN": a cell's name as the tables print it.
+inline std::string cell_title(std::string_view cell) {
+  std::string title(cell);
+  std::transform(title.begin(), title.end(), title.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return title;
+}
+
 /// Saves the model with its vocabulary (so that bach_generate can use it without the data) to
 /// --save FILE or OUT/bach_melody_rnn.json, with its test scores; returns where.
-inline std::filesystem::path save_model(const MelodyRnn& model, const Options& o,
-                                        const MelodyScores& test) {
+template <class Model>
+std::filesystem::path save_model(const Model& model, const Options& o, const MelodyScores& test) {
   std::filesystem::create_directories(o.out_dir);
   const std::filesystem::path model_path =
       o.save_path.empty() ? std::filesystem::path(o.out_dir) / "bach_melody_rnn.json"
@@ -113,6 +141,7 @@ class Report : public examples::LessonReport<Options> {
       : LessonReport(options), start_(std::chrono::steady_clock::now()) {
     summary_ = {{"program", "bach_melody"},
                 {"seed", options.seed},
+                {"cell", options.cell},
                 {"settings", options.rnn_settings().to_json()}};
   }
 
@@ -130,15 +159,16 @@ class Report : public examples::LessonReport<Options> {
   }
 
   /// The network and how it trains, before it does.
-  void network(const MelodyVocabulary& vocabulary) {
+  void network(const MelodyVocabulary& vocabulary, std::string_view cell) {
     const MelodyRnnSettings& s = options_.settings;
     std::printf(
-        "Training: Rnn(%ld → %ld, tanh) → Dense(%ld → %ld) → softmax over the next "
+        "Training: %s(%ld → %ld) → dropout %.2g → Dense(%ld → %ld) → softmax over the next "
         "pitch and over its duration; BPTT over %ld notes, Adam %.3g, clipping at "
         "%.0f\n",
-        static_cast<long>(vocabulary.size()), static_cast<long>(s.hidden),
-        static_cast<long>(s.hidden), static_cast<long>(vocabulary.size()),
-        static_cast<long>(s.steps), s.learning_rate, s.clip_norm);
+        cell_title(cell).c_str(), static_cast<long>(vocabulary.size()),
+        static_cast<long>(s.hidden), s.dropout, static_cast<long>(s.hidden),
+        static_cast<long>(vocabulary.size()), static_cast<long>(s.steps), s.learning_rate,
+        s.clip_norm);
     if (!options_.checkpoint_path.empty()) {
       std::printf("%s %s\n", options_.resume ? "Resuming from the checkpoint" : "Checkpoints:",
                   options_.checkpoint_path.c_str());
@@ -157,11 +187,11 @@ class Report : public examples::LessonReport<Options> {
     summary_["epochs"] = log;
   }
 
-  /// The held-out comparison: every model's scores on the test chorales, the RNN's last.
+  /// The held-out comparison: every model's scores on the test chorales, the network's last.
   void comparison(const std::vector<examples::NamedScores>& rows, std::size_t test_chorales) {
-    const MelodyScores& rnn = rows.back().scores;
+    const MelodyScores& network = rows.back().scores;
     std::printf("\nNext-note prediction on the %zu test chorales (%zu notes):\n", test_chorales,
-                rnn.notes);
+                network.notes);
     std::printf("  %-26s %9s %14s %13s\n", "model", "accuracy", "bits/pitch", "bits/note");
     for (const auto& row : rows) {
       std::printf("  %-26s %8.1f%% %14s %13s\n", row.name.c_str(), 100 * row.scores.pitch_accuracy,
@@ -174,8 +204,8 @@ class Report : public examples::LessonReport<Options> {
         best_markov = std::min(best_markov, row.scores.bits_per_pitch);
       }
     }
-    std::printf("  The RNN needs %.3f bits per pitch, the best Markov chain %.3f.\n",
-                rnn.bits_per_pitch, best_markov);
+    std::printf("  The %s needs %.3f bits per pitch, the best Markov chain %.3f.\n",
+                cell_title(options_.cell).c_str(), network.bits_per_pitch, best_markov);
     nlohmann::json table = nlohmann::json::array();
     for (const auto& row : rows) {
       table.push_back({{"model", row.name},
@@ -185,7 +215,7 @@ class Report : public examples::LessonReport<Options> {
                                              ? nlohmann::json(nullptr)
                                              : nlohmann::json(row.scores.bits_per_note())}});
     }
-    summary_["test_notes"] = rnn.notes;
+    summary_["test_notes"] = network.notes;
     summary_["table"] = table;
   }
 
@@ -197,8 +227,9 @@ class Report : public examples::LessonReport<Options> {
     const Key key = melody_key(primer);
     const examples::ScoreFiles files = examples::write_score_files(
         examples::continuation_score(
-            "JSB test chorale " + std::to_string(o.chorale) + ": Bach, then the RNN", primer,
-            "Bach (primer)", continuation, "RNN continuation", key),
+            "JSB test chorale " + std::to_string(o.chorale) + ": Bach, then the " +
+                cell_title(o.cell),
+            primer, "Bach (primer)", continuation, cell_title(o.cell) + " continuation", key),
         o.out_dir, "bach_continuation");
     const StyleStatistics generated = style_statistics({continuation}, {key});
     std::printf(

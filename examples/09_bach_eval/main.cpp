@@ -1,7 +1,8 @@
 // bach_eval: one table of next-note prediction on held-out Bach melodies, every model scored
 // on the same notes (every note after the first of each melody, from the notes before it):
 // uniform, unigram, Markov chains of order 1-4 over pitches and over intervals, the paper's
-// feedforward network and its fix, and the recurrent network. Two data sets: the JSB soprano
+// feedforward network and its fix, and the recurrent networks: the simple RNN, the LSTM and the
+// GRU. Two data sets: the JSB soprano
 // lines with their train/valid/test split, and the 100 UCI melodies in 10-fold cross-validation
 // by chorale (in each fold, one of the other nine folds is the validation set for early
 // stopping; the Markov chains count both).
@@ -17,12 +18,31 @@
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/window_model.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 namespace {
 
 using namespace bach_eval;
+
+// `count` recurrent melody models (Model: MelodyRnn, MelodyLstm or MelodyGru) trained on
+// `train`, each keeping its best epoch on `valid`: the first from `seed`, the others from seeds
+// 1000, 2000, ... above it (an ensemble's members).
+template <class Model>
+std::vector<Model> trained_models(const std::vector<NoteSequence>& train,
+                                  const std::vector<NoteSequence>& valid,
+                                  MelodyRnnSettings settings, std::uint64_t seed, int count = 1) {
+  std::vector<Model> models;
+  for (int member = 0; member < count; ++member) {
+    settings.seed = seed + 1000 * static_cast<std::uint64_t>(member);
+    Model model(MelodyVocabulary::fit(train, 6, 5), settings.hidden, settings.seed,
+                settings.dropout);
+    model.train(train, settings, valid);
+    models.push_back(std::move(model));
+  }
+  return models;
+}
 
 // Every model trained on `train` (`valid` for early stopping) and scored on `test`: the scores
 // of each, by name, in the table's order.
@@ -47,12 +67,23 @@ std::vector<examples::NamedScores> evaluate_split(const std::vector<NoteSequence
     feedforward("feedforward, the paper's (sigmoid, quadratic)", settings.paper);
     feedforward("feedforward, fixed (softmax, cross-entropy)", settings.fixed);
   }
-  // Lesson 8's recurrent network (25), keeping its best epoch on the validation melodies.
-  MelodyRnnSettings rnn = settings.rnn;
-  rnn.seed = seed;
-  MelodyRnn model(MelodyVocabulary::fit(train, 6, 5), rnn.hidden, seed);
-  model.train(train, rnn, valid);
-  rows.push_back({"RNN", model.evaluate(test)});
+  // The recurrent networks, each keeping its best epoch on the validation melodies: lesson 8's
+  // simple RNN (25), then the gated ones, the LSTM (26)-(32) and the GRU (33)-(37), with dropout
+  // (40) on their outputs while training; and the mean of several LSTMs' predictions, each
+  // trained from its own seed (the first is the LSTM row's).
+  rows.push_back(
+      {"RNN", trained_models<MelodyRnn>(train, valid, settings.rnn, seed).front().evaluate(test)});
+  if (settings.with_gated) {
+    auto lstms = trained_models<MelodyLstm>(train, valid, settings.lstm, seed,
+                                            std::max(settings.ensemble, 1));
+    rows.push_back({"LSTM", lstms.front().evaluate(test)});
+    rows.push_back(
+        {"GRU", trained_models<MelodyGru>(train, valid, settings.gru, seed).front().evaluate(test)});
+    if (settings.ensemble > 1) {
+      rows.push_back({"LSTM, ensemble of " + std::to_string(settings.ensemble),
+                      evaluate_ensemble(lstms, test)});
+    }
+  }
   return rows;
 }
 

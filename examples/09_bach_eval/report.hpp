@@ -18,9 +18,20 @@
 
 namespace bach_eval {
 
+/// The gated networks' training: as the RNN's, with dropout 0.2 on their outputs.
+inline MelodyRnnSettings gated_settings() {
+  MelodyRnnSettings s;
+  s.dropout = 0.2;
+  return s;
+}
+
 /// The models' settings.
 struct Settings {
   MelodyRnnSettings rnn;
+  MelodyRnnSettings lstm = gated_settings();
+  MelodyRnnSettings gru = gated_settings();
+  bool with_gated = true;
+  int ensemble = 5;  // LSTMs averaged in the ensemble row (1 or less: no ensemble row)
   WindowModelSettings paper = examples::paper_window_settings();
   WindowModelSettings fixed = examples::fixed_window_settings();
   bool with_feedforward = true;
@@ -34,15 +45,24 @@ struct Options {
   bool quick = false;
   bool skip_uci = false;
   bool no_feedforward = false;
+  bool no_gated = false;
   Settings settings;
 
   /// The models' settings as the options set them (--quick: few epochs, small networks).
   Settings model_settings() const {
     Settings s = settings;
     s.with_feedforward = !no_feedforward;
+    s.with_gated = !no_gated;
+    s.gru.hidden = s.lstm.hidden;  // --gated-hidden and --dropout set both gated networks
+    s.gru.dropout = s.lstm.dropout;
     if (quick) {
       s.rnn.epochs = 2;
       s.rnn.hidden = 32;
+      s.lstm.epochs = 1;
+      s.lstm.hidden = 16;
+      s.gru.epochs = 1;
+      s.gru.hidden = 16;
+      s.ensemble = std::min(s.ensemble, 2);
       s.paper.epochs = 1;
       s.fixed.epochs = 1;
       s.fixed.hidden = 32;
@@ -59,14 +79,21 @@ inline examples::CommandLine command_line(Options& o) {
       "bach_eval",
       "Next-note prediction on held-out Bach melodies (JSB test split; UCI melodies in 10-fold "
       "cross-validation): uniform, unigram, Markov chains over pitches and intervals (orders "
-      "1-4), the paper's feedforward network and its fix, and the recurrent network.");
+      "1-4), the paper's feedforward network and its fix, and the recurrent networks (simple "
+      "RNN, LSTM, GRU, an ensemble of LSTMs).");
   cli.standard(o.seed, o.summary_path);
   o.data.declare(cli, "folder holding jsb-chorales/ and bach-chorales-uci/", "the data");
   cli.flag("quick", o.quick, "a fast, rough run (few epochs, small networks) for testing")
       .flag("skip-uci", o.skip_uci, "only the JSB split")
       .flag("no-feedforward", o.no_feedforward, "leave out the two feedforward networks (slowest)")
+      .flag("no-gated", o.no_gated, "leave out the LSTM, the GRU and the ensemble")
       .option("hidden", o.settings.rnn.hidden, "N", "recurrent units of the RNN")
-      .option("epochs", o.settings.rnn.epochs, "N", "RNN epochs (the best on validation is kept)");
+      .option("epochs", o.settings.rnn.epochs, "N", "RNN epochs (the best on validation is kept)")
+      .option("gated-hidden", o.settings.lstm.hidden, "N", "units of the LSTM and the GRU")
+      .option("dropout", o.settings.lstm.dropout, "P",
+              "dropout rate on the LSTM's and the GRU's outputs while training")
+      .option("ensemble", o.settings.ensemble, "N",
+              "LSTMs (seeds) averaged in the ensemble row (1: no ensemble row)");
   return cli;
 }
 
@@ -113,6 +140,26 @@ inline nlohmann::json table_json(const Table& table) {
   return rows;
 }
 
+/// Every model in the table's order with its headline figures: bits per pitch on the JSB test
+/// split and in the UCI cross-validation (null where the model was not scored there).
+inline nlohmann::json models_json(const Tables& t) {
+  auto figure = [](const Table& table, const std::string& name, auto score) {
+    const auto found = table.find(name);
+    return found == table.end() ? nlohmann::json(nullptr) : nlohmann::json(score(found->second));
+  };
+  auto bits = [](const Pooled& p) { return p.bits_per_pitch(); };
+  auto accuracy = [](const Pooled& p) { return p.accuracy(); };
+  nlohmann::json models = nlohmann::json::array();
+  for (const auto& name : t.order) {
+    models.push_back({{"name", name},
+                      {"test_bits_per_pitch", figure(t.jsb, name, bits)},
+                      {"cv_bits_per_pitch", figure(t.uci, name, bits)},
+                      {"test_accuracy", figure(t.jsb, name, accuracy)},
+                      {"cv_accuracy", figure(t.uci, name, accuracy)}});
+  }
+  return models;
+}
+
 /// Prints what the lesson finds and writes the summary.
 class Report : public examples::LessonReport<Options> {
  public:
@@ -143,6 +190,7 @@ class Report : public examples::LessonReport<Options> {
                 {"seed", options_.seed},
                 {"quick", options_.quick},
                 {"order", t.order},
+                {"models", models_json(t)},
                 {"jsb_test", table_json(t.jsb)},
                 {"uci_cross_validation", table_json(t.uci)},
                 {"seconds", seconds}};

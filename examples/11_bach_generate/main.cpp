@@ -1,4 +1,5 @@
-// bach_generate: continue a melody in the style of Bach's chorales with a trained melody RNN.
+// bach_generate: continue a melody in the style of Bach's chorales with a trained melody model
+// (a simple RNN, an LSTM or a GRU).
 // The primer is a note string ("C4 D4 E4/8 F4/8 G4/2"), a MIDI file, or a held-out chorale; the
 // output is a MIDI file with the primer and the continuation on separate tracks, a piano-roll
 // PNG, and a WAV where FluidSynth is installed. Without --model it uses the small model that
@@ -16,6 +17,7 @@
 #include <bachprop/music/models/melody_rnn.hpp>
 
 #include <optional>
+#include <variant>
 
 namespace {
 
@@ -42,7 +44,8 @@ ContinuationSettings generation_settings(const Options& o, const std::optional<K
 // The lesson, 2: the network hears the primer, then continues it note by note. A primer
 // outside the model's range is heard whole octaves away and the continuation moved back
 // (`shift`: the semitones it was moved).
-NoteSequence continue_primer(MelodyRnn& model, const NoteSequence& primer,
+template <class Model>
+NoteSequence continue_primer(Model& model, const NoteSequence& primer,
                              const ContinuationSettings& settings, int& shift) {
   shift = octave_shift_into(primer, model.vocabulary());
   return transposed(continue_melody(model, transposed(primer, shift), settings), -shift);
@@ -50,7 +53,8 @@ NoteSequence continue_primer(MelodyRnn& model, const NoteSequence& primer,
 
 // The lesson, 3 (--stats): is it Bach's style? Continuations of held-out chorales (test, then
 // validation) after 8 notes of Bach, as long as Bach's own (at most --length), against his.
-StatsResults compare_with_bach(MelodyRnn& model, const ContinuationSettings& settings,
+template <class Model>
+StatsResults compare_with_bach(Model& model, const ContinuationSettings& settings,
                                const Options& o) {
   const examples::JsbMelodies jsb = load_jsb(o);
   std::vector<NoteSequence> pool = jsb.test;
@@ -80,22 +84,26 @@ StatsResults compare_with_bach(MelodyRnn& model, const ContinuationSettings& set
 // The lesson: the model continues the primer (or, with --stats, the openings of held-out
 // chorales, measured against Bach's own continuations).
 int lesson(const Options& o, Report& report) {
-  // The model: a melody RNN saved by bach_melody, with its vocabulary (by default the small one
-  // shipped in models/).
-  MelodyRnn model = MelodyRnn::load(model_file(o));
+  // The model: a melody model saved by bach_melody (on a simple RNN, an LSTM or a GRU), with its
+  // vocabulary (by default the small one shipped in models/).
+  AnyMelodyModel any_model = load_any_melody_model(model_file(o));
   const std::optional<Key> given_key = key_option(o);
   const ContinuationSettings settings = generation_settings(o, given_key);
   require_one_primer(o);
-  if (o.stats > 0) {
-    report.statistics(compare_with_bach(model, settings, o));
-    return report.finish();
-  }
-  const Primer primer = read_primer(o);
-  int shift = 0;
-  const NoteSequence continuation = continue_primer(model, primer.notes, settings, shift);
-  const Key key = given_key ? *given_key : melody_key(primer.notes);
-  report.continuation(primer, continuation, key, given_key.has_value(), shift);
-  return report.finish();
+  return std::visit(
+      [&](auto& model) {
+        if (o.stats > 0) {
+          report.statistics(compare_with_bach(model, settings, o));
+          return report.finish();
+        }
+        const Primer primer = read_primer(o);
+        int shift = 0;
+        const NoteSequence continuation = continue_primer(model, primer.notes, settings, shift);
+        const Key key = given_key ? *given_key : melody_key(primer.notes);
+        report.continuation(primer, continuation, key, given_key.has_value(), shift);
+        return report.finish();
+      },
+      any_model);
 }
 
 }  // namespace

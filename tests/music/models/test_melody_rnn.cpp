@@ -5,7 +5,9 @@
 
 #include <bachprop/music/models/melody_rnn.hpp>
 
+#include <cmath>
 #include <filesystem>
+#include <variant>
 
 using namespace bachprop;
 using namespace bachprop::music;
@@ -121,4 +123,113 @@ TEST_CASE("a saved melody model loads with its vocabulary and predicts the same"
   document = model.to_json();
   document["metadata"]["hidden"] = 11;
   CHECK_THROWS_AS(MelodyRnn::from_json(document, "m.json"), FormatError);
+}
+
+TEMPLATE_TEST_CASE("the gated melody models learn a melody, with dropout while training",
+                   "[melody_rnn][training]", MelodyLstm, MelodyGru) {
+  std::vector<NoteSequence> melodies;
+  for (int start : {60, 62, 65, 67}) {
+    melodies.push_back(scale_melody(start, 40));
+  }
+  TestType model(small_vocabulary(), 32, 3, 0.2);
+  CHECK(model.dropout() == 0.2);
+  const MelodyScores before = model.evaluate({scale_melody(64, 40)});
+  MelodyRnnSettings settings;
+  settings.hidden = 32;
+  settings.steps = 16;
+  settings.epochs = 40;
+  settings.learning_rate = 1e-2;
+  settings.transpose_down = 2;
+  settings.transpose_up = 2;
+  model.train(melodies, settings, {scale_melody(64, 40)});
+  const MelodyScores after = model.evaluate({scale_melody(64, 40)});
+  INFO(TestType::cell() << " before: " << before.bits_per_pitch << " bits/pitch; after: "
+                        << after.bits_per_pitch);
+  CHECK(before.bits_per_pitch > 4.0);
+  CHECK(after.bits_per_pitch < 0.5);
+  CHECK(after.pitch_accuracy > 0.9);
+  // Evaluation never drops: scoring twice gives the same figures.
+  CHECK(model.evaluate({scale_melody(64, 40)}).bits_per_pitch == after.bits_per_pitch);
+}
+
+TEMPLATE_TEST_CASE("a gated melody model fed note by note predicts as over the whole melody",
+                   "[melody_rnn]", MelodyLstm, MelodyGru) {
+  TestType model(small_vocabulary(), 12, 5, 0.5);
+  const NoteSequence melody = scale_melody(60, 9);
+  const Matrix<float> all = model.predict(melody);
+  REQUIRE(all.cols() == 8);
+  model.reset();
+  for (Index t = 0; t < 8; ++t) {
+    const Matrix<float> next = model.feed(melody.pitches[static_cast<std::size_t>(t)],
+                                          melody.durations[static_cast<std::size_t>(t)]);
+    CHECK(next.isApprox(all.col(t), 1e-5F));
+  }
+}
+
+TEST_CASE("a melody model file of any cell loads as the model of its cell",
+          "[melody_rnn][json]") {
+  const MelodyLstm lstm(small_vocabulary(), 6, 2, 0.3);
+  const MelodyGru gru(small_vocabulary(), 5, 4);
+  const NoteSequence melody = scale_melody(62, 6);
+  AnyMelodyModel any = any_melody_model_from_json(lstm.to_json(), "l.json");
+  REQUIRE(std::holds_alternative<MelodyLstm>(any));
+  CHECK(std::get<MelodyLstm>(any).dropout() == 0.3);
+  CHECK(std::get<MelodyLstm>(any).predict(melody) == MelodyLstm(lstm).predict(melody));
+  any = any_melody_model_from_json(gru.to_json(), "g.json");
+  REQUIRE(std::holds_alternative<MelodyGru>(any));
+  CHECK(std::get<MelodyGru>(any).hidden_size() == 5);
+  CHECK_THROWS_WITH(MelodyRnn::from_json(lstm.to_json(), "l.json"),
+                    Catch::Contains("l.json: this melody model is built on a lstm layer"));
+  nlohmann::json document = gru.to_json();
+  document["metadata"]["cell"] = "transformer";
+  CHECK_THROWS_WITH(any_melody_model_from_json(document, "g.json"),
+                    Catch::Contains("g.json: metadata.cell must be"));
+  document = lstm.to_json();
+  document["layers"][1]["config"]["rate"] = 1.5;
+  CHECK_THROWS_WITH(MelodyLstm::from_json(document, "l.json"),
+                    Catch::Contains("l.json: layer 1 (dropout) needs config.rate"));
+  document["layers"][1]["config"] = 7;
+  CHECK_THROWS_AS(MelodyLstm::from_json(document, "l.json"), FormatError);
+}
+
+TEST_CASE("a melody RNN file from before dropout and gated cells still loads",
+          "[melody_rnn][json]") {
+  // The shipped model was saved with three layers (rnn, dense, grouped softmax) and no cell.
+  MelodyRnn model(small_vocabulary(), 7, 9);
+  nlohmann::json document = model.to_json();
+  document["layers"].erase(document["layers"].begin() + 1);
+  document["metadata"].erase("cell");
+  MelodyRnn loaded = MelodyRnn::from_json(document, "old.json");
+  CHECK(loaded.dropout() == 0.0);
+  const NoteSequence melody = scale_melody(60, 7);
+  CHECK(loaded.predict(melody) == model.predict(melody));
+  CHECK(std::holds_alternative<MelodyRnn>(any_melody_model_from_json(document, "old.json")));
+}
+
+TEST_CASE("an ensemble scores the mean of its models' distributions", "[melody_rnn]") {
+  std::vector<MelodyGru> models{MelodyGru(small_vocabulary(), 6, 1),
+                                MelodyGru(small_vocabulary(), 6, 2)};
+  const std::vector<NoteSequence> test{scale_melody(60, 12), scale_melody(64, 9)};
+  std::vector<MelodyGru> one{models[0]};
+  CHECK(evaluate_ensemble(one, test).bits_per_pitch ==
+        Approx(models[0].evaluate(test).bits_per_pitch).epsilon(1e-6));
+  // By hand: the probability of each true pitch, averaged over the two models.
+  double bits = 0;
+  double notes = 0;
+  const auto v = small_vocabulary();
+  for (const auto& melody : test) {
+    const Matrix<float> a = models[0].predict(melody);
+    const Matrix<float> b = models[1].predict(melody);
+    for (Index t = 0; t < a.cols(); ++t) {
+      const Index row = v.pitch_index(melody.pitches[static_cast<std::size_t>(t) + 1]);
+      bits -= std::log2(0.5 * (double(a(row, t)) + double(b(row, t))));
+      ++notes;
+    }
+  }
+  CHECK(evaluate_ensemble(models, test).bits_per_pitch == Approx(bits / notes).epsilon(1e-5));
+  std::vector<MelodyGru> none;
+  CHECK_THROWS_AS(evaluate_ensemble(none, test), ArgumentError);
+  std::vector<MelodyGru> mixed{MelodyGru(small_vocabulary(), 6, 1),
+                               MelodyGru(MelodyVocabulary{50, 84, {0.5, 1.0}}, 6, 1)};
+  CHECK_THROWS_WITH(evaluate_ensemble(mixed, test), Catch::Contains("different vocabularies"));
 }

@@ -29,6 +29,8 @@ struct MelodyVocabulary {
   Index duration_count() const { return static_cast<Index>(durations.size()); }
   /// Rows of a note's one-hot column: the pitches, then the durations.
   Index size() const { return pitch_count() + duration_count(); }
+  /// Two vocabularies are equal when they read and write the same notes at the same rows.
+  bool operator==(const MelodyVocabulary&) const = default;
 
   /// True when `pitch` is in lowest..highest.
   bool has_pitch(int pitch) const { return pitch >= lowest_pitch && pitch <= highest_pitch; }

@@ -37,9 +37,10 @@ inline Key melody_key(const NoteSequence& melody) {
 /// The notes that follow `primer` (not including it). Throws ArgumentError when the primer is
 /// empty or has a pitch outside the model's vocabulary, or when the constraints forbid every
 /// pitch.
-template <Scalar S>
-NoteSequence continue_melody(BasicMelodyRnn<S>& model, const NoteSequence& primer,
+template <class Cell>
+NoteSequence continue_melody(MelodyModel<Cell>& model, const NoteSequence& primer,
                              const ContinuationSettings& settings) {
+  using S = typename MelodyModel<Cell>::S;
   if (primer.empty()) {
     throw ArgumentError("continue_melody: the primer has no notes");
   }

@@ -1,15 +1,19 @@
 #pragma once
 /// @file
-/// A next-note model of melodies: the simple RNN of equation (25) reading one note per step
-/// (one-hot pitch and duration) and predicting the next note's pitch and duration, each with its
-/// own softmax. Trained on windows of melodies in every transposition within a range, evaluated
-/// in bits per pitch (and per note) on held-out melodies, and run one step at a time to
-/// generate.
+/// A next-note model of melodies: a recurrent layer reading one note per step (one-hot pitch
+/// and duration) and predicting the next note's pitch and duration, each with its own softmax.
+/// The recurrent layer is the simple RNN of equation (25) (MelodyRnn), the LSTM of (26)-(32)
+/// (MelodyLstm) or the GRU of (33)-(37) (MelodyGru). Trained on windows of melodies in every
+/// transposition within a range, evaluated in bits per pitch (and per note) on held-out
+/// melodies, and run one step at a time to generate.
 
 #include <bachprop/core/network.hpp>
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/layers/dense.hpp>
+#include <bachprop/layers/dropout.hpp>
 #include <bachprop/layers/grouped_softmax.hpp>
+#include <bachprop/layers/gru.hpp>
+#include <bachprop/layers/lstm.hpp>
 #include <bachprop/layers/rnn.hpp>
 #include <bachprop/loss/cross_entropy.hpp>
 #include <bachprop/music/encoding/melody_vocabulary.hpp>
@@ -25,6 +29,8 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 namespace bachprop::music {
@@ -32,6 +38,7 @@ namespace bachprop::music {
 /// How a MelodyRnn is trained.
 struct MelodyRnnSettings {
   Index hidden = 64;            ///< recurrent units
+  double dropout = 0.0;         ///< rate the recurrent outputs are dropped at while training
   Index steps = 32;             ///< notes per training window (the BPTT length)
   Index stride = 4;             ///< notes between the starts of consecutive windows
   Index epochs = 30;            ///< passes over the training windows
@@ -44,7 +51,7 @@ struct MelodyRnnSettings {
 
   /// The settings as JSON, for a run's summary.
   nlohmann::json to_json() const {
-    return {{"hidden", hidden},         {"steps", steps},
+    return {{"hidden", hidden},         {"dropout", dropout},     {"steps", steps},
             {"stride", stride},         {"epochs", epochs},
             {"batch_size", batch_size}, {"learning_rate", learning_rate},
             {"clip_norm", clip_norm},   {"transpose_down", transpose_down},
@@ -70,18 +77,60 @@ inline std::vector<NoteSequence> augmented(const std::vector<NoteSequence>& melo
   return out;
 }
 
-/// The recurrent next-note model.
-template <Scalar S = float>
-class BasicMelodyRnn : public ModelFile<BasicMelodyRnn<S>> {
+/// The recurrent layers a melody model can be built on, as its file names them
+/// (metadata.cell), with the number of gate blocks stacked in their weight matrices.
+template <class Cell>
+struct MelodyCell;
+/// The simple RNN of (25): one block.
+template <Scalar S>
+struct MelodyCell<Rnn<S>> {
+  static constexpr std::string_view name = "rnn";  ///< metadata.cell
+  static constexpr Index gates = 1;                ///< blocks of hidden rows in input_weights
+};
+/// The LSTM of (26)-(32): gates i, f, g, o.
+template <Scalar S>
+struct MelodyCell<Lstm<S>> {
+  static constexpr std::string_view name = "lstm";  ///< metadata.cell
+  static constexpr Index gates = 4;                 ///< blocks of hidden rows in input_weights
+};
+/// The GRU of (33)-(37): gates r, z, n.
+template <Scalar S>
+struct MelodyCell<Gru<S>> {
+  static constexpr std::string_view name = "gru";  ///< metadata.cell
+  static constexpr Index gates = 3;                ///< blocks of hidden rows in input_weights
+};
+
+/// The cell a melody model file was saved with ("rnn" for files that do not say: those came
+/// before the gated cells). FormatError naming `source` for a value that is not a cell's name.
+inline std::string melody_cell_of(const nlohmann::json& metadata, const std::string& source) {
+  const auto found = metadata.find("cell");
+  if (found == metadata.end()) {
+    return "rnn";
+  }
+  if (!found->is_string() || (*found != "rnn" && *found != "lstm" && *found != "gru")) {
+    throw FormatError(source + ": metadata.cell must be \"rnn\", \"lstm\" or \"gru\", found " +
+                      bachprop::detail::json_excerpt(*found));
+  }
+  return found->get<std::string>();
+}
+
+/// The recurrent next-note model on the recurrent layer `Cell` (Rnn, Lstm or Gru).
+template <class Cell>
+class MelodyModel : public ModelFile<MelodyModel<Cell>> {
  public:
-  /// The network type: Rnn, a Dense per step, then one softmax for the pitch, one for the duration.
-  using Net = Network<Rnn<S>, Dense<S>, GroupedSoftmax<S>>;
+  /// The element type, float or double.
+  using S = typename Cell::Scalar;
+  /// The network type: the recurrent layer, dropout on its output while training, a Dense per
+  /// step, then one softmax for the pitch, one for the duration.
+  using Net = Network<Cell, Dropout<S>, Dense<S>, GroupedSoftmax<S>>;
 
   /// A fresh model over `vocabulary` (one-hot pitch stacked on one-hot duration, in and out)
-  /// with `hidden` recurrent units, weights drawn from `seed`.
-  BasicMelodyRnn(MelodyVocabulary vocabulary, Index hidden, std::uint64_t seed = 1)
+  /// with `hidden` recurrent units, weights drawn from `seed`, and `dropout`, the rate at which
+  /// the recurrent layer's outputs are dropped while training (0: none).
+  MelodyModel(MelodyVocabulary vocabulary, Index hidden, std::uint64_t seed = 1,
+              double dropout = 0.0)
       : vocabulary_(std::move(vocabulary)),
-        network_(Rnn<S>(vocabulary_.size(), hidden),
+        network_(Cell(vocabulary_.size(), hidden), Dropout<S>(dropout),
                  Dense<S>(hidden, vocabulary_.size(), Init::xavier),
                  GroupedSoftmax<S>({vocabulary_.pitch_count(), vocabulary_.duration_count()})) {
     network_.initialise(seed);
@@ -89,8 +138,12 @@ class BasicMelodyRnn : public ModelFile<BasicMelodyRnn<S>> {
 
   /// The pitches and durations the model reads and predicts.
   const MelodyVocabulary& vocabulary() const { return vocabulary_; }
+  /// The recurrent layer's name in model files: "rnn", "lstm" or "gru".
+  static constexpr std::string_view cell() { return MelodyCell<Cell>::name; }
   /// Recurrent units.
   Index hidden_size() const { return network_.template layer<0>().hidden_size(); }
+  /// The rate at which the recurrent layer's outputs are dropped while training.
+  double dropout() const { return network_.template layer<1>().rate(); }
   /// The network, to train or inspect.
   Net& network() { return network_; }
   /// The network, read-only.
@@ -191,19 +244,9 @@ class BasicMelodyRnn : public ModelFile<BasicMelodyRnn<S>> {
 
   /// Scores on held-out melodies: every note after the first is predicted from those before.
   MelodyScores evaluate(const std::vector<NoteSequence>& melodies) {
-    vocabulary_.require_pitches(melodies, "MelodyRnn::evaluate");
-    MelodyScoreSum sum(/*durations=*/true);
-    const Index pitches = vocabulary_.pitch_count();
-    for (const NoteSequence& notes : melodies) {
-      const Matrix<S> predicted = predict(notes);
-      for (Index t = 0; t < predicted.cols(); ++t) {
-        const auto next = static_cast<std::size_t>(t) + 1;
-        sum.add_pitch(predicted.col(t).head(pitches), vocabulary_.pitch_index(notes.pitches[next]));
-        sum.add_duration(predicted.col(t).tail(vocabulary_.duration_count()),
-                         vocabulary_.duration_index(notes.durations[next]));
-      }
-    }
-    return sum.scores();
+    return score_melodies(vocabulary_, melodies, [this](const NoteSequence& notes) {
+      return predict(notes);
+    });
   }
 
   /// Starts a new melody for feed().
@@ -224,31 +267,139 @@ class BasicMelodyRnn : public ModelFile<BasicMelodyRnn<S>> {
     nlohmann::json metadata = extra;
     metadata["vocabulary"] = vocabulary_.to_json();
     metadata["hidden"] = hidden_size();
+    metadata["cell"] = cell();
     return model_document(network_, "melody_rnn", std::move(metadata));
   }
 
   /// A model from a document written by to_json; `source` names it in errors.
-  static BasicMelodyRnn from_json(const nlohmann::json& document, const std::string& source) {
+  static MelodyModel from_json(const nlohmann::json& document, const std::string& source) {
     const nlohmann::json& metadata = model_metadata(document, "melody_rnn", "melody RNN", source);
+    const std::string stored_cell = melody_cell_of(metadata, source);
+    if (stored_cell != cell()) {
+      throw FormatError(source + ": this melody model is built on a " + stored_cell +
+                        " layer, not on a " + std::string(cell()) +
+                        " (load it as the melody model of its cell)");
+    }
     const auto vocabulary =
         MelodyVocabulary::from_json(metadata.value("vocabulary", nlohmann::json()), source);
     const Index hidden = metadata_size(metadata, "hidden", 1, 100000, source);
     // The network is built from these sizes: check first that the file holds matrices of them,
     // so that a forged size is refused rather than allocated.
-    require_stored_matrix(document, 0, "input_weights", hidden, vocabulary.size(), source);
-    require_stored_matrix(document, 0, "recurrent_weights", hidden, hidden, source);
-    BasicMelodyRnn model(vocabulary, hidden);
+    const Index rows = MelodyCell<Cell>::gates * hidden;
+    require_stored_matrix(document, 0, "input_weights", rows, vocabulary.size(), source);
+    require_stored_matrix(document, 0, "recurrent_weights", rows, hidden, source);
+    // Files from before the dropout layer have three layers: they read as dropout 0.
+    const nlohmann::json& layers = document.at("layers");
+    if (layers.size() + 1 == Net::depth) {
+      nlohmann::json upgraded = document;
+      const nlohmann::json no_dropout = {{"kind", "dropout"}, {"config", {{"rate", 0.0}}}};
+      upgraded["layers"].insert(upgraded["layers"].begin() + 1, no_dropout);
+      return from_json(upgraded, source);
+    }
+    MelodyModel model(vocabulary, hidden, 1, stored_dropout(layers, source));
     model_from_json(model.network_, document, source);
     return model;
   }
 
  private:
+  // The rate of the dropout layer (layer 1) in a document's `layers`, checked before the network
+  // is built with it (model_from_json then checks the rest against that network).
+  static double stored_dropout(const nlohmann::json& layers, const std::string& source) {
+    const nlohmann::json* rate = nullptr;
+    if (layers.size() > 1 && layers[1].is_object()) {
+      const auto config = layers[1].find("config");
+      if (config != layers[1].end() && config->is_object() && config->contains("rate")) {
+        rate = &config->at("rate");
+      }
+    }
+    if (rate == nullptr || !rate->is_number() ||
+        !(rate->get<double>() >= 0.0 && rate->get<double>() < 1.0)) {
+      throw FormatError(source +
+                        ": layer 1 (dropout) needs config.rate, a number in [0, 1), found " +
+                        (rate == nullptr ? std::string("none")
+                                         : bachprop::detail::json_excerpt(*rate)));
+    }
+    return rate->get<double>();
+  }
+
   MelodyVocabulary vocabulary_;
   Net network_;
   Matrix<S> input_;
 };
 
-/// The melody RNN in single precision, as the programs train and save it.
-using MelodyRnn = BasicMelodyRnn<float>;
+/// The next-note scores of `predict` (a melody → the distributions of its notes 1..n−1, as
+/// MelodyModel::predict gives them) on `melodies`, whose pitches must be in `vocabulary`.
+template <class Predict>
+MelodyScores score_melodies(const MelodyVocabulary& vocabulary,
+                            const std::vector<NoteSequence>& melodies, Predict&& predict) {
+  vocabulary.require_pitches(melodies, "MelodyModel::evaluate");
+  MelodyScoreSum sum(/*durations=*/true);
+  const Index pitches = vocabulary.pitch_count();
+  for (const NoteSequence& notes : melodies) {
+    const auto predicted = predict(notes);
+    for (Index t = 0; t < predicted.cols(); ++t) {
+      const auto next = static_cast<std::size_t>(t) + 1;
+      sum.add_pitch(predicted.col(t).head(pitches), vocabulary.pitch_index(notes.pitches[next]));
+      sum.add_duration(predicted.col(t).tail(vocabulary.duration_count()),
+                       vocabulary.duration_index(notes.durations[next]));
+    }
+  }
+  return sum.scores();
+}
+
+/// The scores of an ensemble: the mean of the distributions `models` predict (the same kind of
+/// model trained from different seeds, over one vocabulary), a cheap way to average out what
+/// each network learnt by chance. Throws ArgumentError for no models or differing vocabularies.
+template <class Model>
+MelodyScores evaluate_ensemble(std::vector<Model>& models,
+                               const std::vector<NoteSequence>& melodies) {
+  if (models.empty()) {
+    throw ArgumentError("evaluate_ensemble: no models");
+  }
+  for (const Model& model : models) {
+    if (!(model.vocabulary() == models.front().vocabulary())) {
+      throw ArgumentError("evaluate_ensemble: the models have different vocabularies");
+    }
+  }
+  using S = typename Model::S;
+  return score_melodies(models.front().vocabulary(), melodies, [&](const NoteSequence& notes) {
+    Matrix<S> mean = models.front().predict(notes);
+    for (std::size_t m = 1; m < models.size(); ++m) {
+      mean += models[m].predict(notes);
+    }
+    return Matrix<S>(mean / static_cast<S>(models.size()));
+  });
+}
+
+/// The melody model on the simple RNN, in single precision, as the programs train and save it.
+using MelodyRnn = MelodyModel<Rnn<float>>;
+/// The melody model on the LSTM.
+using MelodyLstm = MelodyModel<Lstm<float>>;
+/// The melody model on the GRU.
+using MelodyGru = MelodyModel<Gru<float>>;
+
+/// A melody model on any of the three cells, as a file may hold one.
+using AnyMelodyModel = std::variant<MelodyRnn, MelodyLstm, MelodyGru>;
+
+/// The melody model in `document` whatever its cell (metadata.cell); `source` names it in errors.
+inline AnyMelodyModel any_melody_model_from_json(const nlohmann::json& document,
+                                                 const std::string& source) {
+  const nlohmann::json& metadata = model_metadata(document, "melody_rnn", "melody RNN", source);
+  const std::string cell = melody_cell_of(metadata, source);
+  if (cell == MelodyLstm::cell()) {
+    return MelodyLstm::from_json(document, source);
+  }
+  if (cell == MelodyGru::cell()) {
+    return MelodyGru::from_json(document, source);
+  }
+  return MelodyRnn::from_json(document, source);
+}
+
+/// Reads a melody model file saved by MelodyModel::save, whatever its cell. Throws IoError for
+/// an unreadable file, FormatError for one that is not a melody model.
+inline AnyMelodyModel load_any_melody_model(const std::filesystem::path& path) {
+  return any_melody_model_from_json(parse_model_text(read_file(path), path.string()),
+                                    path.string());
+}
 
 }  // namespace bachprop::music

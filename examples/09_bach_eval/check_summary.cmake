@@ -1,0 +1,28 @@
+# Checks a bach_eval summary (cmake -DSUMMARY=FILE -P check_summary.cmake): its "models" list
+# names the RNN, the LSTM and the GRU, each with bits per pitch on the JSB test split and in the
+# UCI cross-validation, numbers between 0 and log2 of the vocabulary (a model that learnt
+# nothing at all would sit near the uniform row's 5 bits).
+file(READ "${SUMMARY}" summary)
+string(JSON count LENGTH "${summary}" models)
+set(found "")
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON name GET "${summary}" models ${i} name)
+  foreach(key test_bits_per_pitch cv_bits_per_pitch)
+    string(JSON type TYPE "${summary}" models ${i} ${key})
+    if(NOT type STREQUAL "NUMBER")
+      message(FATAL_ERROR "${SUMMARY}: models[${i}] (${name}) has ${key} of type ${type}")
+    endif()
+    string(JSON bits GET "${summary}" models ${i} ${key})
+    if(bits LESS_EQUAL 0 OR bits GREATER 7)
+      message(FATAL_ERROR "${SUMMARY}: models[${i}] (${name}) has ${key} = ${bits}")
+    endif()
+  endforeach()
+  list(APPEND found "${name}")
+endforeach()
+foreach(name RNN LSTM GRU)
+  if(NOT name IN_LIST found)
+    message(FATAL_ERROR "${SUMMARY}: no model named ${name} in ${found}")
+  endif()
+endforeach()
+message(STATUS "summary models: ${found}")
