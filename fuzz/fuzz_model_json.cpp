@@ -2,10 +2,10 @@
 // a file, then loaded into networks of known shape — a dense classifier, the melody model's
 // recurrent layout with its grouped softmax (whose settings are checked on load), two stacked
 // LSTMs, a GRU, an embedding under LSTMs with dropout between them (the vocabulary, the rate
-// and the masks' draws checked on load) — and read as the melody RNN that bach_generate --model loads
-// (music/models/melody_rnn.hpp), the harmonisers that bach_harmonise --model loads (MiniBach,
-// HarmonyRnn) and the piano-roll RNN, each of whose shape comes from the file's metadata. A
-// model that loads must hold only finite parameters.
+// and the masks' draws checked on load) — and read as the melody models (simple RNN, LSTM, GRU)
+// that bach_generate --model loads (music/models/melody_rnn.hpp), the harmonisers that
+// bach_harmonise --model loads (MiniBach, HarmonyRnn) and the piano-roll RNN, each of whose
+// shape comes from the file's metadata. A model that loads must hold only finite parameters.
 
 #include "fuzz_common.hpp"
 
@@ -76,6 +76,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                    Lstm<float>(3, 3), Dense<float>(3, 5), Softmax<float>()},
            document);
   try_model<music::MelodyRnn>(document);
+  try_model<music::MelodyLstm>(document);
+  try_model<music::MelodyGru>(document);
   try_model<music::MiniBach>(document);
   try_model<music::HarmonyRnn>(document);
   try_model<music::PianoRollRnn>(document);

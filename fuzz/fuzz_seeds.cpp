@@ -109,6 +109,8 @@ void model_seeds() {
   vocabulary.durations = {0.5, 1.0, 2.0};
   const music::MelodyRnn melody(vocabulary, 3);
   seed("model_json", "melody_rnn.json", melody.to_json().dump());
+  seed("model_json", "melody_lstm.json", music::MelodyLstm(vocabulary, 2, 1, 0.2).to_json().dump());
+  seed("model_json", "melody_gru.json", music::MelodyGru(vocabulary, 2).to_json().dump());
   music::HarmonyEncoding encoding;
   encoding.voices = {music::VoiceClasses{67, 70}, music::VoiceClasses{62, 65},
                      music::VoiceClasses{55, 58}, music::VoiceClasses{45, 48}};

@@ -1,8 +1,8 @@
 // bach_melody: the main demo. Trains the recurrent next-note model (an LSTM, equations 26-32,
-// trained by backpropagation through time; or the GRU or the simple RNN) on the soprano lines of the JSB chorales, compares it on the
-// held-out chorales with the classic n-gram models, saves it, and continues a held-out chorale
-// melody: MIDI (Bach's opening and the network's continuation on separate tracks), a piano-roll
-// picture, and WAV where FluidSynth is installed.
+// trained by backpropagation through time; or the GRU or the simple RNN) on the soprano lines
+// of the JSB chorales, compares it on the held-out chorales with the classic n-gram models,
+// saves it, and continues a held-out chorale melody: MIDI (Bach's opening and the network's
+// continuation on separate tracks), a piano-roll picture, and WAV where FluidSynth is installed.
 //
 // The lesson comes first; report.hpp holds the command line, saves the model, and prints and
 // writes.

@@ -77,8 +77,8 @@ std::vector<examples::NamedScores> evaluate_split(const std::vector<NoteSequence
     auto lstms = trained_models<MelodyLstm>(train, valid, settings.lstm, seed,
                                             std::max(settings.ensemble, 1));
     rows.push_back({"LSTM", lstms.front().evaluate(test)});
-    rows.push_back(
-        {"GRU", trained_models<MelodyGru>(train, valid, settings.gru, seed).front().evaluate(test)});
+    auto grus = trained_models<MelodyGru>(train, valid, settings.gru, seed);
+    rows.push_back({"GRU", grus.front().evaluate(test)});
     if (settings.ensemble > 1) {
       rows.push_back({"LSTM, ensemble of " + std::to_string(settings.ensemble),
                       evaluate_ensemble(lstms, test)});
