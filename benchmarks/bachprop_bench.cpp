@@ -146,8 +146,11 @@ Result run_autoencoder(Index batch, Index repeats) {
                        bench::dense_training_flops({784, 128, 32, 128, 784}), "samples/s");
 }
 
-Result run_rnn(Index batch, Index repeats) {
-  auto net = bench::rnn_network();
+// The next-note RNN or LSTM (`network` is bench::rnn_network or bench::lstm_network): the
+// same melodies, loss and SGD for both.
+template <class MakeNetwork>
+Result run_next_note(MakeNetwork network, double flops_per_sequence, Index batch, Index repeats) {
+  auto net = network();
   net.initialise(1);
   Matrix<float> x;
   Matrix<float> y;
@@ -155,13 +158,14 @@ Result run_rnn(Index batch, Index repeats) {
                          y);
   bachprop::Sgd<float> sgd(Shapes::rnn_learning_rate);
   return time_training(net, bachprop::CrossEntropy<float>(), sgd, x, y, batch, Shapes::rnn_steps,
-                       repeats, bench::rnn_training_flops(), "sequences/s");
+                       repeats, flops_per_sequence, "sequences/s");
 }
 
 // Generation: the note chosen at each step (argmax, or drawn from the softmax) is the next
-// step's one-hot input, the hidden state carried by Network::step.
-Result run_generation(bool sample, Index repeats) {
-  auto net = bench::rnn_network();
+// step's one-hot input, the hidden state (the LSTM's h and c) carried by Network::step.
+template <class MakeNetwork>
+Result run_generation(MakeNetwork network, double flops_per_step, bool sample, Index repeats) {
+  auto net = network();
   net.initialise(1);
   net.reset_state(1);
   Matrix<float> x = Matrix<float>::Zero(Shapes::rnn_vocabulary, 1);
@@ -205,7 +209,7 @@ Result run_generation(bool sample, Index repeats) {
   }
   result.value = median(result.repeats);
   result.cpu_value = median(cpu_times);
-  result.flops_per_item = bench::rnn_step_flops();
+  result.flops_per_item = flops_per_step;
   result.gflops = result.flops_per_item / result.value * 1e-3;
   return result;
 }
@@ -258,6 +262,12 @@ nlohmann::json shapes_json() {
                {"flops_per_sequence", bench::rnn_training_flops()},
                {"generation_steps", Shapes::generation_steps},
                {"flops_per_step", bench::rnn_step_flops()}}},
+      {"lstm", {{"vocabulary", Shapes::rnn_vocabulary}, {"hidden", Shapes::lstm_hidden},
+                {"steps", Shapes::rnn_steps}, {"sequences", Shapes::rnn_sequences},
+                {"learning_rate", Shapes::rnn_learning_rate},
+                {"flops_per_sequence", bench::lstm_training_flops()},
+                {"generation_steps", Shapes::generation_steps},
+                {"flops_per_step", bench::lstm_step_flops()}}},
       {"gemm", {{"size", Shapes::gemm_size}}},
   };
 }
@@ -275,7 +285,8 @@ int main(int argc, char** argv) {
   examples::CommandLine cli("bachprop_bench",
                             "Times one benchmark workload and prints one JSON line.");
   cli.option("workload", workload, "NAME",
-             "book | autoencoder | rnn | generate_argmax | generate_sample | gemm")
+             "book | autoencoder | rnn | generate_argmax | generate_sample | lstm | "
+             "lstm_generate_argmax | lstm_generate_sample | gemm")
       .option("batch", batch, "N", "samples (or sequences) per mini-batch")
       .option("threads", threads, "N", "Eigen threads (needs a build with BACHPROP_OPENMP)")
       .option("repeats", repeats, "N", "timed epochs (or repeats) after one warm-up")
@@ -302,10 +313,17 @@ int main(int argc, char** argv) {
     } else if (workload == "autoencoder") {
       result = run_autoencoder(batch, repeats);
     } else if (workload == "rnn") {
-      result = run_rnn(batch, repeats);
+      result = run_next_note(bench::rnn_network, bench::rnn_training_flops(), batch, repeats);
+    } else if (workload == "lstm") {
+      result = run_next_note(bench::lstm_network, bench::lstm_training_flops(), batch, repeats);
     } else if (workload == "generate_argmax" || workload == "generate_sample") {
       batch = 1;
-      result = run_generation(workload == "generate_sample", repeats);
+      result = run_generation(bench::rnn_network, bench::rnn_step_flops(),
+                              workload == "generate_sample", repeats);
+    } else if (workload == "lstm_generate_argmax" || workload == "lstm_generate_sample") {
+      batch = 1;
+      result = run_generation(bench::lstm_network, bench::lstm_step_flops(),
+                              workload == "lstm_generate_sample", repeats);
     } else if (workload == "gemm") {
       batch = Shapes::gemm_size;
       result = run_gemm(repeats);

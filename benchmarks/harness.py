@@ -13,7 +13,8 @@ import resource
 import statistics
 import time
 
-WORKLOADS = ["book", "autoencoder", "rnn", "generate_argmax", "generate_sample"]
+WORKLOADS = ["book", "autoencoder", "rnn", "generate_argmax", "generate_sample", "lstm",
+             "lstm_generate_argmax", "lstm_generate_sample"]
 
 
 def parse(side):
@@ -26,7 +27,7 @@ def parse(side):
     args = parser.parse_args()
     with open(args.shapes) as f:
         args.shape = json.load(f)
-    if args.workload.startswith("generate"):
+    if "generate" in args.workload:
         args.batch = 1
     return args
 

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The numpy twin: the book's algorithm (Nielsen's network.py) written matrix-wise in float32,
-one mini-batch per product, extended to the same autoencoder (with Adam), RNN (BPTT) and
-generation step as bachprop's workloads. Samples are rows here (x @ W.T), numpy's fast layout;
+one mini-batch per product, extended to the same autoencoder (with Adam), RNN and LSTM (BPTT)
+and generation steps as bachprop's workloads. Samples are rows here (x @ W.T), numpy's fast layout;
 the arithmetic is the same as bachprop's columns.
 
 Run by run.sh; set OPENBLAS_NUM_THREADS in the environment before starting it (run.sh does).
@@ -196,12 +196,118 @@ def generate(sample):
     return "us/step", times, s["flops_per_step"]
 
 
+def lstm_parameters(s):
+    """W_x, W_h, b with the gates stacked i, f, g, o (torch.nn.LSTM's order), then the output."""
+    v, h = s["vocabulary"], s["hidden"]
+    wx, b = dense(v, 4 * h)
+    wh = np.concatenate([np.linalg.qr(rng.standard_normal((h, h)))[0] for _ in range(4)])
+    b[h:2 * h] = 1  # the forget gate's bias
+    wy, by = dense(h, v)
+    return [wx, wh.astype(f32), b, wy, by]
+
+
+def lstm_gates(z, c, hidden):
+    """(27)-(28): the activated gates i, f, g, o side by side, then c_t and tanh(c_t)."""
+    gates = np.empty_like(z)
+    gates[..., :2 * hidden] = sigmoid(z[..., :2 * hidden])
+    gates[..., 2 * hidden:3 * hidden] = np.tanh(z[..., 2 * hidden:3 * hidden])
+    gates[..., 3 * hidden:] = sigmoid(z[..., 3 * hidden:])
+    i, f, g = (gates[..., k * hidden:(k + 1) * hidden] for k in range(3))
+    c = f * c + i * g
+    return gates, c, np.tanh(c)
+
+
+def lstm():
+    s = args.shape["lstm"]
+    v, hidden, t_steps, n = s["vocabulary"], s["hidden"], s["steps"], s["sequences"]
+    params = lstm_parameters(s)
+    wx, wh, b, wy, by = params
+    notes = rng.integers(0, v, (n, t_steps + 1))
+    eye = np.eye(v, dtype=f32)
+    x = eye[notes[:, :-1]]  # sequences × steps × vocabulary, one-hot
+    y = eye[notes[:, 1:]]
+
+    def step(xb, yb):
+        xs, ys = xb.transpose(1, 0, 2), yb.transpose(1, 0, 2)  # time-major: T × B × V
+        batch = xs.shape[1]
+        gates = np.empty((t_steps, batch, 4 * hidden), dtype=f32)
+        cs = np.empty((t_steps, batch, hidden), dtype=f32)
+        tanh_cs, hs = np.empty_like(cs), np.empty_like(cs)
+        pre = xs @ wx.T + b                                    # (26), input part for all steps
+        h = np.zeros((batch, hidden), dtype=f32)
+        c = np.zeros((batch, hidden), dtype=f32)
+        for t in range(t_steps):
+            gates[t], c, tanh_cs[t] = lstm_gates(pre[t] + h @ wh.T, c, hidden)
+            cs[t] = c
+            h = hs[t] = gates[t, :, 3 * hidden:] * tanh_cs[t]
+        z = hs @ wy.T + by
+        columns = f32(t_steps * batch)
+        zmax = z.max(axis=-1, keepdims=True)
+        log_sum_exp = zmax + np.log(np.exp(z - zmax).sum(axis=-1, keepdims=True))
+        loss = float((log_sum_exp - (ys * z).sum(axis=-1, keepdims=True)).sum()) / columns
+        delta = (softmax_rows(z) - ys) / columns               # paired with the softmax
+        flat_delta, flat_h = delta.reshape(-1, v), hs.reshape(-1, hidden)
+        g_wy, g_by = flat_delta.T @ flat_h, flat_delta.sum(0)
+        dh_out = delta @ wy                                    # T × B × H
+        dz = np.empty_like(gates)
+        carried_h = np.zeros((batch, hidden), dtype=f32)
+        carried_c = np.zeros((batch, hidden), dtype=f32)
+        for t in range(t_steps - 1, -1, -1):                   # BPTT, (29)-(31)
+            i, f, g, o = (gates[t, :, k * hidden:(k + 1) * hidden] for k in range(4))
+            tanh_c = tanh_cs[t]
+            dh = dh_out[t] + carried_h
+            dc = carried_c + dh * o * (1 - tanh_c * tanh_c)
+            dz[t, :, :hidden] = dc * g * i * (1 - i)
+            dz[t, :, hidden:2 * hidden] = (dc * cs[t - 1] * f * (1 - f)) if t > 0 else 0
+            dz[t, :, 2 * hidden:3 * hidden] = dc * i * (1 - g * g)
+            dz[t, :, 3 * hidden:] = dh * tanh_c * o * (1 - o)
+            carried_h = dz[t] @ wh
+            carried_c = dc * f
+        flat_dz = dz.reshape(-1, 4 * hidden)                   # (32)
+        g_wh = dz[1:].reshape(-1, 4 * hidden).T @ hs[:-1].reshape(-1, hidden)
+        g_wx, g_b = flat_dz.T @ xs.reshape(-1, v), flat_dz.sum(0)
+        sgd(params, [g_wx, g_wh, g_b, g_wy, g_by], s["learning_rate"])
+        return loss
+
+    rates = train_rates(step, x, y, args.batch, n)
+    return "sequences/s", rates, s["flops_per_sequence"]
+
+
+def lstm_generate(sample):
+    s = args.shape["lstm"]
+    v, hidden = s["vocabulary"], s["hidden"]
+    wx, wh, b, wy, by = lstm_parameters(s)
+    state = {"h": np.zeros(hidden, dtype=f32), "c": np.zeros(hidden, dtype=f32), "note": 0}
+    x = np.zeros(v, dtype=f32)
+
+    def run(steps):
+        h, c, note = state["h"], state["c"], state["note"]
+        for _ in range(steps):
+            x[:] = 0
+            x[note] = 1
+            gates, c, tanh_c = lstm_gates(wx @ x + wh @ h + b, c, hidden)
+            h = gates[3 * hidden:] * tanh_c
+            p = softmax_rows(wy @ h + by)
+            if sample:
+                note = min(int(np.searchsorted(np.cumsum(p), rng.random(), side="right")), v - 1)
+            else:
+                note = int(np.argmax(p))
+        state["h"], state["c"], state["note"] = h, c, note
+
+    times = harness.time_steps(run, s["generation_steps"], args.repeats)
+    return "us/step", times, s["flops_per_step"]
+
+
 if args.workload == "book":
     unit, values, flops = book()
 elif args.workload == "autoencoder":
     unit, values, flops = autoencoder()
 elif args.workload == "rnn":
     unit, values, flops = rnn()
+elif args.workload == "lstm":
+    unit, values, flops = lstm()
+elif args.workload.startswith("lstm_"):
+    unit, values, flops = lstm_generate(args.workload.endswith("_sample"))
 else:
     unit, values, flops = generate(args.workload == "generate_sample")
 harness.report("numpy", args, unit, values, flops, args.threads)

@@ -6,6 +6,7 @@
 #   benchmarks/run.sh --quick         # 1 round, fewer epochs: checks that everything runs
 #   benchmarks/run.sh --threads 1     # one thread count only
 #   benchmarks/run.sh --rounds 3 --out DIR
+#   benchmarks/run.sh --workloads lstm,lstm_generate_argmax   # only these workloads
 #
 # Builds bachprop_bench in build-bench/ (Release, -O3 -march=native, OpenMP for the 2-thread
 # runs), installs python3-numpy and python3-torch with apt-get when they are missing, and runs
@@ -20,6 +21,7 @@ out=""
 rounds=5
 repeats=7
 thread_counts="1 2"
+only=""  # comma-separated workload names; empty: every workload
 jobs="${JOBS:-2}"
 python=/usr/bin/python3
 
@@ -31,7 +33,8 @@ while [[ $# -gt 0 ]]; do
     --threads) thread_counts="$2"; shift 2 ;;
     --build) build="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    --workloads) only="$2"; shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -98,8 +101,17 @@ if awk -v load="$load" 'BEGIN { exit !(load > 0.5) }'; then
 fi
 results="$out/results.jsonl"
 : > "$results"
-cases=("book 10" "book 64" "book 256" "autoencoder 64" "autoencoder 256" "rnn 32"
-       "generate_argmax 1" "generate_sample 1")
+cases=()
+for case in "book 10" "book 64" "book 256" "autoencoder 64" "autoencoder 256" "rnn 32" \
+            "generate_argmax 1" "generate_sample 1" "lstm 32" "lstm_generate_argmax 1" \
+            "lstm_generate_sample 1"; do
+  if [[ -z "$only" || ",$only," == *",${case% *},"* ]]; then
+    cases+=("$case")
+  fi
+done
+if [[ ${#cases[@]} -eq 0 ]]; then
+  echo "run.sh: --workloads $only names no workload" >&2; exit 2
+fi
 sides=(bachprop numpy pytorch)
 
 run_side() {  # side workload batch threads

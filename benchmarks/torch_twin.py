@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The PyTorch twin of bachprop's benchmark workloads: same shapes, batch sizes, losses,
 optimisers and thread count, written as a PyTorch user would write them (nn.Linear,
-nn.RNN, torch.optim, a randperm shuffle and index gathers, loss.item() every batch).
+nn.RNN, nn.LSTM, torch.optim, a randperm shuffle and index gathers, loss.item() every batch).
 
 Run by run.sh; set OPENBLAS_NUM_THREADS in the environment before starting it (run.sh does).
 """
@@ -68,9 +68,14 @@ def autoencoder():
 
 
 class NextNote(torch.nn.Module):
-    def __init__(self, vocabulary, hidden):
+    """nn.RNN (tanh) or nn.LSTM, then nn.Linear; the state is h, or (h, c) for the LSTM."""
+
+    def __init__(self, vocabulary, hidden, lstm=False):
         super().__init__()
-        self.rnn = torch.nn.RNN(vocabulary, hidden, nonlinearity="tanh")  # time-major
+        if lstm:
+            self.rnn = torch.nn.LSTM(vocabulary, hidden)  # time-major
+        else:
+            self.rnn = torch.nn.RNN(vocabulary, hidden, nonlinearity="tanh")
         self.out = torch.nn.Linear(hidden, vocabulary)
 
     def forward(self, x, h=None):
@@ -78,10 +83,10 @@ class NextNote(torch.nn.Module):
         return self.out(states), h
 
 
-def rnn():
-    s = args.shape["rnn"]
+def rnn(name="rnn"):
+    s = args.shape[name]
     v, t, n = s["vocabulary"], s["steps"], s["sequences"]
-    model = NextNote(v, s["hidden"])
+    model = NextNote(v, s["hidden"], lstm=name == "lstm")
     notes = torch.randint(0, v, (n, t + 1))
     x = F.one_hot(notes[:, :-1], v).float()  # sequences × steps × vocabulary, one-hot
     y = notes[:, 1:]                          # the next note at every step
@@ -95,10 +100,10 @@ def rnn():
     return "sequences/s", rates, s["flops_per_sequence"]
 
 
-def generate(sample):
-    s = args.shape["rnn"]
+def generate(sample, name="rnn"):
+    s = args.shape[name]
     v = s["vocabulary"]
-    model = NextNote(v, s["hidden"])
+    model = NextNote(v, s["hidden"], lstm=name == "lstm")
     state = {"h": None, "note": 0}
     x = torch.zeros(1, 1, v)
 
@@ -123,8 +128,10 @@ if args.workload == "book":
     unit, values, flops = book()
 elif args.workload == "autoencoder":
     unit, values, flops = autoencoder()
-elif args.workload == "rnn":
-    unit, values, flops = rnn()
+elif args.workload in ("rnn", "lstm"):
+    unit, values, flops = rnn(args.workload)
+elif args.workload.startswith("lstm_"):
+    unit, values, flops = generate(args.workload.endswith("_sample"), "lstm")
 else:
     unit, values, flops = generate(args.workload == "generate_sample")
 harness.report("pytorch", args, unit, values, flops, torch.get_num_threads())

@@ -39,6 +39,9 @@ struct Shapes {
   static constexpr Index rnn_sequences = 640;  // 20 batches of 32
   static constexpr double rnn_learning_rate = 0.1;
   static constexpr Index generation_steps = 20000;  // per timed repeat
+  // 6-7. the next-note LSTM: the RNN's vocabulary, data, steps, loss and SGD, an Lstm 128 in
+  // place of the Rnn (four gates: four times the RNN's products)
+  static constexpr Index lstm_hidden = 128;
   // 5. the practical limit
   static constexpr Index gemm_size = 1024;
 };
@@ -83,6 +86,28 @@ inline double rnn_step_flops() {
   return 2 * h * v + 2 * h * h + 2 * v * h;
 }
 
+/// FLOPs per training sequence of the LSTM workload, counted as for the RNN: each of the four
+/// gates has the RNN's input and recurrent products (the recurrent ones from step 1, h_{-1} = 0),
+/// then the same output layer. The gates' elementwise work is not counted.
+inline double lstm_training_flops() {
+  const double v = Shapes::rnn_vocabulary;
+  const double h = Shapes::lstm_hidden;
+  const double t = Shapes::rnn_steps;
+  const double g = 4 * h;  // the four gates' rows
+  const double forward = t * 2 * g * v + (t - 1) * 2 * g * h + t * 2 * v * h;
+  const double backward = t * 2 * v * h * 2       // output layer: δ hᵀ and Wᵀ δ
+                          + (t - 1) * 2 * g * h * 2  // W_h gradient and W_hᵀ δ through time
+                          + t * 2 * g * v;        // W_x gradient (no input gradient)
+  return forward + backward;
+}
+
+/// FLOPs of one LSTM generation step (batch 1).
+inline double lstm_step_flops() {
+  const double v = Shapes::rnn_vocabulary;
+  const double h = Shapes::lstm_hidden;
+  return 2 * 4 * h * v + 2 * 4 * h * h + 2 * v * h;
+}
+
 /// The book's network.
 inline auto book_network() {
   using namespace bachprop;
@@ -105,6 +130,14 @@ inline auto rnn_network() {
   using namespace bachprop;
   return Network{Rnn<float>(Shapes::rnn_vocabulary, Shapes::rnn_hidden),
                  Dense<float>(Shapes::rnn_hidden, Shapes::rnn_vocabulary, Init::xavier),
+                 Softmax<float>()};
+}
+
+/// The next-note LSTM: Lstm → Dense → Softmax.
+inline auto lstm_network() {
+  using namespace bachprop;
+  return Network{Lstm<float>(Shapes::rnn_vocabulary, Shapes::lstm_hidden),
+                 Dense<float>(Shapes::lstm_hidden, Shapes::rnn_vocabulary, Init::xavier),
                  Softmax<float>()};
 }
 

@@ -39,6 +39,16 @@ TEST_CASE("LSTM and GRU training steps allocate nothing after the first batch",
     net.set_steps(steps);
     require_steady_training(net, CrossEntropy<float>(), Adam<float>(1e-3), x, y, what);
   }
+  {
+    // The benchmark's LSTM (benchmarks/workloads.hpp): 64 → 128 → 64, 32 steps, batch 32. Its
+    // products are large enough that Eigen's general product would allocate packing buffers.
+    const Matrix<float> notes = one_hot_matrix<float>(64, 32 * 32, 4);
+    const Matrix<float> next = one_hot_matrix<float>(64, 32 * 32, 5);
+    Network net{Lstm<float>(64, 128), Dense<float>(128, 64), Softmax<float>()};
+    net.set_steps(32);
+    require_steady_training(net, CrossEntropy<float>(), Sgd<float>(0.1), notes, next,
+                            "the benchmark's LSTM");
+  }
   // Two LSTMs stacked, real-valued inputs (the general product), clipping on.
   Network stacked{Lstm<float>(vocabulary, 12), Lstm<float>(12, 10), Dense<float>(10, vocabulary),
                   Softmax<float>()};

@@ -95,10 +95,12 @@ TEST_CASE("the product kernels agree with Eigen on random shapes", "[product]") 
 
 TEST_CASE("the product kernels on the benchmark shapes agree with Eigen", "[product]") {
   Rng rng(3);
-  // (rows of W, inputs, batch): the book's and the autoencoder's layers, the RNN's products.
+  // (rows of W, inputs, batch): the book's and the autoencoder's layers, the RNN's and the
+  // LSTM's products (4·128 gate rows; one and two columns take the tall blocks).
   for (const auto& [m, k, n] : {std::tuple<Index, Index, Index>{30, 784, 10}, {30, 784, 256},
                                 {10, 30, 64}, {128, 784, 64}, {784, 128, 256}, {32, 128, 256},
-                                {128, 128, 32}, {64, 128, 1024}, {128, 128, 1}}) {
+                                {128, 128, 32}, {64, 128, 1024}, {128, 128, 1}, {512, 128, 1},
+                                {512, 128, 2}, {200, 128, 1}, {512, 128, 32}, {128, 512, 32}}) {
     INFO(m << "×" << k << " times " << k << "×" << n);
     const Matrix<float> w = random_matrix<float>(m, k, rng);
     const Matrix<float> x = random_matrix<float>(k, n, rng);

@@ -155,13 +155,36 @@ void product_rows(Index first, Index last, Index m, Index depth, const S* a, Ind
                                                bias, c + j * ldc, ldc);
 }
 
+// Vectors of A per block when C has one or two columns (a generation step at batch 1): each
+// vector of C is then a chain of `depth` dependent multiply-adds, so a 3-vector block waits on
+// the adder's latency. Taller blocks keep more chains in flight: 8 vectors (4 with 16 registers),
+// the registers holding 2 columns of sums, A's column and one broadcast value.
+template <class Packet>
+constexpr int thin_block_vectors() {
+  return EIGEN_ARCH_DEFAULT_NUMBER_OF_REGISTERS >= 32 ? 8 : 4;
+}
+
 // Rows 0:m in blocks of at most 3 vectors (the last block at least one vector tall), each with
-// the widest packet that fits it.
+// the widest packet that fits it; for one or two columns, whole blocks of thin_block_vectors()
+// first. Every entry of C is the same sum in the same order whatever the block.
 template <class Packet, bool Accumulate, class S>
 void product_columns(Index first, Index last, Index m, Index depth, const S* a, Index lda,
                      Operand<S> b, const S* bias, S* c, Index ldc) {
   constexpr int P = packet_size<Packet>;
   Index row = 0;
+  if (last - first <= 2) {
+    constexpr int tall = thin_block_vectors<Packet>();
+    for (; m - row >= tall * P; row += tall * P) {
+      product_rows<Packet, tall, Accumulate>(first, last, tall * P, depth, a + row, lda, b,
+                                             bias != nullptr ? bias + row : nullptr, c + row, ldc);
+    }
+    if (m - row >= (tall / 2) * P) {
+      product_rows<Packet, tall / 2, Accumulate>(first, last, (tall / 2) * P, depth, a + row, lda,
+                                                 b, bias != nullptr ? bias + row : nullptr,
+                                                 c + row, ldc);
+      row += (tall / 2) * P;
+    }
+  }
   while (row < m) {
     Index rows = std::min<Index>(m - row, 3 * P);
     if (m - row - rows > 0 && m - row - rows < P) {

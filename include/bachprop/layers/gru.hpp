@@ -181,10 +181,13 @@ class Gru {
       }
     }
     // (37) ∂C/∂W_h = Σ_{t≥1} δᵘ_t h_{t−1}ᵀ, ∂C/∂b_h = Σ_t δᵘ_t, ∂C/∂W_x = Σ_t δᵃ_t x_tᵀ,
-    // ∂C/∂b_x = Σ_t δᵃ_t
+    // ∂C/∂b_x = Σ_t δᵃ_t; ∂C/∂W_h one gate's rows at a time, as the Lstm's
     recurrent_weights_.gradient.resize(3 * n, n);
-    multiply_transposed_b(recurrent_weights_.gradient, recurrent_deltas_.rightCols(later),
-                          hidden_.leftCols(later));
+    for (Index gate = 0; gate < 3; ++gate) {
+      multiply_transposed_b(recurrent_weights_.gradient.middleRows(gate * n, n),
+                            recurrent_deltas_.middleRows(gate * n, n).rightCols(later),
+                            hidden_.leftCols(later));
+    }
     recurrent_biases_.gradient.noalias() = recurrent_deltas_.rowwise().sum();
     detail::input_weight_gradient(input_deltas_, input_.get(), hot_, input_weights_.gradient);
     input_biases_.gradient.noalias() = input_deltas_.rowwise().sum();

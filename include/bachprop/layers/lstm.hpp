@@ -186,10 +186,14 @@ class Lstm {
       }
     }
     // (32) ∂C/∂W_h = Σ_{t≥1} δ_t h_{t−1}ᵀ, ∂C/∂W_x = Σ_t δ_t x_tᵀ, ∂C/∂b = Σ_t δ_t: one product
-    // each over every step, as for (25)
+    // each over every step, as for (25); ∂C/∂W_h one gate's rows at a time, so that the left
+    // factor stays within the product kernel's cache budget (core/product.hpp)
     recurrent_weights_.gradient.resize(4 * n, n);
-    multiply_transposed_b(recurrent_weights_.gradient, gate_gradients_.rightCols(later),
-                          hidden_.leftCols(later));
+    for (Index gate = 0; gate < 4; ++gate) {
+      multiply_transposed_b(recurrent_weights_.gradient.middleRows(gate * n, n),
+                            gate_gradients_.middleRows(gate * n, n).rightCols(later),
+                            hidden_.leftCols(later));
+    }
     detail::input_weight_gradient(gate_gradients_, input_.get(), hot_, input_weights_.gradient);
     biases_.gradient.noalias() = gate_gradients_.rowwise().sum();
     // doc:end lstm-backward
