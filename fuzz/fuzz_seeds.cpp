@@ -1,8 +1,8 @@
 // Writes the fuzzers' seed corpora: small valid inputs for every target, made by the library's
-// own writers (IDX files raw and gzip, saved models, network2.py documents, MIDI files, chorale
-// documents, note strings). scripts/fuzz.sh runs it into the build folder and adds the test
-// fixtures (MIDI files written by mido, the chorale mini data). Built without the fuzzer's
-// instrumentation: it is an ordinary program.
+// own writers (IDX files raw and gzip, saved models, network2.py documents, torch state dicts,
+// MIDI files, chorale documents, note strings). scripts/fuzz.sh runs it into the build folder
+// and adds the test fixtures (MIDI files written by mido, the chorale mini data, two torch state
+// dicts). Built without the fuzzer's instrumentation: it is an ordinary program.
 //
 // usage: fuzz_seeds FOLDER   (writes FOLDER/<target>/<seed>)
 
@@ -12,6 +12,7 @@
 #include <bachprop/music/score/midi_write.hpp>
 #include <bachprop/core/network.hpp>
 #include <bachprop/io/model_json.hpp>
+#include <bachprop/io/torch_state_dict.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/dropout.hpp>
 #include <bachprop/layers/embedding.hpp>
@@ -128,6 +129,29 @@ void book_seeds() {
     "biases": [[0.05, -0.05], [0.2]], "cost": "CrossEntropyCost"})");
 }
 
+// The networks fuzz_torch_state_dict imports into, written under the names it gives them, and
+// one document holding all three (its unused tensors are refused, or allowed).
+void torch_seeds() {
+  Network lstm{Lstm<float>(3, 2), Lstm<float>(2, 2), Dense<float>(2, 2)};
+  lstm.initialise(6);
+  const nlohmann::json lstm_document = torch_state_dict_to_json(lstm, {"rnn", "rnn", "fc"});
+  seed("torch_state_dict", "lstm_3_2_2_2.json", lstm_document.dump());
+  Network gru{Gru<float>(3, 2), Tanh<float>(), Dense<float>(2, 2)};
+  gru.initialise(7);
+  const nlohmann::json gru_document = torch_state_dict_to_json(gru, {"gru", "fc"});
+  seed("torch_state_dict", "gru_3_2_2.json", gru_document.dump(1));
+  Network rnn{Rnn<float>(3, 2)};
+  rnn.initialise(8);
+  nlohmann::json all = torch_state_dict_to_json(rnn, {""});
+  seed("torch_state_dict", "bare_rnn_3_2.json", all.dump());
+  for (const nlohmann::json* document : {&lstm_document, &gru_document}) {
+    for (const auto& [key, tensor] : (*document)["tensors"].items()) {
+      all["tensors"][key == "fc.weight" || key == "fc.bias" ? "head." + key : key] = tensor;
+    }
+  }
+  seed("torch_state_dict", "all_three.json", all.dump());
+}
+
 void midi_seeds() {
   music::Stream melody("melody", 73, 0);
   melody.append("G4 G4 A4 B4 | C5 B4 A4/2 | B4/8 C5/8 R/4 D5:1.5 G3.B3.D4/2");
@@ -185,6 +209,7 @@ int main(int argc, char** argv) {
     idx_seeds();
     model_seeds();
     book_seeds();
+    torch_seeds();
     midi_seeds();
     chorale_seeds();
     note_seeds();

@@ -18,6 +18,7 @@
 #include <bachprop/io/book_json.hpp>
 #include <bachprop/io/file.hpp>
 #include <bachprop/io/model_json.hpp>
+#include <bachprop/io/torch_state_dict.hpp>
 #include <bachprop/layers/activation.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/dropout.hpp>
