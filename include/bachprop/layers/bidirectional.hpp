@@ -166,8 +166,8 @@ class Bidirectional {
   const Matrix<Scalar>& backward(const Matrix<Scalar>& output_gradient) {
     split_gradient(output_gradient);
     // doc:begin bidirectional-backward
-    // (47) ∂C/∂X = ∂C/∂X→ + (∂C/∂X←) Rᵀ, and Rᵀ = R: the backward layer's gradient is
-    // reversed back to the steps of X before the two are added
+    // (47) ∂C/∂X = D→ + D← Rᵀ, and Rᵀ = R: the backward layer's input gradient D← is reversed
+    // back to the steps of X before the two are added
     const Matrix<Scalar>& forward_input_gradient = forward_.backward(forward_gradient_);
     detail::reverse_steps(backward_.backward(backward_gradient_), steps_, input_gradient_);  // (47)
     input_gradient_ += forward_input_gradient;  // (47)
@@ -248,9 +248,12 @@ class Bidirectional {
                        shape_string(output_) + " (2·hidden × steps·batch), got " +
                        shape_string(output_gradient));
     }
+    // doc:begin bidirectional-split
+    // (47) G split as Y's rows: G→ goes to the forward layer as it is, G← reversed, G← Rᵀ = G← R
     forward_gradient_ = output_gradient.topRows(forward_.output_size());
     detail::reverse_steps(output_gradient.bottomRows(backward_.output_size()), steps_,
                           backward_gradient_);  // (47) G← R
+    // doc:end bidirectional-split
   }
 
   Forward forward_;
