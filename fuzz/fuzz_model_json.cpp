@@ -2,15 +2,17 @@
 // a file, then loaded into networks of known shape — a dense classifier, the melody model's
 // recurrent layout with its grouped softmax (whose settings are checked on load), two stacked
 // LSTMs, a GRU, an embedding under LSTMs with dropout between them (the vocabulary, the rate
-// and the masks' draws checked on load) — and read as the melody models (simple RNN, LSTM, GRU)
-// that bach_generate --model loads (music/models/melody_rnn.hpp), the harmonisers that
-// bach_harmonise --model loads (MiniBach, HarmonyRnn) and the piano-roll RNN, each of whose
-// shape comes from the file's metadata. A model that loads must hold only finite parameters.
+// and the masks' draws checked on load), two stacked bidirectional layers (an LSTM, a GRU) —
+// and read as the melody models (simple RNN, LSTM, GRU) that bach_generate --model loads
+// (music/models/melody_rnn.hpp), the harmonisers that bach_harmonise --model loads (MiniBach,
+// HarmonyRnn) and the piano-roll RNN, each of whose shape comes from the file's metadata. A
+// model that loads must hold only finite parameters.
 
 #include "fuzz_common.hpp"
 
 #include <bachprop/core/network.hpp>
 #include <bachprop/io/model_json.hpp>
+#include <bachprop/layers/bidirectional.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/dropout.hpp>
 #include <bachprop/layers/embedding.hpp>
@@ -74,6 +76,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try_load(Network{Gru<float>(4, 3), Dense<float>(3, 4), Softmax<float>()}, document);
   try_load(Network{Embedding<float>(5, 3), Lstm<float>(3, 3), Dropout<float>(0.25),
                    Lstm<float>(3, 3), Dense<float>(3, 5), Softmax<float>()},
+           document);
+  try_load(Network{Bidirectional<Lstm<float>>(4, 3), Bidirectional<Gru<float>>(6, 2),
+                   Dense<float>(4, 4), Softmax<float>()},
            document);
   try_model<music::MelodyRnn>(document);
   try_model<music::MelodyLstm>(document);

@@ -13,6 +13,7 @@
 #include <bachprop/core/network.hpp>
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/io/torch_state_dict.hpp>
+#include <bachprop/layers/bidirectional.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/dropout.hpp>
 #include <bachprop/layers/embedding.hpp>
@@ -103,6 +104,10 @@ void model_seeds() {
                    Lstm<float>(3, 3), Dense<float>(3, 5), Softmax<float>()};
   embedded.initialise(6);
   seed("model_json", "embedding_lstm_dropout.json", model_to_json(embedded).dump());
+  Network bidirectional{Bidirectional<Lstm<float>>(4, 3), Bidirectional<Gru<float>>(6, 2),
+                        Dense<float>(4, 4), Softmax<float>()};
+  bidirectional.initialise(9);
+  seed("model_json", "bidirectional_4_3_2_4.json", model_to_json(bidirectional).dump());
   music::MelodyVocabulary vocabulary;
   vocabulary.lowest_pitch = 60;
   vocabulary.highest_pitch = 64;
@@ -152,6 +157,11 @@ void torch_seeds() {
     }
   }
   seed("torch_state_dict", "all_three.json", all.dump());
+  Network bidirectional{Bidirectional<Lstm<float>>(3, 2), Bidirectional<Lstm<float>>(4, 2),
+                        Dense<float>(4, 2)};
+  bidirectional.initialise(10);
+  seed("torch_state_dict", "bidirectional_lstm_3_2_2_2.json",
+       torch_state_dict_to_json(bidirectional, {"rnn", "rnn", "fc"}).dump());
 }
 
 void midi_seeds() {

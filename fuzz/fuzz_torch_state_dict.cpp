@@ -1,7 +1,8 @@
 // libFuzzer target: torch state dicts saved as JSON (io/torch_state_dict.hpp). The text is parsed
 // as load_torch_state_dict parses a file, then imported into networks of known shape — two
 // stacked LSTMs and a Linear layer, in float and in double; a GRU and a Linear layer with unused
-// tensors allowed; a bare RNN whose keys have no prefix. An import that succeeds must give finite
+// tensors allowed; a bare RNN whose keys have no prefix; two stacked bidirectional LSTMs and a
+// Linear layer (keys ending in _reverse). An import that succeeds must give finite
 // parameters, and the network written back as a state dict must import again bit for bit.
 
 #include "fuzz_common.hpp"
@@ -9,6 +10,7 @@
 #include <bachprop/core/network.hpp>
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/io/torch_state_dict.hpp>
+#include <bachprop/layers/bidirectional.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/gru.hpp>
 #include <bachprop/layers/lstm.hpp>
@@ -64,5 +66,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try_import(Network{Gru<float>(3, 2), Tanh<float>(), Dense<float>(2, 2)}, document,
              {"gru", "fc"}, {.allow_unused = true});
   try_import(Network{Rnn<float>(3, 2)}, document, {""}, {});
+  try_import(Network{Bidirectional<Lstm<float>>(3, 2), Bidirectional<Lstm<float>>(4, 2),
+                     Dense<float>(4, 2)},
+             document, {"rnn", "rnn", "fc"}, {});
   return 0;
 }

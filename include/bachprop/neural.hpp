@@ -20,6 +20,7 @@
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/io/torch_state_dict.hpp>
 #include <bachprop/layers/activation.hpp>
+#include <bachprop/layers/bidirectional.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/dropout.hpp>
 #include <bachprop/layers/embedding.hpp>

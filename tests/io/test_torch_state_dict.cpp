@@ -248,14 +248,61 @@ TEST_CASE("torch state dict: an entry that is not a finite number is refused",
                       "float"));
 }
 
-TEST_CASE("torch state dict: a bidirectional or projected LSTM is refused by name",
+TEST_CASE("torch state dict: bidirectional nn.LSTM and nn.GRU modules import into Bidirectional",
+          "[torch_state_dict]") {
+  // Two stacked bidirectional LSTM layers: the second reads [h→; h←] of the first (8 inputs).
+  const std::vector<std::string> modules{"rnn", "rnn", "fc"};
+  Network lstm_double{Bidirectional<Lstm<double>>(3, 4), Bidirectional<Lstm<double>>(8, 4),
+                      Dense<double>(8, 2)};
+  load_torch_state_dict(lstm_double, torch_fixtures + "torch_state_dict_bilstm.json", modules);
+  CHECK(torch_difference(lstm_double, "bilstm") <= 1e-13);
+  Network lstm_float{Bidirectional<Lstm<float>>(3, 4), Bidirectional<Lstm<float>>(8, 4),
+                     Dense<float>(8, 2)};
+  load_torch_state_dict(lstm_float, torch_fixtures + "torch_state_dict_bilstm.json", modules);
+  CHECK(torch_difference(lstm_float, "bilstm") <= 1e-6);
+  // The backward direction reads the _reverse keys, as they are.
+  const json document = torch_fixture("torch_state_dict_bilstm.json");
+  CHECK(lstm_double.layer<1>().backward_layer().input_weights().value(5, 7) ==
+        document["tensors"]["rnn.weight_ih_l1_reverse"]["data"][5 * 8 + 7].get<double>());
+  Network gru{Bidirectional<Gru<double>>(3, 4), Dense<double>(8, 2)};
+  load_torch_state_dict(gru, torch_fixtures + "torch_state_dict_bigru.json", {"encoder", "head"});
+  CHECK(torch_difference(gru, "bigru") <= 1e-13);
+  // Written back as a state dict, the network imports again bit for bit.
+  Network copy{Bidirectional<Gru<double>>(3, 4), Dense<double>(8, 2)};
+  copy.initialise(5);
+  import_torch_state_dict(copy, torch_state_dict_to_json(gru, {"encoder", "head"}), "<memory>",
+                          {"encoder", "head"});
+  CHECK(torch_parameters_of(copy) == torch_parameters_of(gru));
+}
+
+TEST_CASE("torch state dict: a one-way module for a Bidirectional layer, and back, is refused",
+          "[torch_state_dict][errors]") {
+  Network bidirectional{Bidirectional<Lstm<float>>(3, 5), Bidirectional<Lstm<float>>(10, 5),
+                        Dense<float>(10, 4)};
+  const auto before = torch_parameters_of(bidirectional);
+  CHECK_THAT(test::format_error_of([&] {
+               load_torch_state_dict(bidirectional, torch_fixtures + "torch_state_dict_lstm.json",
+                                     lstm_modules);
+             }),
+             Contains("missing \"rnn.weight_ih_l0_reverse\" (shape [20, 3], for trainable layer "
+                      "0: bidirectional nn.LSTM layer 0 of 5 units over 3 inputs"));
+  CHECK(torch_parameters_of(bidirectional) == before);
+  // A Bidirectional whose directions differ has no torch module.
+  Network mixed{Bidirectional<Lstm<float>, Gru<float>>(Lstm<float>(3, 4), Gru<float>(3, 4))};
+  CHECK_THROWS_WITH(import_torch_state_dict(mixed, torch_fixture("torch_state_dict_bigru.json"),
+                                            "m.json", {"encoder"}),
+                    Contains("whose directions differ has no torch counterpart"));
+}
+
+TEST_CASE("torch state dict: a bidirectional module read one way, or proj_size, is refused",
           "[torch_state_dict][errors]") {
   const json good = torch_fixture("torch_state_dict_lstm.json");
   json document = good;
   document["tensors"]["rnn.weight_ih_l0_reverse"] = good["tensors"]["rnn.weight_ih_l0"];
   CHECK_THAT(torch_import_error(document),
              Contains("model.json: \"rnn.weight_ih_l0_reverse\": the module \"rnn\" is "
-                      "bidirectional; bachprop's recurrent layers run forward in time only"));
+                      "bidirectional; import it into Bidirectional layers (Lstm, Gru and Rnn run "
+                      "forward in time only)"));
   CHECK_THAT(
       test::format_error_of([&] {
         auto network = torch_lstm_network<float>();

@@ -146,6 +146,14 @@ concept HasTrainingMode = Layer<L> && requires(L& layer, const L& const_layer) {
   { const_layer.training() } -> std::same_as<bool>;
 };
 
+/// Optional: a layer that needs each sequence whole (Bidirectional, whose second direction
+/// starts at the last step), so it cannot advance one step at a time: a Network holding one has
+/// no step().
+template <class L>
+concept ReadsWholeSequences = Layer<L> && requires {
+  { L::reads_whole_sequences } -> std::convertible_to<bool>;
+} && L::reads_whole_sequences;
+
 /// Optional: a layer that can skip computing ∂C/∂input when nothing needs it (the first layer
 /// of a network). Saves the largest product of the backward pass for wide inputs.
 template <class L>

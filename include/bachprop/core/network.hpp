@@ -181,8 +181,11 @@ class Network {
 
   /// One time step for generation: recurrent layers advance their state (Rnn::step), the others
   /// run forward on the step's columns (Dropout passes them unchanged, whatever the mode).
-  /// Allocates nothing once the buffers have their size.
-  const Matrix<Scalar>& step(const Matrix<Scalar>& input) {
+  /// Allocates nothing once the buffers have their size. Not available (a compile-time error)
+  /// when a layer needs each sequence whole (ReadsWholeSequences: Bidirectional).
+  const Matrix<Scalar>& step(const Matrix<Scalar>& input)
+    requires(!(ReadsWholeSequences<Ls> || ...))
+  {
     const Matrix<Scalar>* activation = &input;
     std::apply(
         [&activation](auto&... layer) {

@@ -27,6 +27,9 @@
 ///            input_biases ← bias_ih_lK, recurrent_biases ← bias_hh_lK (kept apart: the reset
 ///            gate scales W_hn h + b_hn, bias included)
 ///     Rnn    (tanh only) as the Lstm with one block of H rows
+///     Bidirectional  its forward layer as above, its backward layer the same keys ending in
+///            _lK_reverse (a module built with bidirectional=True; the next stacked layer's
+///            weight_ih_lK+1 has 2H columns, [h→; h←] as Bidirectional stacks them)
 ///
 /// The gate order is torch's, so rows copy as they are, no permutation: an LSTM's 4H rows are
 /// the blocks [i; f; g; o] in both libraries, a GRU's 3H rows [r; z; n] (docs/derivation.md,
@@ -36,8 +39,8 @@
 /// unchanged. A FormatError names the source, the key and what was expected for a missing key,
 /// a key no layer reads (unless TorchImportOptions::allow_unused), a shape other than the
 /// layer's, data of another length, an entry that is not a finite number of the network's
-/// scalar type, a bidirectional module (keys ending in _reverse) or an LSTM with proj_size
-/// (weight_hr_lK). Names that do not fit the network are an ArgumentError.
+/// scalar type, a bidirectional module (keys ending in _reverse) read by a one-way layer, or an
+/// LSTM with proj_size (weight_hr_lK). Names that do not fit the network are an ArgumentError.
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/layer.hpp>
@@ -45,6 +48,7 @@
 #include <bachprop/core/types.hpp>
 #include <bachprop/io/file.hpp>
 #include <bachprop/io/model_json.hpp>
+#include <bachprop/layers/bidirectional.hpp>
 #include <bachprop/layers/dense.hpp>
 #include <bachprop/layers/gru.hpp>
 #include <bachprop/layers/lstm.hpp>
@@ -92,6 +96,7 @@ struct TorchSlot {
 // layer's for_each_parameter order. `what` describes the layer in messages.
 struct TorchLayout {
   bool recurrent = false;
+  bool bidirectional = false;  // reads the module's _reverse keys too
   std::string what;
   std::vector<TorchSlot> slots;
 };
@@ -99,7 +104,7 @@ struct TorchLayout {
 inline TorchLayout torch_recurrent_layout(const char* module, const char* gates, Index blocks,
                                           Index inputs, Index hidden, Index k, bool two_biases) {
   const std::string l = "_l" + std::to_string(k);
-  TorchLayout layout{true,
+  TorchLayout layout{true, false,
                      std::string(module) + " layer " + std::to_string(k) + " of " +
                          std::to_string(hidden) + " units over " + std::to_string(inputs) +
                          " inputs" + (*gates != '\0' ? std::string(", rows ") + gates : ""),
@@ -138,17 +143,39 @@ TorchLayout torch_layout(const Rnn<S>& layer, Index k) {
 
 template <class S>
 TorchLayout torch_layout(const Dense<S>& layer, Index /*k*/) {
-  return {false,
+  return {false, false,
           "nn.Linear of " + std::to_string(layer.input_size()) + " inputs and " +
               std::to_string(layer.output_size()) + " outputs",
           {{{"weight"}, layer.output_size(), layer.input_size()},
            {{"bias"}, layer.output_size(), 0}}};
 }
 
+// torch's bidirectional module: the forward layer's keys, then the same keys ending in _reverse.
+template <class F, class B>
+TorchLayout torch_layout(const Bidirectional<F, B>& layer, Index k) {
+  TorchLayout layout = torch_layout(layer.forward_layer(), k);
+  TorchLayout reverse = torch_layout(layer.backward_layer(), k);
+  if (reverse.what != layout.what) {
+    throw ArgumentError("torch state dict: a '" + std::string(layer.kind()) + "' layer whose "
+                        "directions differ has no torch counterpart (bidirectional=True builds "
+                        "two of one kind and size)");
+  }
+  for (TorchSlot& slot : reverse.slots) {
+    for (std::string& leaf : slot.leaves) {
+      leaf += "_reverse";
+    }
+    layout.slots.push_back(std::move(slot));
+  }
+  layout.what = "bidirectional " + layout.what + ", then _reverse";
+  layout.bidirectional = true;
+  return layout;
+}
+
 template <class L>
 TorchLayout torch_layout(const L& layer, Index /*k*/) {
   throw ArgumentError("torch state dict: a '" + std::string(layer.kind()) +
-                      "' layer has no torch counterpart here (Lstm, Gru, Rnn and Dense have)");
+                      "' layer has no torch counterpart here (Lstm, Gru, Rnn, Dense and "
+                      "Bidirectional have)");
 }
 
 inline std::string torch_key(const std::string& prefix, const std::string& leaf) {
@@ -198,10 +225,10 @@ std::vector<std::pair<std::string, TorchLayout>> torch_layouts(
   return layouts;
 }
 
-// Refuses a recurrent module that is bidirectional or projected: it has keys the layer cannot
-// hold, and reading only the forward direction would give a different model.
+// Refuses a recurrent module that is projected, or bidirectional for a one-way layer: it has keys
+// the layer cannot hold, and reading only the forward direction would give a different model.
 inline void check_torch_module(const nlohmann::json& tensors, const std::string& prefix,
-                               const std::string& where) {
+                               const std::string& where, bool bidirectional) {
   const std::string start = prefix.empty() ? "" : prefix + ".";
   for (const auto& [key, value] : tensors.items()) {
     if (key.compare(0, start.size(), start) != 0) {
@@ -212,9 +239,9 @@ inline void check_torch_module(const nlohmann::json& tensors, const std::string&
       continue;  // a submodule's key, not this module's
     }
     const std::string module = prefix.empty() ? "the module" : "the module \"" + prefix + "\"";
-    if (leaf.size() >= 8 && leaf.compare(leaf.size() - 8, 8, "_reverse") == 0) {
-      throw FormatError(where + ": \"" + key + "\": " + module + " is bidirectional; bachprop's "
-                        "recurrent layers run forward in time only (bidirectional=False)");
+    if (!bidirectional && leaf.size() >= 8 && leaf.compare(leaf.size() - 8, 8, "_reverse") == 0) {
+      throw FormatError(where + ": \"" + key + "\": " + module + " is bidirectional; import it "
+                        "into Bidirectional layers (Lstm, Gru and Rnn run forward in time only)");
     }
     if (leaf.compare(0, 11, "weight_hr_l") == 0) {
       throw FormatError(where + ": \"" + key + "\": " + module + " is an LSTM with proj_size > "
@@ -306,7 +333,7 @@ std::vector<Matrix<typename Net::Scalar>> torch_values(const Net& network,
   for (std::size_t l = 0; l < layouts.size(); ++l) {
     const auto& [prefix, layout] = layouts[l];
     if (layout.recurrent) {
-      check_torch_module(tensors, prefix, where);
+      check_torch_module(tensors, prefix, where, layout.bidirectional);
     }
     if (read.find("\"" + prefix + "\"") == std::string::npos) {
       read += (read.empty() ? "\"" : ", \"") + prefix + "\"";
