@@ -2,10 +2,10 @@
 // a file, then loaded into networks of known shape — a dense classifier, the melody model's
 // recurrent layout with its grouped softmax (whose settings are checked on load), two stacked
 // LSTMs, a GRU, an embedding under LSTMs with dropout between them (the vocabulary, the rate
-// and the masks' draws checked on load) — and read as the melody RNN that bach_generate --model loads
-// (music/models/melody_rnn.hpp), the harmonisers that bach_harmonise --model loads (MiniBach,
-// HarmonyRnn) and the piano-roll RNN, each of whose shape comes from the file's metadata. A
-// model that loads must hold only finite parameters.
+// and the masks' draws checked on load) — and read as the melody RNN that bach_generate
+// --model loads (music/models/melody_rnn.hpp), the harmonisers that bach_harmonise --model
+// loads (MiniBach, HarmonyRnn) and the piano-roll RNN, each of whose shape comes from the
+// file's metadata. A model that loads must hold only finite parameters.
 
 #include "fuzz_common.hpp"
 
