@@ -135,6 +135,14 @@ TEST_CASE("a sequence model with dropout resumes mid-epoch to the same weights w
   other_masks.layer<2>().set_seed(99);
   train(other_masks, CrossEntropy<float>(), other_optimiser, ids, targets, plain);
   CHECK_FALSE(bitwise_equal(other_masks, reference));
+  // Resuming with another ρ is refused by name, and changes nothing.
+  auto refused = network();
+  const auto before = refused;
+  Adadelta<float> other_rho(AdadeltaOptions{.rho = 0.9});
+  CHECK_THROWS_WITH(train(refused, CrossEntropy<float>(), other_rho, ids, targets, options),
+                    Contains(checkpoint.string()) &&
+                        Contains("rho = 0.95 but this optimiser has 0.9"));
+  CHECK(bitwise_equal(refused, before));
 }
 
 TEST_CASE("resuming from a mid-epoch checkpoint continues that epoch's order and loss",

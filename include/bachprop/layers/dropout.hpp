@@ -97,7 +97,7 @@ class Dropout {
   const Matrix<S>& forward(const Matrix<S>& input) {
     dropping_ = training_ && rate_ > 0.0;
     if (!dropping_) {
-      output_ = input;  // (41) evaluation: the identity
+      output_ = input;  // (40) in evaluation: the identity
       return output_;
     }
     if (fixed_mask_) {
