@@ -179,7 +179,7 @@ TEST_CASE("a melody model file of any cell loads as the model of its cell",
   REQUIRE(std::holds_alternative<MelodyGru>(any));
   CHECK(std::get<MelodyGru>(any).hidden_size() == 5);
   CHECK_THROWS_WITH(MelodyRnn::from_json(lstm.to_json(), "l.json"),
-                    Catch::Contains("l.json: this melody model is built on a lstm layer"));
+                    Catch::Contains("l.json: this melody model's cell is lstm, not rnn"));
   nlohmann::json document = gru.to_json();
   document["metadata"]["cell"] = "transformer";
   CHECK_THROWS_WITH(any_melody_model_from_json(document, "g.json"),

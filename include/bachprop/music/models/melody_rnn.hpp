@@ -276,9 +276,9 @@ class MelodyModel : public ModelFile<MelodyModel<Cell>> {
     const nlohmann::json& metadata = model_metadata(document, "melody_rnn", "melody RNN", source);
     const std::string stored_cell = melody_cell_of(metadata, source);
     if (stored_cell != cell()) {
-      throw FormatError(source + ": this melody model is built on a " + stored_cell +
-                        " layer, not on a " + std::string(cell()) +
-                        " (load it as the melody model of its cell)");
+      throw FormatError(source + ": this melody model's cell is " + stored_cell + ", not " +
+                        std::string(cell()) +
+                        " (load it as the model of its cell, or with load_any_melody_model)");
     }
     const auto vocabulary =
         MelodyVocabulary::from_json(metadata.value("vocabulary", nlohmann::json()), source);
