@@ -27,6 +27,19 @@ NoteSequence scale_melody(int start, std::size_t notes) {
 
 MelodyVocabulary small_vocabulary() { return {55, 84, {0.5, 1.0, 2.0}}; }
 
+// Training that learns scale_melody: 32 units, windows of 16 notes, 40 epochs, Adam 10⁻², two
+// semitones of transposition each way.
+MelodyRnnSettings scale_training() {
+  MelodyRnnSettings settings;
+  settings.hidden = 32;
+  settings.steps = 16;
+  settings.epochs = 40;
+  settings.learning_rate = 1e-2;
+  settings.transpose_down = 2;
+  settings.transpose_up = 2;
+  return settings;
+}
+
 }  // namespace
 
 TEST_CASE("training windows pair each note with the next", "[melody_rnn]") {
@@ -60,13 +73,7 @@ TEST_CASE("the melody RNN learns a melody and scores it", "[melody_rnn][training
   }
   MelodyRnn model(small_vocabulary(), 32, 3);
   const MelodyScores before = model.evaluate({scale_melody(64, 40)});
-  MelodyRnnSettings settings;
-  settings.hidden = 32;
-  settings.steps = 16;
-  settings.epochs = 40;
-  settings.learning_rate = 1e-2;
-  settings.transpose_down = 2;
-  settings.transpose_up = 2;
+  const MelodyRnnSettings settings = scale_training();
   const auto epochs = model.train(melodies, settings, {scale_melody(64, 40)});
   REQUIRE(epochs.size() == 40);
   const MelodyScores after = model.evaluate({scale_melody(64, 40)});
@@ -134,13 +141,7 @@ TEMPLATE_TEST_CASE("the gated melody models learn a melody, with dropout while t
   TestType model(small_vocabulary(), 32, 3, 0.2);
   CHECK(model.dropout() == 0.2);
   const MelodyScores before = model.evaluate({scale_melody(64, 40)});
-  MelodyRnnSettings settings;
-  settings.hidden = 32;
-  settings.steps = 16;
-  settings.epochs = 40;
-  settings.learning_rate = 1e-2;
-  settings.transpose_down = 2;
-  settings.transpose_up = 2;
+  const MelodyRnnSettings settings = scale_training();
   model.train(melodies, settings, {scale_melody(64, 40)});
   const MelodyScores after = model.evaluate({scale_melody(64, 40)});
   INFO(TestType::cell() << " before: " << before.bits_per_pitch << " bits/pitch; after: "
