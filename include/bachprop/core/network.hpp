@@ -93,6 +93,12 @@ class Network {
     return input_gradient_;
   }
 
+  /// backward() for a network whose input is data, not another network's output: stores every
+  /// parameter gradient but does not compute ∂C/∂input (the first layer skips that product).
+  void backward_parameters(const Matrix<Scalar>& output_gradient) {
+    backward_through<depth - 1>(output_gradient, false);
+  }
+
   /// One gradient evaluation: forward, the loss, and backward (steps 2-4 of section 5).
   /// Returns the batch's mean loss C̄; afterwards every parameter holds ∂C̄/∂parameter.
   ///
