@@ -12,7 +12,7 @@
 /// probability of a frame is the product of the keys' conditional probabilities, exactly: the
 /// model's loss is the frame's negative log-likelihood, and the play part of it is the figure
 /// the JSB benchmark reports. Training feeds the true keys below (teacher forcing along the
-/// keyboard); generation draws them key by key. Equations (48)-(53), docs/derivation.md.
+/// keyboard); generation draws them key by key. Equations (48)-(54), docs/derivation.md.
 ///
 /// Layout. A batch of B segments of T frames over K keys: the time-axis networks read
 /// features × (T·B·K) columns, column t·BK + bK + k (time-major, sequences the B·K keys); the

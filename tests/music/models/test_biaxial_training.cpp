@@ -1,0 +1,122 @@
+// Tests of bachprop/music/models/biaxial_training.hpp: windows that leave no frame out, training
+// that keeps the best epoch, the time budget, and a killed run resumed to the same weights.
+
+#include "helpers.hpp"
+
+#include <bachprop/music/models/biaxial_training.hpp>
+
+#include <filesystem>
+#include <stdexcept>
+#include <vector>
+
+using namespace bachprop;
+using namespace bachprop::music;
+
+namespace {
+
+struct TrainingRoll {
+  KeyFrames play;
+  KeyFrames articulate;
+  Index frames_per_bar = 4;
+};
+
+// A rising broken chord over 6 keys, shifted by `offset`: key (t + offset) % 6 and the key
+// three above it sound in frame t, each struck as it starts.
+TrainingRoll arpeggio(Index frames, Index offset) {
+  TrainingRoll roll{KeyFrames::Zero(6, frames), KeyFrames::Zero(6, frames), 4};
+  for (Index t = 0; t < frames; ++t) {
+    const Index k = (t + offset) % 6;
+    roll.play(k, t) = 1;
+    roll.play((k + 3) % 6, t) = 1;
+  }
+  for (Index t = 0; t < frames; ++t) {
+    for (Index k = 0; k < 6; ++k) {
+      roll.articulate(k, t) = roll.play(k, t) != 0 && (t == 0 || roll.play(k, t - 1) == 0);
+    }
+  }
+  return roll;
+}
+
+BiaxialShape small_shape() {
+  return {.time_hidden_1 = 8, .time_hidden_2 = 8, .note_hidden_1 = 6, .note_hidden_2 = 4,
+          .dropout = 0.2, .lowest_pitch = 60, .keys = 6};
+}
+
+BiaxialTrainingSettings small_settings() {
+  return {.segment_frames = 8, .stride = 4, .batch_size = 2, .epochs = 6, .patience = 6};
+}
+
+}  // namespace
+
+TEST_CASE("biaxial training: windows cover every frame, the last one padded", "[biaxial]") {
+  const std::vector<TrainingRoll> pieces{arpeggio(19, 0), arpeggio(5, 1)};
+  const auto windows = biaxial_windows(pieces, small_settings());
+  // 19 frames: starts 0, 4, 8, 12 (12 + 8 ≥ 19); 5 frames: start 0 only.
+  REQUIRE(windows.size() == 5);
+  CHECK(windows[3].start == 12);
+  CHECK(windows[4].piece == &pieces[1]);
+  CHECK(windows[4].start == 0);
+}
+
+TEST_CASE("biaxial training: learns, and gives back the best epoch's weights", "[biaxial]") {
+  std::vector<TrainingRoll> train;
+  for (Index i = 0; i < 6; ++i) {
+    train.push_back(arpeggio(20, i));
+  }
+  const std::vector<TrainingRoll> valid{arpeggio(20, 2)};
+  BiaxialModel model(small_shape(), 3);
+  const double before = biaxial_nats(model, valid).play_per_frame();
+  BiaxialTrainingSettings settings = small_settings();
+  settings.epochs = 25;
+  settings.patience = 25;
+  const auto history = train_biaxial(model, train, valid, settings);
+  REQUIRE(history.size() == 25);
+  double best = history.front().validation_play_nats;
+  for (const auto& e : history) {
+    best = std::min(best, e.validation_play_nats);
+  }
+  const double after = biaxial_nats(model, valid).play_per_frame();
+  INFO("validation NLL before " << before << ", after " << after);
+  CHECK(after == Approx(best).epsilon(1e-9));
+  CHECK(after < 0.7 * before);
+}
+
+TEST_CASE("biaxial training: the time budget stops before an epoch would overrun it",
+          "[biaxial]") {
+  const std::vector<TrainingRoll> train{arpeggio(20, 0), arpeggio(20, 1)};
+  BiaxialModel model(small_shape(), 3);
+  BiaxialTrainingSettings settings = small_settings();
+  settings.max_seconds = 1e-9;
+  CHECK(train_biaxial(model, train, train, settings).size() == 1);
+}
+
+TEST_CASE("biaxial training: a killed run resumes to the same weights", "[biaxial]") {
+  const std::vector<TrainingRoll> train{arpeggio(20, 0), arpeggio(17, 1), arpeggio(12, 2)};
+  const std::vector<TrainingRoll> valid{arpeggio(16, 3)};
+  const auto checkpoint =
+      std::filesystem::temp_directory_path() / "bachprop_biaxial_checkpoint_test.json";
+  std::filesystem::remove(checkpoint);
+  BiaxialModel straight(small_shape(), 5);
+  const auto full = train_biaxial(straight, train, valid, small_settings());
+
+  BiaxialModel killed(small_shape(), 5);
+  const auto kill_after_three = [](const BiaxialEpoch& e) {
+    if (e.epoch == 3) {
+      throw std::runtime_error("killed");
+    }
+  };
+  CHECK_THROWS_AS(train_biaxial(killed, train, valid, small_settings(), checkpoint, false,
+                                kill_after_three),
+                  std::runtime_error);
+  // The epoch-3 checkpoint is written after the callback: the run died before it, at epoch 2.
+  BiaxialModel resumed(small_shape(), 99);  // other weights: the checkpoint must replace them
+  const auto rest = train_biaxial(resumed, train, valid, small_settings(), checkpoint, true);
+  CHECK(rest.size() == full.size());
+  CHECK(rest.back().validation_play_nats == full.back().validation_play_nats);
+  CHECK(resumed.to_json() == straight.to_json());
+
+  BiaxialTrainingSettings other = small_settings();
+  other.batch_size = 3;
+  CHECK_THROWS_AS(train_biaxial(resumed, train, valid, other, checkpoint, true), ArgumentError);
+  std::filesystem::remove(checkpoint);
+}
