@@ -37,7 +37,8 @@ TEST_CASE("biaxial features: position and pitch class", "[biaxial_features]") {
   }
 }
 
-TEST_CASE("biaxial features: the vicinity, from the key's own point of view", "[biaxial_features]") {
+TEST_CASE("biaxial features: the vicinity, from the key's own point of view",
+          "[biaxial_features]") {
   const Matrix<double> f = features_of_example();
   auto sounded_at = [&](Index key, int d) {
     return f(biaxial_vicinity_row + 2 * (d + biaxial_vicinity), key);

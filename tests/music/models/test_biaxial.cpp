@@ -66,7 +66,8 @@ TEST_CASE("biaxial model: every gradient of the whole model against central diff
     const Matrix<double> numeric = bachprop::detail::numeric_gradient(
         p.value, [&] { return model.loss(batch, 6).per_frame(); }, 1e-4);
     const auto comparison = bachprop::detail::compare_gradients(p.name, analytic[index], numeric);
-    INFO("parameter " << index << " (" << p.name << "): " << comparison.relative_error << " norm " << comparison.analytic_norm);
+    INFO("parameter " << index << " (" << p.name << "): " << comparison.relative_error
+                       << ", norm " << comparison.analytic_norm);
     CHECK(comparison.relative_error < 1e-6);
     CHECK(comparison.analytic_norm > 1e-6);
     ++index;

@@ -260,8 +260,9 @@ class BasicBiaxialModel : public ModelFile<BasicBiaxialModel<S>> {
     return shape;
   }
   static TimeNet time_network(const BiaxialShape& s, std::uint64_t seed) {
-    return TimeNet(Lstm<S>(biaxial_feature_count, s.time_hidden_1), Dropout<S>(s.dropout, seed + 11),
-                   Lstm<S>(s.time_hidden_1, s.time_hidden_2), Dropout<S>(s.dropout, seed + 12));
+    return TimeNet(Lstm<S>(biaxial_feature_count, s.time_hidden_1),
+                   Dropout<S>(s.dropout, seed + 11), Lstm<S>(s.time_hidden_1, s.time_hidden_2),
+                   Dropout<S>(s.dropout, seed + 12));
   }
   static NoteNet note_network(const BiaxialShape& s, std::uint64_t seed) {
     return NoteNet(Lstm<S>(s.time_hidden_2 + 2, s.note_hidden_1), Dropout<S>(s.dropout, seed + 13),

@@ -92,7 +92,8 @@ std::vector<BiaxialSegment<R>> biaxial_windows(const std::vector<R>& pieces,
 /// Trains `model` on `train`, keeping the weights with the best play NLL on `validation`.
 /// With a `checkpoint` path, the run's state is written there after every epoch; with `resume`
 /// too, the run continues from the checkpoint there (written by a run with the same settings
-/// and pieces), to the same weights, bit for bit, as a run never stopped. Returns every epoch, resumed ones included.
+/// and pieces), to the same weights, bit for bit, as a run never stopped. Returns every epoch,
+/// resumed ones included.
 template <Scalar S, BiaxialRoll R>
 std::vector<BiaxialEpoch> train_biaxial(
     BasicBiaxialModel<S>& model, const std::vector<R>& train, const std::vector<R>& validation,
