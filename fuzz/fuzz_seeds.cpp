@@ -1,8 +1,9 @@
 // Writes the fuzzers' seed corpora: small valid inputs for every target, made by the library's
 // own writers (IDX files raw and gzip, saved models, network2.py documents, torch state dicts,
-// MIDI files, chorale documents, note strings). scripts/fuzz.sh runs it into the build folder
-// and adds the test fixtures (MIDI files written by mido, the chorale mini data, two torch state
-// dicts). Built without the fuzzer's instrumentation: it is an ordinary program.
+// MIDI files, piano pieces for the folder reader, chorale documents, note strings).
+// scripts/fuzz.sh runs it into the build folder and adds the test fixtures (MIDI files written by
+// mido, the chorale mini data, two torch state dicts). Built without the fuzzer's
+// instrumentation: it is an ordinary program.
 //
 // usage: fuzz_seeds FOLDER   (writes FOLDER/<target>/<seed>)
 
@@ -177,6 +178,28 @@ void midi_seeds() {
        encode_midi(score, {.running_status = true, .note_off_as_zero_velocity = true}));
 }
 
+// Piano pieces for the folder and the articulated roll: repeated and overlapping notes, 6/8,
+// drums on channel 9, keys beyond the piano's, a note off the grid.
+void midi_folder_seeds() {
+  music::Score piano;
+  piano.time_signature = {6, 8};
+  music::Part right{"right", 0, 0, {}};
+  right.add(72, 0.0, 0.5).add(72, 0.5, 0.5).add(72, 1.0, 1.5).add(72, 2.0, 1.0);
+  right.add(74, 3.1, 0.2).add_chord({76, 79}, 3.5, 2.5).add(112, 6.0, 1.0);
+  music::Part left{"left", 0, 1, {}};
+  left.add_chord({36, 43}, 0.0, 3.0).add_chord({36, 43}, 3.0, 3.0).add(12, 6.0, 1.0);
+  music::Part drums{"drums", 0, 9, {}};
+  drums.add(36, 0.0, 0.25).add(38, 1.5, 0.25);
+  piano.parts = {right, left, drums};
+  seed("midi_folder", "piano_6_8.mid", encode_midi(piano));
+  seed("midi_folder", "piano_format0.mid", encode_midi(piano, {.format = 0}));
+  music::Score waltz = piano;
+  waltz.time_signature = {3, 4};
+  waltz.parts.resize(1);
+  seed("midi_folder", "waltz_running_status.mid",
+       encode_midi(waltz, {.running_status = true, .note_off_as_zero_velocity = true}));
+}
+
 void chorale_seeds() {
   seed("chorales_json", "separated.json",
        R"({"train": [[[74, 70, 65, 58], [74, 70, 65, 58], [75, 70, 67, -1]]],
@@ -223,6 +246,7 @@ int main(int argc, char** argv) {
     book_seeds();
     torch_seeds();
     midi_seeds();
+    midi_folder_seeds();
     chorale_seeds();
     note_seeds();
     csv_seeds();

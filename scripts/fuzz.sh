@@ -4,9 +4,9 @@
 # report, a leak, a timeout, memory above the limit), printing the reproducer's path.
 #
 #   ./scripts/fuzz.sh [SECONDS] [TARGET...]    SECONDS per target (default 60); TARGETs from
-#                                              idx midi model_json book_json torch_state_dict
-#                                              chorales_json chorales_lisp notes canvas_csv
-#                                              (default: all)
+#                                              idx midi midi_folder model_json book_json
+#                                              torch_state_dict chorales_json chorales_lisp notes
+#                                              canvas_csv (default: all)
 #
 # Needs clang and libclang-rt-14-dev (./scripts/setup.sh --with-fuzz installs them). Builds into
 # build-fuzz/ (BACHPROP_FUZZ_BUILD to change); runs BACHPROP_FUZZ_JOBS targets at a time (default:
@@ -21,7 +21,8 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
   exit 2
 fi
 shift || true
-all_targets=(idx midi model_json book_json torch_state_dict chorales_json chorales_lisp notes canvas_csv)
+all_targets=(idx midi midi_folder model_json book_json torch_state_dict chorales_json chorales_lisp
+             notes canvas_csv)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=("${all_targets[@]}")
@@ -52,13 +53,14 @@ seeds="$build/seeds"
 rm -rf "$seeds"
 "$build/fuzz/fuzz_seeds" "$seeds"
 cp tests/fixtures/midi_*.mid "$seeds/midi/"
+cp "$seeds/midi"/*.mid "$seeds/midi_folder/"  # the midi target's seeds too
 cp tests/fixtures/music_mini_data/jsb-chorales/*.json "$seeds/chorales_json/"
 cp tests/fixtures/music_mini_data/bach-chorales-uci/chorales.lisp "$seeds/chorales_lisp/"
 cp tests/fixtures/torch_state_dict_{gru,rnn}.json "$seeds/torch_state_dict/"
 
 max_len() {
   case "$1" in
-    idx|midi|book_json|chorales_lisp) echo 4096 ;;
+    idx|midi|midi_folder|book_json|chorales_lisp) echo 4096 ;;
     model_json|torch_state_dict) echo 8192 ;;
     chorales_json) echo 16384 ;;
     notes|canvas_csv) echo 1024 ;;
@@ -67,7 +69,7 @@ max_len() {
 
 dictionary() {
   case "$1" in
-    midi) echo fuzz/midi.dict ;;
+    midi|midi_folder) echo fuzz/midi.dict ;;
     model_json|book_json|torch_state_dict|chorales_json) echo fuzz/json.dict ;;
     chorales_lisp) echo fuzz/lisp.dict ;;
     notes) echo fuzz/notes.dict ;;
