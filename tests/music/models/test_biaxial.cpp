@@ -18,8 +18,8 @@ namespace {
 
 // A piece as the model reads it.
 struct TinyRoll {
-  KeyFrames play;
-  KeyFrames articulate;
+  RollMatrix play;
+  RollMatrix articulate;
   Index frames_per_bar = 4;
 };
 
@@ -27,7 +27,7 @@ struct TinyRoll {
 // (k + t) % 3 == 0 or k == t % keys, struck where it did not sound before, and every 4th frame
 // re-struck.
 TinyRoll tiny_roll(Index keys, Index frames, Index offset = 0) {
-  TinyRoll roll{KeyFrames::Zero(keys, frames), KeyFrames::Zero(keys, frames), 4};
+  TinyRoll roll{RollMatrix::Zero(keys, frames), RollMatrix::Zero(keys, frames), 4};
   for (Index t = 0; t < frames; ++t) {
     for (Index k = 0; k < keys; ++k) {
       const bool on = (k + t + offset) % 3 == 0 || k == (t + offset) % keys;
@@ -155,8 +155,8 @@ TEST_CASE("biaxial model: drawing is seeded, strikes only played keys, and strik
     for (Index t = 0; t < 5; ++t) {
       model.hear(primer, t, 4);
     }
-    KeyFrames played(8, 20);
-    KeyFrames struck(8, 20);
+    RollMatrix played(8, 20);
+    RollMatrix struck(8, 20);
     for (Index t = 0; t < 20; ++t) {
       played.col(t) = model.draw(rng, 4, 1.0);
       struck.col(t) = model.last_articulated();

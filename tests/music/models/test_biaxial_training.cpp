@@ -15,15 +15,15 @@ using namespace bachprop::music;
 namespace {
 
 struct TrainingRoll {
-  KeyFrames play;
-  KeyFrames articulate;
+  RollMatrix play;
+  RollMatrix articulate;
   Index frames_per_bar = 4;
 };
 
 // A rising broken chord over 6 keys, shifted by `offset`: key (t + offset) % 6 and the key
 // three above it sound in frame t, each struck as it starts.
 TrainingRoll arpeggio(Index frames, Index offset) {
-  TrainingRoll roll{KeyFrames::Zero(6, frames), KeyFrames::Zero(6, frames), 4};
+  TrainingRoll roll{RollMatrix::Zero(6, frames), RollMatrix::Zero(6, frames), 4};
   for (Index t = 0; t < frames; ++t) {
     const Index k = (t + offset) % 6;
     roll.play(k, t) = 1;

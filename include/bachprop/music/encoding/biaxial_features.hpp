@@ -22,6 +22,7 @@
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
+#include <bachprop/music/encoding/articulated_roll.hpp>
 
 #include <Eigen/Core>
 
@@ -31,9 +32,6 @@
 #include <type_traits>
 
 namespace bachprop::music {
-
-/// Keys × frames of 0/1 flags: which keys sound, or which are struck anew, in each frame.
-using KeyFrames = Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic>;
 
 /// Rows of one key's feature column.
 inline constexpr Index biaxial_feature_count = 79;

@@ -42,8 +42,8 @@ namespace bachprop::music {
 /// ArticulatedRoll is one.
 template <class R>
 concept BiaxialRoll = requires(const R& roll) {
-  { roll.play } -> std::convertible_to<const KeyFrames&>;
-  { roll.articulate } -> std::convertible_to<const KeyFrames&>;
+  { roll.play } -> std::convertible_to<const RollMatrix&>;
+  { roll.articulate } -> std::convertible_to<const RollMatrix&>;
   { roll.frames_per_bar } -> std::convertible_to<Index>;
 };
 
