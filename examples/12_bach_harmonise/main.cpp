@@ -1,7 +1,8 @@
 // bach_harmonise: harmonise a melody in the style of Bach's chorales. Trains MiniBach (the
 // lecture's feedforward harmoniser), a recurrent harmoniser that reads the soprano with
 // look-ahead, and a simple baseline on the JSB chorales; scores all three on the test chorales
-// (per-voice accuracy against Bach, and music checks with Bach's own chorales as the reference);
+// (per-voice accuracy against Bach; the rules a counterpoint teacher checks, and rhythm and line,
+// with Bach's own chorales as the reference);
 // then harmonises a melody — a note string, a MIDI file or the soprano of a test chorale — into
 // a four-track MIDI file, a piano-roll PNG, and a WAV where FluidSynth is installed. A trained
 // model saved with --save harmonises later without retraining (--model).
@@ -60,27 +61,30 @@ Trained train_and_score(const Options& o, const Chorales& all) {
   }
 
   // 5. The measurement: each harmoniser on the soprano of every test chorale, its voices
-  // against Bach's (accuracy) and against the rules (music checks, Bach's own beside them).
+  // against Bach's (accuracy) and against the rules a teacher checks, and its rhythm and line
+  // (Bach's own beside them; leading tones judged in the key of each of his chorales).
   t.test_chorales = c.test.size();
   for (const auto& grid : c.test) {
     t.test_steps += static_cast<double>(grid.steps());
   }
+  const std::vector<Key> keys = piece_keys(c.test);
   const Index minibach_size = t.minibach.network().parameter_count();
   const Index rnn_size = t.rnn.network().parameter_count();
-  t.rows.push_back({"Bach (the test chorales)", std::nullopt, music_checks(c.test), 0, 0});
-  t.rows.push_back(score_row("interval baseline", t.baseline, c.test));
-  t.rows.push_back(score_row("MiniBach", without_smoothing(t.minibach), c.test, t.minibach_seconds,
-                             minibach_size));
+  t.rows.push_back(bach_row(c.test, keys));
+  t.bach_spread = line_spread(c.test, t.rows.front().lines);
+  t.rows.push_back(score_row("interval baseline", t.baseline, c.test, keys));
+  t.rows.push_back(score_row("MiniBach", without_smoothing(t.minibach), c.test, keys,
+                             t.minibach_seconds, minibach_size));
   if (o.smoothing()) {
-    t.rows.push_back(score_row(smoothed_name("MiniBach", t.minibach), t.minibach, c.test,
+    t.rows.push_back(score_row(smoothed_name("MiniBach", t.minibach), t.minibach, c.test, keys,
                                t.minibach_seconds, minibach_size));
   }
   t.minibach_row = t.rows.size() - 1;
   t.rows.push_back(
-      score_row("look-ahead RNN", without_smoothing(t.rnn), c.test, t.rnn_seconds, rnn_size));
+      score_row("look-ahead RNN", without_smoothing(t.rnn), c.test, keys, t.rnn_seconds, rnn_size));
   if (o.smoothing()) {
-    t.rows.push_back(
-        score_row(smoothed_name("look-ahead RNN", t.rnn), t.rnn, c.test, t.rnn_seconds, rnn_size));
+    t.rows.push_back(score_row(smoothed_name("look-ahead RNN", t.rnn), t.rnn, c.test, keys,
+                               t.rnn_seconds, rnn_size));
   }
   t.rnn_row = t.rows.size() - 1;
   return t;

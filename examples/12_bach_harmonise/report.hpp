@@ -1,14 +1,16 @@
 #pragma once
 // What bach_harmonise prints and writes: the models before and during training, the smoothing
-// trials, the evaluation table with precision and recall per pitch class, the bass's confusion
-// matrix as a PNG, the harmonisation (MIDI, piano-roll PNG, WAV where FluidSynth is installed,
-// and Bach's own beside it for a test chorale), and the JSON summary.
+// trials, the evaluation tables (tables.hpp: accuracy, the rules a teacher checks, rhythm and
+// line, precision and recall per pitch class), the bass's confusion matrix as a PNG, the
+// harmonisation (MIDI, piano-roll PNG, WAV where FluidSynth is installed, and Bach's own beside it
+// for a test chorale) with its rule violations by bar and beat, and the JSON summary.
 
 #include "common/bach.hpp"
 #include "common/cli.hpp"
 #include "common/lesson.hpp"
 #include "common/music_files.hpp"
 #include "setup.hpp"
+#include "tables.hpp"
 
 #include <bachprop/draw/png.hpp>
 #include <bachprop/music/evaluate.hpp>
@@ -24,15 +26,6 @@
 #include <vector>
 
 namespace bach_harmonise {
-
-/// One line of the evaluation table.
-struct Row {
-  std::string name;
-  std::optional<HarmonyAccuracy> accuracy;  // none for Bach himself
-  MusicChecks checks;
-  double seconds = 0;  // training time
-  Index parameters = 0;
-};
 
 /// The trained harmonisers and what they measured.
 struct Trained {
@@ -50,7 +43,8 @@ struct Trained {
   std::vector<PenaltyTrial> rnn_trials;
   std::size_t test_chorales = 0;
   double test_steps = 0;
-  std::vector<Row> rows;         // the evaluation table
+  std::vector<Row> rows;         // the evaluation table, Bach's first
+  LineSpread bach_spread;        // Bach's rhythm and line, chorale by chorale
   std::size_t minibach_row = 0;  // MiniBach's row as it harmonises (smoothed or not)
   std::size_t rnn_row = 0;       // the RNN's
 
@@ -65,15 +59,6 @@ struct Trained {
 /// The seconds since `start`.
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-/// The evaluation row of `model` (a copy): its harmonisations of the sopranos of `test` against
-/// Bach's, and their music checks.
-template <class Model>
-Row score_row(const std::string& name, Model model, const std::vector<FourVoiceGrid>& test,
-              double seconds = 0, Index parameters = 0) {
-  const auto harmonised = harmonise_all(model, test);
-  return {name, evaluate_accuracy(harmonised, test), music_checks(harmonised), seconds, parameters};
 }
 
 /// A copy of `model` that decodes every step's most probable note.
@@ -162,67 +147,6 @@ inline void print_smoothing(const Trained& t) {
               t.minibach.settings().change_penalty, t.rnn.settings().change_penalty);
 }
 
-inline void print_table(const std::vector<Row>& rows, std::size_t pieces, double steps) {
-  std::printf("\nHarmonising the soprano of the %zu test chorales (%.0f steps of a 16th):\n",
-              pieces, steps);
-  std::printf("  %-30s %27s %7s | %s\n", "", "accuracy against Bach", "",
-              "per 100 chords: parallel     crossings  out of   | chords a");
-  std::printf("  %-30s %6s %6s %6s %7s %7s | %22s %9s %8s | %7s\n", "model", "alto", "tenor",
-              "bass", "mean", "p.class", "fifths octaves", "", "range", "quarter");
-  for (const auto& r : rows) {
-    std::string acc(35, ' ');
-    if (r.accuracy) {
-      const auto& a = *r.accuracy;
-      char text[64];
-      std::snprintf(text, sizeof text, "%5.1f%% %5.1f%% %5.1f%% %6.1f%% %6.1f%%",
-                    100 * a.accuracy(alto), 100 * a.accuracy(tenor), 100 * a.accuracy(bass),
-                    100 * a.mean_accuracy(),
-                    100 *
-                        (a.pitch_class_accuracy(alto) + a.pitch_class_accuracy(tenor) +
-                         a.pitch_class_accuracy(bass)) /
-                        3);
-      acc = text;
-    } else {
-      acc = "     —      —      —       —       —";
-    }
-    const MusicChecks& c = r.checks;
-    std::printf("  %-30s %s | %14.2f %7.2f %9.2f %8.2f | %7.2f\n", r.name.c_str(), acc.c_str(),
-                c.per_100_chords(c.fifths()), c.per_100_chords(c.octaves()),
-                c.per_100_chords(c.crossing_count()), c.per_100_chords(c.lower_out_of_range()),
-                c.chords_per_quarter());
-  }
-  std::printf(
-      "  accuracy: share of 16th steps where the voice is exactly Bach's pitch (or "
-      "silent with him); p.class: his pitch class, octave errors forgiven.\n"
-      "  Music checks count rule-breaking per 100 chords (a chord: any voice changes); "
-      "out of range: alto, tenor and bass notes outside the textbook ranges.\n");
-}
-
-inline void print_precision_recall(const std::string& name, const HarmonyAccuracy& a) {
-  std::printf(
-      "\n%s, precision / recall per pitch class in %% (the class '-' is silence; a '-' "
-      "figure: never predicted):\n",
-      name.c_str());
-  std::printf("  %-6s", "");
-  for (Index c = 0; c < pitch_class_label_count; ++c) {
-    std::printf(" %5s", pitch_class_label_name(c).c_str());
-  }
-  std::printf("\n");
-  for (int v = alto; v <= bass; ++v) {
-    const auto& m = a.confusion[static_cast<std::size_t>(v)];
-    for (const bool precision : {true, false}) {
-      std::printf("  %-6s",
-                  precision ? std::string(voice_names[static_cast<std::size_t>(v)]).c_str() : "");
-      for (Index c = 0; c < m.classes(); ++c) {
-        const double value = precision ? m.precision(c) : m.recall(c);
-        std::printf(" %5s",
-                    std::isnan(value) ? "-" : examples::figure(100 * value, "%.0f").c_str());
-      }
-      std::printf("  %s\n", precision ? "precision" : "recall");
-    }
-  }
-}
-
 inline void write_confusion_png(const std::filesystem::path& path, const ConfusionMatrix& m,
                                 const std::string& title) {
   std::vector<std::string> labels;
@@ -246,9 +170,34 @@ inline void write_confusion_png(const std::filesystem::path& path, const Confusi
 
 inline void print_checks(const char* who, const MusicChecks& c) {
   std::printf(
-      "  %s: %.0f chords, %.0f parallel fifths, %.0f parallel octaves, %.0f "
-      "crossings, %.0f lower-voice notes out of range\n",
-      who, c.chords, c.fifths(), c.octaves(), c.crossing_count(), c.lower_out_of_range());
+      "  %s: %.0f chords; fifths and octaves: parallel %.0f and %.0f, contrary %.0f and %.0f, "
+      "hidden %.0f and %.0f;\n  %*s  crossings %.0f, spacing %.0f, out of range %.0f, "
+      "unresolved leading tones %.0f\n",
+      who, c.chords, c.fifths(), c.octaves(), c.count(Rule::contrary_fifths),
+      c.count(Rule::contrary_octaves), c.hidden_fifths, c.hidden_octaves,
+      static_cast<int>(std::string(who).size()), "", c.crossing_count(), c.count(Rule::spacing),
+      c.count(Rule::out_of_range), c.unresolved());
+}
+
+/// The first violations by bar and beat (the summary has them all).
+inline void print_violations(const std::vector<Violation>& violations, std::size_t shown = 12) {
+  std::printf("  rule violations by bar and beat (4/4 from the first step):%s\n",
+              violations.empty() ? " none" : "");
+  for (std::size_t i = 0; i < violations.size() && i < shown; ++i) {
+    std::printf("    %s\n", violations[i].describe().c_str());
+  }
+  if (violations.size() > shown) {
+    std::printf("    ... and %zu more (all in the summary)\n", violations.size() - shown);
+  }
+}
+
+/// Every violation as JSON, in order.
+inline nlohmann::json violations_json(const std::vector<Violation>& violations) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& v : violations) {
+    list.push_back(v.to_json());
+  }
+  return list;
 }
 
 /// Prints what the lesson finds, draws the confusion matrix, writes the harmonisation's files
@@ -272,6 +221,8 @@ class Report : public examples::LessonReport<Options> {
   void evaluation(const Trained& t) {
     const Options& o = options_;
     print_table(t.rows, t.test_chorales, t.test_steps);
+    print_rules(t.rows);
+    print_lines(t.rows, t.bach_spread);
     const Row& rnn_row = t.rows[t.rnn_row];
     print_precision_recall(rnn_row.name, *rnn_row.accuracy);
     std::filesystem::create_directories(o.out_dir);
@@ -281,8 +232,12 @@ class Report : public examples::LessonReport<Options> {
 
     nlohmann::json table = nlohmann::json::array();
     for (const auto& r : t.rows) {
-      nlohmann::json entry = {{"model", r.name}, {"music_checks", r.checks.to_json()}};
+      nlohmann::json entry = {{"model", r.name},
+                              {"per_100_chords", r.checks.rates_json()},
+                              {"music_checks", r.checks.to_json()},
+                              {"line_statistics", r.lines.to_json(&t.rows.front().lines)}};
       if (r.accuracy) {
+        entry["accuracy_mean"] = r.accuracy->mean_accuracy();
         entry["accuracy"] = r.accuracy->to_json();
         entry["training_seconds"] = r.seconds;
         entry["parameters"] = r.parameters;
@@ -290,7 +245,11 @@ class Report : public examples::LessonReport<Options> {
       table.push_back(entry);
     }
     summary_["evaluation"] = {
-        {"test_chorales", t.test_chorales}, {"steps", t.test_steps}, {"rows", table}};
+        {"test_chorales", t.test_chorales},
+        {"steps", t.test_steps},
+        {"rules", std::vector<std::string>(rule_keys.begin(), rule_keys.end())},
+        {"rows", table},
+        {"bach_spread", t.bach_spread.to_json()}};
     summary_["epochs"] = {{"minibach", t.minibach_epochs}, {"rnn", t.rnn_epochs}};
     auto trials_json = [](const std::vector<PenaltyTrial>& trials) {
       nlohmann::json list = nlohmann::json::array();
@@ -330,6 +289,10 @@ class Report : public examples::LessonReport<Options> {
     if (files.wav) {
       outputs.push_back(files.wav_path.string());
     }
+    // Leading tones judged in the key of Bach's harmonisation where there is one, so that his
+    // and the model's are judged alike; else in the key of the harmonisation's four voices.
+    CheckOptions rules;
+    rules.key = piece_key(bach ? *bach : grid);
     std::optional<MusicChecks> bach_checks;
     if (bach) {
       // Bach's own harmonisation beside it, to compare by ear and by eye.
@@ -340,10 +303,11 @@ class Report : public examples::LessonReport<Options> {
           examples::write_score_files(original, o.out_dir, o.name + "_bach", false);
       outputs.push_back(bach_files.midi.string());
       outputs.push_back(bach_files.png.string());
-      bach_checks = music_checks(*bach);
+      bach_checks = music_checks(*bach, rules);
     }
 
-    const MusicChecks checks = music_checks(grid);
+    const MusicChecks checks = music_checks(grid, rules);
+    const std::vector<Violation> broken = violations(grid, rules);
     std::printf("\nHarmonised %s (%zu steps of a 16th, key %s) with the %s%s:\n",
                 tune.described.c_str(), tune.soprano_line.size(), key_name(key).c_str(),
                 harmoniser.c_str(),
@@ -367,6 +331,9 @@ class Report : public examples::LessonReport<Options> {
     print_checks("this harmonisation", checks);
     if (bach_checks) {
       print_checks("Bach's own        ", *bach_checks);
+    }
+    print_violations(broken);
+    if (bach_checks) {
       const HarmonyAccuracy a = evaluate_accuracy({grid}, {*bach});
       std::printf("  agreement with Bach: alto %.1f%%, tenor %.1f%%, bass %.1f%% of steps\n",
                   100 * a.accuracy(alto), 100 * a.accuracy(tenor), 100 * a.accuracy(bass));
@@ -390,7 +357,10 @@ class Report : public examples::LessonReport<Options> {
                                    {"Alto", grid.voices[alto]},
                                    {"Tenor", grid.voices[tenor]},
                                    {"Bass", grid.voices[bass]}}},
+                                 {"per_100_chords", checks.rates_json()},
                                  {"music_checks", checks.to_json()},
+                                 {"line_statistics", line_statistics(grid).to_json()},
+                                 {"violations", violations_json(broken)},
                                  {"outputs", outputs},
                                  {"wav", files.wav ? files.wav_path.string() : ""}};
     summary_["seconds"] = total;
