@@ -21,6 +21,7 @@
 #include <bachprop/layers/rnn.hpp>
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
+#include <bachprop/music/models/biaxial.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
@@ -86,5 +87,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try_model<music::MiniBach>(document);
   try_model<music::HarmonyRnn>(document);
   try_model<music::PianoRollRnn>(document);
+  try {
+    const auto biaxial = music::BiaxialModel::from_json(document, "fuzz.json");
+    require_finite(biaxial.networks());
+  } catch (const Error&) {
+  }
   return 0;
 }

@@ -24,6 +24,7 @@
 #include <bachprop/layers/sigmoid.hpp>
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
+#include <bachprop/music/models/biaxial.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
@@ -126,6 +127,10 @@ void model_seeds() {
   seed("model_json", "harmony_rnn.json", harmony_rnn.to_json().dump());
   const music::PianoRollRnn piano_roll(3, 60, 5);
   seed("model_json", "piano_roll_rnn.json", piano_roll.to_json().dump());
+  const music::BiaxialModel biaxial({.time_hidden_1 = 3, .time_hidden_2 = 2, .note_hidden_1 = 2,
+                                     .note_hidden_2 = 2, .dropout = 0.5, .lowest_pitch = 60,
+                                     .keys = 4});
+  seed("model_json", "biaxial.json", biaxial.to_json().dump());
 }
 
 void book_seeds() {

@@ -41,7 +41,7 @@ int lesson(const Options& o, Report& report) {
 
   // The measurement: the play outputs' NLL on the test pieces, every frame after the first.
   const BiaxialNats test = biaxial_nats(model, corpus.test);
-  report.likelihood(test, biaxial_nats(model, corpus.valid));
+  report.likelihood(test, biaxial_nats(model, corpus.test, 0), biaxial_nats(model, corpus.valid));
 
   // Generation: hear a primer (or nothing), then draw each frame key by key, bottom to top.
   Rng rng(o.seed);

@@ -195,6 +195,9 @@ TEST_CASE("biaxial model: saved and loaded, the same likelihood; forged files re
   document["metadata"]["time_hidden"] = {4, 1000000};
   CHECK_THROWS_AS(BiaxialModel::from_json(document, "forged"), FormatError);
   document = model.to_json();
+  document["metadata"]["time_hidden"] = {4, 50};  // within the limit, but not what is stored
+  CHECK_THROWS_AS(BiaxialModel::from_json(document, "forged"), FormatError);
+  document = model.to_json();
   document["metadata"]["dropout"] = 1.5;
   CHECK_THROWS_AS(BiaxialModel::from_json(document, "forged"), FormatError);
   document = model.to_json();

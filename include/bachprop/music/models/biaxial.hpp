@@ -242,6 +242,18 @@ class BasicBiaxialModel : public ModelFile<BasicBiaxialModel<S>> {
       throw FormatError(source + ": metadata 'dropout' should be a rate in [0, 1)");
     }
     shape.dropout = rate->get<double>();
+    // A forged size must be backed by the matrices stored: checked before anything is built.
+    const Index t1 = shape.time_hidden_1, t2 = shape.time_hidden_2;
+    const Index n1 = shape.note_hidden_1, n2 = shape.note_hidden_2;
+    require_stored_matrix(document, 0, "input_weights", 4 * t1, biaxial_feature_count, source);
+    require_stored_matrix(document, 0, "recurrent_weights", 4 * t1, t1, source);
+    require_stored_matrix(document, 2, "input_weights", 4 * t2, t1, source);
+    require_stored_matrix(document, 2, "recurrent_weights", 4 * t2, t2, source);
+    require_stored_matrix(document, 4, "input_weights", 4 * n1, t2 + 2, source);
+    require_stored_matrix(document, 4, "recurrent_weights", 4 * n1, n1, source);
+    require_stored_matrix(document, 6, "input_weights", 4 * n2, n1, source);
+    require_stored_matrix(document, 6, "recurrent_weights", 4 * n2, n2, source);
+    require_stored_matrix(document, 8, "weights", 2, n2, source);
     BasicBiaxialModel model(shape);
     model_from_json(model.networks_, document, source);
     return model;

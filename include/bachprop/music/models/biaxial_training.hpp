@@ -62,13 +62,15 @@ struct BiaxialEpoch {
   }
 };
 
-/// The play NLL per frame of `pieces`, counting every frame after the first (the benchmark's
-/// convention), and the articulate NLL beside it.
+/// The play and articulate NLL of `pieces`, counting every frame from `first_frame` on (1, the
+/// default: every frame after the first, as the benchmark's next-frame models count; 0: the
+/// first frame too, predicted from silence).
 template <Scalar S, BiaxialRoll R>
-BiaxialNats biaxial_nats(BasicBiaxialModel<S>& model, const std::vector<R>& pieces) {
+BiaxialNats biaxial_nats(BasicBiaxialModel<S>& model, const std::vector<R>& pieces,
+                         Index first_frame = 1) {
   BiaxialNats total;
   for (const auto& piece : pieces) {
-    total += model.piece_nats(piece, 1);
+    total += model.piece_nats(piece, first_frame);
   }
   return total;
 }
