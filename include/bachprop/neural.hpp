@@ -11,6 +11,7 @@
 #include <bachprop/core/layer.hpp>
 #include <bachprop/core/loss.hpp>
 #include <bachprop/core/network.hpp>
+#include <bachprop/core/network_group.hpp>
 #include <bachprop/core/parameter.hpp>
 #include <bachprop/core/product.hpp>
 #include <bachprop/core/random.hpp>

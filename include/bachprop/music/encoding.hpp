@@ -6,6 +6,7 @@
 /// harmonisers' voice classes and training windows.
 
 #include <bachprop/music/encoding/articulated_roll.hpp>
+#include <bachprop/music/encoding/biaxial_features.hpp>
 #include <bachprop/music/encoding/grid_windows.hpp>
 #include <bachprop/music/encoding/melody_vocabulary.hpp>
 #include <bachprop/music/encoding/note_embedding.hpp>

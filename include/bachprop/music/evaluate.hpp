@@ -10,6 +10,7 @@
 #include <bachprop/music/evaluate/line_statistics.hpp>
 #include <bachprop/music/evaluate/melody_baselines.hpp>
 #include <bachprop/music/evaluate/melody_scores.hpp>
+#include <bachprop/music/evaluate/roll_statistics.hpp>
 #include <bachprop/music/evaluate/rules.hpp>
 #include <bachprop/music/evaluate/style_statistics.hpp>
 #include <bachprop/music/evaluate/voice_leading.hpp>

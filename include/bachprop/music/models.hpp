@@ -4,6 +4,9 @@
 /// The music networks: the paper's window model, the melody RNN and its continuation, the
 /// piano-roll RNN, MiniBach and the look-ahead harmony RNN, and their model files.
 
+#include <bachprop/music/models/biaxial.hpp>
+#include <bachprop/music/models/biaxial_generation.hpp>
+#include <bachprop/music/models/biaxial_training.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
 #include <bachprop/music/models/melody_continuation.hpp>
