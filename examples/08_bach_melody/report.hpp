@@ -244,8 +244,9 @@ class Report : public examples::LessonReport<Options> {
         "\n  %.0f%% of its notes in the key, longest repeated note %zu, range %.0f "
         "semitones\n",
         100 * generated.in_key, generated.longest_repeat, generated.mean_range);
-    std::printf("\nWrote %s\n      %s\n      %s\n      %s\n", model_path.string().c_str(),
-                files.midi.string().c_str(), files.png.string().c_str(),
+    std::printf("\nWrote %s\n      %s\n      %s\n      %s\n      %s\n",
+                model_path.string().c_str(), files.midi.string().c_str(),
+                files.musicxml.string().c_str(), files.png.string().c_str(),
                 files.wav ? files.wav_path.string().c_str()
                           : ("(no WAV: " + files.why_no_wav + ")").c_str());
     const double seconds =
@@ -258,7 +259,8 @@ class Report : public examples::LessonReport<Options> {
                                 {"pitches", continuation.pitches},
                                 {"durations", continuation.durations},
                                 {"in_key", generated.in_key}};
-    summary_["outputs"] = {model_path.string(), files.midi.string(), files.png.string()};
+    summary_["outputs"] = {model_path.string(), files.midi.string(), files.musicxml.string(),
+                           files.png.string()};
     summary_["wav"] = files.wav ? files.wav_path.string() : "";
     summary_["seconds"] = seconds;
   }

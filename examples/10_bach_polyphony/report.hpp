@@ -142,11 +142,13 @@ class Report : public examples::LessonReport<Options> {
     score.parts.push_back(
         part_of(continuation, "RNN continuation", 1, static_cast<double>(primer.size())));
     const auto files = examples::write_score_files(score, options_.out_dir, "bach_polyphony");
-    std::printf("\nWrote %s\n      %s\n      %s\n      %s\n", model_path.string().c_str(),
-                files.midi.string().c_str(), files.png.string().c_str(),
+    std::printf("\nWrote %s\n      %s\n      %s\n      %s\n      %s\n",
+                model_path.string().c_str(), files.midi.string().c_str(),
+                files.musicxml.string().c_str(), files.png.string().c_str(),
                 files.wav ? files.wav_path.string().c_str()
                           : ("(no WAV: " + files.why_no_wav + ")").c_str());
-    summary_["outputs"] = {model_path.string(), files.midi.string(), files.png.string()};
+    summary_["outputs"] = {model_path.string(), files.midi.string(), files.musicxml.string(),
+                           files.png.string()};
     summary_["wav"] = files.wav ? files.wav_path.string() : "";
   }
 

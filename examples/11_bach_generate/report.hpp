@@ -241,7 +241,8 @@ class Report : public examples::LessonReport<Options> {
     for (std::size_t i = 0; i < continuation.size(); ++i) {
       std::printf("%s ", pitch_name_in(continuation.pitches[i], key).c_str());
     }
-    std::printf("\nWrote %s, %s%s\n", files.midi.string().c_str(), files.png.string().c_str(),
+    std::printf("\nWrote %s, %s, %s%s\n", files.midi.string().c_str(),
+                files.musicxml.string().c_str(), files.png.string().c_str(),
                 files.wav ? (", " + files.wav_path.string()).c_str()
                           : ("\n(no WAV: " + files.why_no_wav + ")").c_str());
     summary_ = {{"program", "bach_generate"},
@@ -253,7 +254,7 @@ class Report : public examples::LessonReport<Options> {
                 {"continuation",
                  {{"pitches", continuation.pitches}, {"durations", continuation.durations}}},
                 {"seed", o.seed},
-                {"outputs", {files.midi.string(), files.png.string()}},
+                {"outputs", {files.midi.string(), files.musicxml.string(), files.png.string()}},
                 {"wav", files.wav ? files.wav_path.string() : ""}};
   }
 };

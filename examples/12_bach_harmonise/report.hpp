@@ -285,7 +285,8 @@ class Report : public examples::LessonReport<Options> {
     score.title = "bach_harmonise: " + tune.described + " (" + harmoniser + ")";
     score.key_signature = signature_of(key);
     const examples::ScoreFiles files = examples::write_score_files(score, o.out_dir, o.name);
-    std::vector<std::string> outputs{files.midi.string(), files.png.string()};
+    std::vector<std::string> outputs{files.midi.string(), files.musicxml.string(),
+                                     files.png.string()};
     if (files.wav) {
       outputs.push_back(files.wav_path.string());
     }
@@ -302,6 +303,7 @@ class Report : public examples::LessonReport<Options> {
       const examples::ScoreFiles bach_files =
           examples::write_score_files(original, o.out_dir, o.name + "_bach", false);
       outputs.push_back(bach_files.midi.string());
+      outputs.push_back(bach_files.musicxml.string());
       outputs.push_back(bach_files.png.string());
       bach_checks = music_checks(*bach, rules);
     }

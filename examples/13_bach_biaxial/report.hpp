@@ -283,6 +283,7 @@ class Report : public examples::LessonReport<Options> {
     const auto files = examples::write_score_files(score, options_.out_dir, "bach_biaxial",
                                                    options_.wav);
     outputs_.push_back(files.midi.string());
+    outputs_.push_back(files.musicxml.string());
     outputs_.push_back(files.png.string());
     const double sixteenth_at_120 = 0.125;
     std::printf("\nGenerated %ld frames after a primer of %ld (%s), temperature %.2g: one frame "
@@ -290,8 +291,8 @@ class Report : public examples::LessonReport<Options> {
                 static_cast<long>(piece.frames()), static_cast<long>(primer.frames()),
                 options_.primer_spec.c_str(), options_.temperature, step_seconds * 1e3,
                 sixteenth_at_120 / step_seconds);
-    std::printf("Wrote %s\n      %s\n      %s\n", files.midi.string().c_str(),
-                files.png.string().c_str(),
+    std::printf("Wrote %s\n      %s\n      %s\n      %s\n", files.midi.string().c_str(),
+                files.musicxml.string().c_str(), files.png.string().c_str(),
                 files.wav ? files.wav_path.string().c_str()
                           : ("(no WAV: " + files.why_no_wav + ")").c_str());
     summary_["generation"] = {{"primer", options_.primer_spec},

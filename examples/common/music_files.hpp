@@ -1,7 +1,7 @@
 #pragma once
 // The music files the Bach programs read and write: a melody from a note string or from a MIDI
-// file (the user's tune), and a score written as MIDI, a piano-roll PNG and, where FluidSynth is
-// installed, WAV.
+// file (the user's tune), and a score written as MIDI, MusicXML (sheet music), a piano-roll PNG
+// and, where FluidSynth is installed, WAV.
 
 #include "common/audio.hpp"
 
@@ -10,6 +10,7 @@
 #include <bachprop/music/score.hpp>
 #include <bachprop/music/score/midi_read.hpp>
 #include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/score/musicxml.hpp>
 #include <bachprop/music/theory/key.hpp>
 
 #include <filesystem>
@@ -76,19 +77,20 @@ inline bachprop::music::Score continuation_score(std::string title,
   return score;
 }
 
-/// Where a score was written: NAME.mid, NAME.png and, when `wav` is true, NAME.wav (otherwise
-/// `why_no_wav` says why not).
+/// Where a score was written: NAME.mid, NAME.musicxml, NAME.png and, when `wav` is true,
+/// NAME.wav (otherwise `why_no_wav` says why not).
 struct ScoreFiles {
   std::filesystem::path midi;
+  std::filesystem::path musicxml;
   std::filesystem::path png;
   std::filesystem::path wav_path;
   bool wav = false;
   std::string why_no_wav;
 };
 
-/// Writes `score` into `folder` (made if missing) as NAME.mid and NAME.png (its piano roll,
-/// under the score's title), then renders NAME.wav where FluidSynth is installed, unless
-/// `with_wav` is false.
+/// Writes `score` into `folder` (made if missing) as NAME.mid, NAME.musicxml (sheet music for
+/// MuseScore and other notation programs) and NAME.png (its piano roll, under the score's title),
+/// then renders NAME.wav where FluidSynth is installed, unless `with_wav` is false.
 inline ScoreFiles write_score_files(const bachprop::music::Score& score,
                                     const std::filesystem::path& folder, const std::string& name,
                                     bool with_wav = true) {
@@ -96,9 +98,11 @@ inline ScoreFiles write_score_files(const bachprop::music::Score& score,
   std::filesystem::create_directories(folder);
   ScoreFiles files;
   files.midi = folder / (name + ".mid");
+  files.musicxml = folder / (name + ".musicxml");
   files.png = folder / (name + ".png");
   files.wav_path = folder / (name + ".wav");
   write_midi(files.midi, score);
+  write_musicxml(files.musicxml, score);
   PianoRollImageOptions picture;
   picture.title = score.title;
   write_piano_roll_png(files.png, score, picture);

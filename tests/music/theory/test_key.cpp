@@ -57,6 +57,32 @@ TEST_CASE("pitches are spelled as the key spells them", "[key]") {
   }
 }
 
+TEST_CASE("a key is spelled with the letters of the signature it is written with", "[key]") {
+  // Gb major (6 flats) and F# major (6 sharps) are one key: signature_of picks sharps, a score
+  // written in 6 flats spells Cb and Gb.
+  const Key gb_major = key_of({-6, Mode::major});
+  CHECK(detail::spelled_name(detail::spelling_in(11, gb_major)) == "B");
+  CHECK(detail::spelled_name(detail::spelling_in(11, gb_major, -6)) == "Cb");
+  CHECK(detail::spelled_name(detail::spelling_in(6, gb_major, -6)) == "Gb");
+  CHECK(detail::spelled_name(detail::spelling_in(5, gb_major, -6)) == "F");
+  const Key eb_minor = key_of({-6, Mode::minor});
+  CHECK(detail::spelled_name(detail::spelling_in(3, eb_minor, -6)) == "Eb");
+  CHECK(detail::spelled_name(detail::spelling_in(2, eb_minor, -6)) == "D");  // leading tone
+  CHECK(detail::spelled_name(detail::spelling_in(0, key_of({7, Mode::major}), 7)) == "B#");
+  // For every signature, its key spells each pitch class with a name that reads back as it.
+  for (int sharps = -7; sharps <= 7; ++sharps) {
+    for (const Mode mode : {Mode::major, Mode::minor}) {
+      const Key key = key_of({sharps, mode});
+      for (int pc = 0; pc < 12; ++pc) {
+        const auto spelling = detail::spelling_in(pc, key, sharps);
+        INFO(sharps << " sharps, pitch class " << pc);
+        CHECK(pitch_class(detail::natural_pitch_classes[spelling.letter] + spelling.alteration) ==
+              pc);
+      }
+    }
+  }
+}
+
 TEST_CASE("key names are parsed", "[key]") {
   CHECK(parse_key("G major") == Key{7, Mode::major});
   CHECK(parse_key("f# minor") == Key{6, Mode::minor});

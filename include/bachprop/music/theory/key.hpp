@@ -82,11 +82,12 @@ struct Spelling {
 
 inline constexpr std::array<int, 7> natural_pitch_classes{0, 2, 4, 5, 7, 9, 11};  // C..B
 
-/// How `key` spells pitch class `pc`: its own notes with its signature's letters, the raised
-/// seventh of a minor key as a sharpened letter (unless that takes a double sharp), other
-/// naturals plain, other black keys with flats where the signature has flats, else sharps.
-inline Spelling spelling_in(int pc, const Key& key) {
-  const int sharps = signature_of(key).sharps;
+/// How `key`, written with a signature of `sharps` sharps (negative: flats; Gb major is -6 where
+/// signature_of says F# major, 6), spells pitch class `pc`: its own notes with its signature's
+/// letters, the raised seventh of a minor key as a sharpened letter (unless that takes a double
+/// sharp), other naturals plain, other black keys with flats where the signature has flats, else
+/// sharps.
+inline Spelling spelling_in(int pc, const Key& key, int sharps) {
   // Sharps are added in the order F C G D A E B, flats in the reverse order.
   auto signature_alteration = [&](std::size_t letter) {
     static constexpr std::array<int, 7> position_among_sharps{1, 3, 5, 0, 2, 4, 6};  // C..B
@@ -105,8 +106,9 @@ inline Spelling spelling_in(int pc, const Key& key) {
   if (const auto own = own_note(pc)) {
     return *own;
   }
-  if (key.mode == Mode::minor && pitch_class(pc) == pitch_class(key.tonic - 1)) {
-    const std::size_t seventh = (own_note(key.tonic)->letter + 6) % 7;  // the tonic is its own
+  const auto tonic = own_note(key.tonic);  // none only for a signature not of this key
+  if (key.mode == Mode::minor && tonic && pitch_class(pc) == pitch_class(key.tonic - 1)) {
+    const std::size_t seventh = (tonic->letter + 6) % 7;
     const int alteration = signature_alteration(seventh) + 1;
     if (alteration <= 1) {  // D# minor's would be C double sharp: spelled D below
       return {seventh, alteration};
@@ -124,6 +126,11 @@ inline Spelling spelling_in(int pc, const Key& key) {
     }
   }
   return {};  // not reached: every black key has a natural on either side
+}
+
+/// How `key` spells pitch class `pc` with the signature signature_of gives it.
+inline Spelling spelling_in(int pc, const Key& key) {
+  return spelling_in(pc, key, signature_of(key).sharps);
 }
 
 /// "C", "Bb", "F#": a spelling without its octave.
