@@ -1,6 +1,7 @@
 // bachprop's side of the benchmarks: one workload per process, so that peak memory is the
 // workload's own. The runner (run.sh) alternates this program with the PyTorch and numpy twins;
-// each prints one JSON line with the same fields (see harness.py).
+// each prints one JSON line with the same fields (see harness.py). The biaxial workloads
+// (issue 18) have no twin: the runner runs them on this side only.
 //
 //   bachprop_bench --workload book --batch 10 --threads 1
 //   bachprop_bench --shapes shapes.json      (the constants the twins read)
@@ -57,7 +58,8 @@ double cpu_seconds() {
 }
 
 struct Result {
-  std::string unit;             // "samples/s", "sequences/s", "us/step", "GFLOP/s"
+  std::string unit;             // "samples/s", "sequences/s", "frames/s", "us/step", "ms/frame",
+                                // "GFLOP/s"
   double value = 0;             // the median, in `unit`, from wall time
   std::vector<double> repeats;  // every timed repeat, in `unit`
   double cpu_value = 0;         // the median from processor time instead of wall time
@@ -214,6 +216,107 @@ Result run_generation(MakeNetwork network, double flops_per_step, bool sample, I
   return result;
 }
 
+// The biaxial model trained as the bach_biaxial program trains it (BiaxialTrainingSettings:
+// windows of 64 frames, `windows` per step, gradients clipped at norm 5, Adadelta): each step
+// computes the gradients of a batch of windows (forward and backward along both axes, the loss),
+// clips them and updates. Timed in repeats of Shapes::biaxial_steps steps after two warm-up
+// steps; the windows taken in turn from synthetic pieces (none padded past its end). Frames per
+// second count every frame of every window a step computes.
+Result run_biaxial(Index windows, Index repeats) {
+  using namespace bachprop::music;
+  BiaxialModel model(bench::biaxial_shape(), 1);
+  std::vector<ArticulatedRoll> pieces;
+  for (Index p = 0; p < Shapes::biaxial_pieces; ++p) {
+    pieces.push_back(
+        bench::random_chords(Shapes::biaxial_piece_frames, static_cast<std::uint64_t>(2 + p)));
+  }
+  BiaxialTrainingSettings settings = bench::biaxial_settings();
+  settings.batch_size = windows;
+  const auto all = biaxial_windows(pieces, settings);
+  bachprop::Adadelta<float> optimiser(
+      bachprop::AdadeltaOptions{.learning_rate = settings.learning_rate});
+  std::vector<BiaxialSegment<ArticulatedRoll>> batch(static_cast<std::size_t>(windows));
+  std::size_t next = 0;
+  double nats = 0;
+  model.set_training(true);
+  auto run = [&](Index steps) {
+    for (Index s = 0; s < steps; ++s) {
+      for (auto& segment : batch) {
+        segment = all[next++ % all.size()];
+      }
+      nats = model.compute_gradients(batch, settings.segment_frames).per_frame();
+      bachprop::clip_gradient_norm(model.networks(), settings.clip_norm);
+      optimiser.step(model.networks());
+    }
+  };
+  run(2);  // warm-up: sizes every buffer
+  Result result;
+  result.unit = "frames/s";
+  const auto frames =
+      static_cast<double>(Shapes::biaxial_steps * windows * settings.segment_frames);
+  std::vector<double> cpu_rates;
+  for (Index r = 0; r < repeats; ++r) {
+    const double cpu_start = cpu_seconds();
+    const auto start = Clock::now();
+    run(Shapes::biaxial_steps);
+    const std::chrono::duration<double> elapsed = Clock::now() - start;
+    result.repeats.push_back(frames / elapsed.count());
+    cpu_rates.push_back(frames / (cpu_seconds() - cpu_start));
+  }
+  if (!std::isfinite(nats)) {
+    throw std::runtime_error("training diverged: the loss is not finite");
+  }
+  result.value = median(result.repeats);
+  result.cpu_value = median(cpu_rates);
+  result.flops_per_item = bench::biaxial_training_flops(windows);
+  result.gflops = result.value * result.flops_per_item * 1e-9;
+  return result;
+}
+
+// Generation with the biaxial model (BasicBiaxialModel::draw): after hearing a primer, each
+// frame is one time-axis step for the 88 keys at once, then 88 note-axis steps at batch 1, key
+// by key, each key drawn before the next hears it. Timed in repeats of
+// Shapes::biaxial_generated_frames frames after a warm-up of 8. The weights are the initial
+// ones: what the model draws changes nothing in the work of a frame.
+Result run_biaxial_generation(Index repeats) {
+  using namespace bachprop::music;
+  BiaxialModel model(bench::biaxial_shape(), 1);
+  const ArticulatedRoll primer = bench::random_chords(16, 2);
+  model.set_training(false);
+  model.start_piece();
+  for (Index t = 0; t < primer.frames(); ++t) {
+    model.hear(primer, t, primer.frames_per_bar);
+  }
+  bachprop::Rng rng(5);
+  Index played = 0;
+  auto run = [&](Index frames) {
+    for (Index f = 0; f < frames; ++f) {
+      played += model.draw(rng, primer.frames_per_bar).cast<Index>().sum();
+    }
+  };
+  run(8);  // warm-up
+  Result result;
+  result.unit = "ms/frame";
+  const auto frames = static_cast<double>(Shapes::biaxial_generated_frames);
+  std::vector<double> cpu_times;
+  for (Index r = 0; r < repeats; ++r) {
+    const double cpu_start = cpu_seconds();
+    const auto start = Clock::now();
+    run(Shapes::biaxial_generated_frames);
+    const std::chrono::duration<double, std::milli> elapsed = Clock::now() - start;
+    result.repeats.push_back(elapsed.count() / frames);
+    cpu_times.push_back((cpu_seconds() - cpu_start) * 1e3 / frames);
+  }
+  if (played == 0) {
+    throw std::runtime_error("the model drew no note at all");
+  }
+  result.value = median(result.repeats);
+  result.cpu_value = median(cpu_times);
+  result.flops_per_item = bench::biaxial_generation_flops();
+  result.gflops = result.flops_per_item / (result.value * 1e-3) * 1e-9;
+  return result;
+}
+
 Result run_gemm(Index repeats) {
   const Index n = Shapes::gemm_size;
   const Matrix<float> a = bench::uniform_matrix(n, n, 1);
@@ -269,6 +372,16 @@ nlohmann::json shapes_json() {
                 {"generation_steps", Shapes::generation_steps},
                 {"flops_per_step", bench::lstm_step_flops()}}},
       {"gemm", {{"size", Shapes::gemm_size}}},
+      {"biaxial", {{"keys", bench::biaxial_shape().keys},
+                   {"time_hidden", {bench::biaxial_shape().time_hidden_1,
+                                    bench::biaxial_shape().time_hidden_2}},
+                   {"note_hidden", {bench::biaxial_shape().note_hidden_1,
+                                    bench::biaxial_shape().note_hidden_2}},
+                   {"dropout", bench::biaxial_shape().dropout},
+                   {"settings", bench::biaxial_settings().to_json()},
+                   {"flops_per_frame", bench::biaxial_training_flops(1)},
+                   {"generation_flops_per_frame", bench::biaxial_generation_flops()},
+                   {"frame_budget_ms", Shapes::biaxial_frame_budget_ms}}},
   };
 }
 
@@ -286,8 +399,8 @@ int main(int argc, char** argv) {
                             "Times one benchmark workload and prints one JSON line.");
   cli.option("workload", workload, "NAME",
              "book | autoencoder | rnn | generate_argmax | generate_sample | lstm | "
-             "lstm_generate_argmax | lstm_generate_sample | gemm")
-      .option("batch", batch, "N", "samples (or sequences) per mini-batch")
+             "lstm_generate_argmax | lstm_generate_sample | gemm | biaxial | biaxial_generate")
+      .option("batch", batch, "N", "samples (sequences; biaxial: windows) per mini-batch")
       .option("threads", threads, "N", "Eigen threads (needs a build with BACHPROP_OPENMP)")
       .option("repeats", repeats, "N", "timed epochs (or repeats) after one warm-up")
       .option("shapes", shapes, "FILE", "write the workloads' constants as JSON and exit")
@@ -324,13 +437,18 @@ int main(int argc, char** argv) {
       batch = 1;
       result = run_generation(bench::lstm_network, bench::lstm_step_flops(),
                               workload == "lstm_generate_sample", repeats);
+    } else if (workload == "biaxial") {
+      result = run_biaxial(batch, repeats);
+    } else if (workload == "biaxial_generate") {
+      batch = 1;
+      result = run_biaxial_generation(repeats);
     } else if (workload == "gemm") {
       batch = Shapes::gemm_size;
       result = run_gemm(repeats);
     } else {
       throw examples::UsageError("unknown workload '" + workload + "'");
     }
-    const nlohmann::json line = {
+    nlohmann::json line = {
         {"side", "bachprop"},
         {"workload", workload},
         {"batch", batch},
@@ -346,6 +464,9 @@ int main(int argc, char** argv) {
         {"gflops", result.gflops},
         {"peak_rss_mb", peak_rss_mb()},
     };
+    if (workload == "biaxial_generate") {  // a frame's share of real time, for the report
+      line["frame_budget_ms"] = Shapes::biaxial_frame_budget_ms;
+    }
     std::cout << line.dump() << std::endl;
     examples::write_summary(summary, line);
   } catch (const examples::UsageError& e) {

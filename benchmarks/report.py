@@ -5,7 +5,10 @@ For every workload and thread count: each side's median over the rounds (each ro
 is itself a median over timed epochs or repeats), the ratio ours / peer in throughput (for the
 generation step, which is timed in µs, the peer's time / ours), so that a ratio above 1 means
 bachprop is faster; the GFLOP/s bachprop achieves and its share of the GEMM limit measured in
-the same run at the same thread count; each side's peak memory (resident set).
+the same run at the same thread count; each side's peak memory (resident set). Workloads
+without a twin (the biaxial model's, issue 18) get a table of their own: bachprop's figure, its
+GFLOP/s and share of the GEMM limit, and for generation how many times faster than real time a
+frame is drawn.
 
 usage: report.py results.jsonl --out DIR [--machine TEXT] [--cores N] [--load TEXT]
 """
@@ -20,14 +23,20 @@ LABELS = {"book": "book 784-30-10", "autoencoder": "autoencoder 784-128-32-128-7
           "rnn": "RNN 64-128-64, 32 steps", "generate_argmax": "generation step, argmax",
           "generate_sample": "generation step, sampling", "lstm": "LSTM 64-128-64, 32 steps",
           "lstm_generate_argmax": "LSTM generation step, argmax",
-          "lstm_generate_sample": "LSTM generation step, sampling"}
+          "lstm_generate_sample": "LSTM generation step, sampling",
+          "biaxial": "biaxial model, training (64-frame windows)",
+          "biaxial_generate": "biaxial model, a generated frame (88 keys)"}
 ORDER = ["book", "autoencoder", "rnn", "generate_argmax", "generate_sample", "lstm",
-         "lstm_generate_argmax", "lstm_generate_sample"]
+         "lstm_generate_argmax", "lstm_generate_sample", "biaxial", "biaxial_generate"]
+OURS_ONLY = {"biaxial", "biaxial_generate"}  # no twin: no ratio, no target against a peer
+TIME_UNITS = {"us/step", "ms/frame"}  # times per item: lower is faster
 
 
 def target(workload, batch, threads):
     """The issues' bar for ours / the faster peer; the generation steps and the LSTM
-    (issue 17) are measured against PyTorch."""
+    (issue 17) are measured against PyTorch; the workloads without a twin have none."""
+    if workload in OURS_ONLY:
+        return None
     if workload in ("book", "autoencoder"):
         return 1.0 if batch >= 256 else 1.5
     if workload == "rnn":
@@ -38,11 +47,11 @@ def target(workload, batch, threads):
 
 
 def target_against_pytorch(workload):
-    return "generate" in workload or workload == "lstm"
+    return workload not in OURS_ONLY and ("generate" in workload or workload == "lstm")
 
 
 def speed(value, unit):
-    return 1.0 / value if unit == "us/step" else value
+    return 1.0 / value if unit in TIME_UNITS else value
 
 
 def main():
@@ -89,6 +98,9 @@ def main():
             if side == "bachprop" and rs[0].get("compute_value"):
                 entry["compute_value"] = statistics.median(r["compute_value"] for r in rs)
                 entry["compute_gflops"] = statistics.median(r["compute_gflops"] for r in rs)
+            if "frame_budget_ms" in rs[0]:  # generation against real time
+                entry["frame_budget_ms"] = rs[0]["frame_budget_ms"]
+                entry["real_time"] = rs[0]["frame_budget_ms"] / entry["value"]
             if "blas" in rs[0]:
                 entry["blas"] = sorted({os.path.basename(p) for r in rs for p in r["blas"]})
             row["unit"] = unit
@@ -109,7 +121,7 @@ def main():
                           if row.get(f"ratio_{p}")}
                 row["target_peer"] = min(ratios, key=ratios.get) if ratios else None
             row["target"] = target(workload, batch, threads)
-            if row.get("target_peer"):
+            if row.get("target_peer") and row["target"] is not None:
                 row["target_met"] = row[f"ratio_{row['target_peer']}"] >= row["target"]
             if threads in limits:
                 row["gemm_fraction"] = ours["gflops"] / limits[threads]
@@ -130,7 +142,40 @@ def figure(entry, unit):
     if entry is None:
         return "—"
     v = entry["value"]
-    return f"{v:.2f} µs" if unit == "us/step" else f"{v / 1000:,.1f}k"
+    if unit == "us/step":
+        return f"{v:.2f} µs"
+    if unit == "ms/frame":
+        return f"{v:.3f} ms"
+    if unit == "frames/s":
+        return f"{v:,.0f}"
+    return f"{v / 1000:,.1f}k"
+
+
+def ours_only_table(summary, threads):
+    """The rows of the workloads without a twin, at `threads`: bachprop's figures alone."""
+    rows = [row for row in summary["rows"]
+            if row["threads"] == threads and row["workload"] in OURS_ONLY]
+    if not rows:
+        return []
+    out = ["\nWithout a twin (bachprop only; the figure from wall time, then from processor "
+           "time; real time: the time a frame may take, over the time it took):\n",
+           "| workload | batch | bachprop | from processor time | GFLOP/s (% of GEMM) | "
+           "real time | peak MB |",
+           "|" + " --- |" * 7]
+    for row in rows:
+        ours = row["sides"].get("bachprop", {})
+        unit = row["unit"]
+        gf = (f"{ours['gflops']:.1f} ({100 * row['gemm_fraction']:.0f}%)"
+              if "gemm_fraction" in row else f"{ours.get('gflops', 0):.1f}")
+        real_time = (f"{ours['real_time']:,.0f}× faster ({ours['frame_budget_ms']:g} ms a frame)"
+                     if "real_time" in ours else "—")
+        unit_name = "" if unit in TIME_UNITS else f" {unit}"
+        per = " per frame" if unit == "ms/frame" else ""
+        cpu = figure({"value": ours["cpu_value"]}, unit) if "cpu_value" in ours else "—"
+        out.append(f"| {LABELS[row['workload']]} | {row['batch']} | "
+                   f"{figure(ours, unit)}{unit_name}{per} | {cpu} | {gf} | {real_time} | "
+                   f"{ours.get('peak_rss_mb', 0):.0f} |")
+    return out
 
 
 def markdown(summary):
@@ -147,13 +192,14 @@ def markdown(summary):
         out.append(f"\n**{threads} thread{'s' if threads > 1 else ''}** — GEMM limit (Eigen, "
                    f"1024³ float): {limit:.0f} GFLOP/s\n" if limit else
                    f"\n**{threads} thread{'s' if threads > 1 else ''}**\n")
-        out.append("| workload | batch | bachprop | numpy | PyTorch | ours / numpy | "
-                   "ours / PyTorch | target | GFLOP/s (% of GEMM) | compute only | "
-                   "peak MB (ours / numpy / PyTorch) |")
-        out.append("|" + " --- |" * 11)
-        for row in summary["rows"]:
-            if row["threads"] != threads:
-                continue
+        compared = [row for row in summary["rows"]
+                    if row["threads"] == threads and row["workload"] not in OURS_ONLY]
+        if compared:
+            out.append("| workload | batch | bachprop | numpy | PyTorch | ours / numpy | "
+                       "ours / PyTorch | target | GFLOP/s (% of GEMM) | compute only | "
+                       "peak MB (ours / numpy / PyTorch) |")
+            out.append("|" + " --- |" * 11)
+        for row in compared:
             sides = row["sides"]
             unit = row["unit"]
             ours = sides.get("bachprop", {})
@@ -168,13 +214,17 @@ def markdown(summary):
                        if "compute_gemm_fraction" in row else "—")
             memory = " / ".join(f"{sides[s]['peak_rss_mb']:.0f}" if s in sides else "—"
                                 for s in SIDES)
-            unit_name = "" if unit == "us/step" else f" {unit}"
+            unit_name = "" if unit in TIME_UNITS else f" {unit}"
             out.append(f"| {LABELS[row['workload']]} | {row['batch']} | "
                        f"{figure(sides.get('bachprop'), unit)}{unit_name} | "
                        f"{figure(sides.get('numpy'), unit)} | "
                        f"{figure(sides.get('pytorch'), unit)} | "
                        f"{ratio('numpy')} | {ratio('pytorch')} | {met} | {gf} | {compute} | "
                        f"{memory} |")
+        out.extend(ours_only_table(summary, threads))
+    compared = [row for row in summary["rows"] if row["workload"] not in OURS_ONLY]
+    if not compared:
+        return "\n".join(out) + "\n"
     out.append("\nRatios: bachprop's throughput / the peer's (generation: the peer's time per step "
                "/ bachprop's), from wall time; above 1, bachprop is faster. Every figure is the "
                "median over the rounds of each run's median epoch (or repeat). GFLOP/s counts "
@@ -186,7 +236,7 @@ def markdown(summary):
     out.append("| workload | batch | threads | ours / numpy | ours / PyTorch |")
     out.append("|" + " --- |" * 5)
     for row in summary["rows"]:
-        if row["threads"] != 1:
+        if row["threads"] != 1 or row["workload"] in OURS_ONLY:
             continue
         cr = lambda p: f"{row[f'cpu_ratio_{p}']:.2f}" if f"cpu_ratio_{p}" in row else "—"
         out.append(f"| {LABELS[row['workload']]} | {row['batch']} | {row['threads']} | "

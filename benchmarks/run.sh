@@ -7,12 +7,14 @@
 #   benchmarks/run.sh --threads 1     # one thread count only
 #   benchmarks/run.sh --rounds 3 --out DIR
 #   benchmarks/run.sh --workloads lstm,lstm_generate_argmax   # only these workloads
+#   benchmarks/run.sh --workloads biaxial,biaxial_generate    # the biaxial model (ours only)
 #
 # Builds bachprop_bench in build-bench/ (Release, -O3 -march=native, OpenMP for the 2-thread
 # runs), installs python3-numpy and python3-torch with apt-get when they are missing, and runs
 # every workload once per round for each side, the order of the sides rotating between rounds
-# so that a slow moment of the machine does not land on one side only. Writes DIR/results.jsonl
-# (every run), DIR/benchmarks.md and DIR/benchmarks.json (the table).
+# so that a slow moment of the machine does not land on one side only (the biaxial workloads
+# have no twin: bachprop alone). Writes DIR/results.jsonl (every run), DIR/benchmarks.md and
+# DIR/benchmarks.json (the table).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -34,17 +36,40 @@ while [[ $# -gt 0 ]]; do
     --build) build="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --workloads) only="$2"; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 out="${out:-$build/results}"
 mkdir -p "$out"
 
-# --- what the peers need ------------------------------------------------------------------------
+# --- the workloads --------------------------------------------------------------------------------
+cases=()
+for case in "book 10" "book 64" "book 256" "autoencoder 64" "autoencoder 256" "rnn 32" \
+            "generate_argmax 1" "generate_sample 1" "lstm 32" "lstm_generate_argmax 1" \
+            "lstm_generate_sample 1" "biaxial 1" "biaxial_generate 1"; do
+  if [[ -z "$only" || ",$only," == *",${case% *},"* ]]; then
+    cases+=("$case")
+  fi
+done
+if [[ ${#cases[@]} -eq 0 ]]; then
+  echo "run.sh: --workloads $only names no workload" >&2; exit 2
+fi
+sides=(bachprop numpy pytorch)
+ours_only=",biaxial,biaxial_generate,"  # workloads without a twin
+peers_needed=0
+for case in "${cases[@]}"; do
+  [[ "$ours_only" == *",${case% *},"* ]] || peers_needed=1
+done
+
+# --- what the peers need (nothing of it when only ours-only workloads run) -----------------------
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 missing=()
-for package in python3-numpy python3-torch cmake g++ libeigen3-dev nlohmann-json3-dev zlib1g-dev; do
+packages=(cmake g++ libeigen3-dev nlohmann-json3-dev zlib1g-dev)
+if [[ $peers_needed -eq 1 ]]; then
+  packages+=(python3-numpy python3-torch)
+fi
+for package in "${packages[@]}"; do
   dpkg -s "$package" > /dev/null 2>&1 || missing+=("$package")
 done
 if [[ ${#missing[@]} -gt 0 ]]; then
@@ -59,11 +84,11 @@ fi
 # peers use Debian's OpenBLAS package unpacked in the build folder (nothing on the system
 # changes).
 peer_env=()
-if ! $python -c 'import numpy, sys; sys.exit(0)' 2>/dev/null; then
+if [[ $peers_needed -eq 1 ]] && ! $python -c 'import numpy, sys; sys.exit(0)' 2>/dev/null; then
   echo "run.sh: numpy does not import" >&2; exit 1
 fi
 system_blas="$(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || true)"
-if [[ "$system_blas" != *openblas* ]]; then
+if [[ $peers_needed -eq 1 && "$system_blas" != *openblas* ]]; then
   openblas="$build/peer-openblas"
   library="$openblas/usr/lib/x86_64-linux-gnu/openblas-pthread"
   if [[ ! -e "$library/libblas.so.3" ]]; then
@@ -101,18 +126,6 @@ if awk -v load="$load" 'BEGIN { exit !(load > 0.5) }'; then
 fi
 results="$out/results.jsonl"
 : > "$results"
-cases=()
-for case in "book 10" "book 64" "book 256" "autoencoder 64" "autoencoder 256" "rnn 32" \
-            "generate_argmax 1" "generate_sample 1" "lstm 32" "lstm_generate_argmax 1" \
-            "lstm_generate_sample 1"; do
-  if [[ -z "$only" || ",$only," == *",${case% *},"* ]]; then
-    cases+=("$case")
-  fi
-done
-if [[ ${#cases[@]} -eq 0 ]]; then
-  echo "run.sh: --workloads $only names no workload" >&2; exit 2
-fi
-sides=(bachprop numpy pytorch)
 
 run_side() {  # side workload batch threads
   local side="$1" workload="$2" batch="$3" threads="$4"
@@ -141,6 +154,11 @@ for threads in $thread_counts; do
       --repeats "$repeats" >> "$results"
     for case in "${cases[@]}"; do
       read -r workload batch <<< "$case"
+      if [[ "$ours_only" == *",$workload,"* ]]; then
+        run_side bachprop "$workload" "$batch" "$threads" >> "$results"
+        echo "    $workload, batch $batch"
+        continue
+      fi
       # rotate the order of the sides from round to round
       for i in 0 1 2; do
         side="${sides[$(( (i + round) % 3 ))]}"

@@ -6,9 +6,13 @@
 /// Every figure the runner compares (samples per second, GFLOP/s) is computed from the same
 /// shapes on every side: the PyTorch and numpy twins (torch_twin.py, numpy_twin.py) build the
 /// same networks and read the same constants from `shapes.json`, which this program writes.
+/// The biaxial model's workloads (issue 18) have no twin: they are bachprop's alone.
 
 #include <bachprop/bachprop.hpp>
+#include <bachprop/music/models/biaxial.hpp>
+#include <bachprop/music/models/biaxial_training.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -44,6 +48,14 @@ struct Shapes {
   static constexpr Index lstm_hidden = 128;
   // 5. the practical limit
   static constexpr Index gemm_size = 1024;
+  // 8-9. the biaxial piano model (issue 18), ours only: the bach_biaxial program's model and
+  // training (biaxial_shape(), biaxial_settings()) on synthetic four-voice pieces
+  static constexpr Index biaxial_pieces = 4;
+  static constexpr Index biaxial_piece_frames = 320;  // 9 windows of 64 at stride 32, none padded
+  static constexpr Index biaxial_frames_per_bar = 16;
+  static constexpr Index biaxial_steps = 8;             // training steps per timed repeat
+  static constexpr Index biaxial_generated_frames = 64;  // frames drawn per timed repeat
+  static constexpr double biaxial_frame_budget_ms = 125;  // a sixteenth at 120 beats a minute
 };
 
 /// Multiply-adds counted as 2 FLOPs, products only (what any implementation must compute; the
@@ -106,6 +118,94 @@ inline double lstm_step_flops() {
   const double v = Shapes::rnn_vocabulary;
   const double h = Shapes::lstm_hidden;
   return 2 * 4 * h * v + 2 * 4 * h * h + 2 * v * h;
+}
+
+/// The biaxial model's shape: the bach_biaxial program's default (time-axis LSTMs 96 and 96,
+/// note-axis LSTMs 64 and 32, dropout 0.5, the 88 piano keys).
+inline bachprop::music::BiaxialShape biaxial_shape() { return {}; }
+
+/// The program's training settings: windows of 64 frames, one window per Adadelta step (η = 1),
+/// gradients clipped at norm 5.
+inline bachprop::music::BiaxialTrainingSettings biaxial_settings() { return {.batch_size = 1}; }
+
+/// FLOPs of the biaxial model's training per frame, at `windows` windows of T frames per step,
+/// counting the products only, as for the LSTM workload. Per LSTM of h units reading n inputs
+/// over C columns of which R have a step before them: forward 2·4h·n·C (W_x x) + 2·4h·h·R
+/// (W_h h_{t−1}, not at the first step), backward 2·4h·n·C (∂C/∂W_x) + 2·4h·h·R (∂C/∂W_h) +
+/// 2·4h·h·R (W_hᵀ δ through time) + 2·4h·n·C (W_xᵀ δ, the input's gradient, except for the first
+/// time-axis layer, whose input is data: backward_parameters). The time axis runs B·K sequences
+/// of T steps (C = T·B·K, R = (T−1)·B·K), the note axis T·B sequences of K steps (C = K·T·B,
+/// R = (K−1)·T·B); the dense layer's 2 logits per key cost 2·2·n·C forward and twice that
+/// backward. Dropout, the gates' and the loss's elementwise work are not counted.
+inline double biaxial_training_flops(Index windows) {
+  const bachprop::music::BiaxialShape shape = biaxial_shape();
+  const auto k = static_cast<double>(shape.keys);
+  const auto t = static_cast<double>(biaxial_settings().segment_frames);
+  const auto b = static_cast<double>(windows);
+  const double columns = t * b * k;
+  auto lstm = [](double n, double h, double c, double r, bool input_gradient) {
+    const double g = 4 * h;
+    return 2 * g * n * c + 2 * g * h * r              // forward
+           + 2 * g * n * c + 2 * g * h * r * 2        // ∂C/∂W_x, ∂C/∂W_h, W_hᵀ δ
+           + (input_gradient ? 2 * g * n * c : 0.0);  // W_xᵀ δ
+  };
+  const auto features = static_cast<double>(bachprop::music::biaxial_feature_count);
+  const auto h1 = static_cast<double>(shape.time_hidden_1);
+  const auto h2 = static_cast<double>(shape.time_hidden_2);
+  const auto n1 = static_cast<double>(shape.note_hidden_1);
+  const auto n2 = static_cast<double>(shape.note_hidden_2);
+  const double time_later = (t - 1) * b * k;
+  const double note_later = (k - 1) * t * b;
+  const double flops = lstm(features, h1, columns, time_later, false) +
+                       lstm(h1, h2, columns, time_later, true) +
+                       lstm(h2 + 2, n1, columns, note_later, true) +
+                       lstm(n1, n2, columns, note_later, true) + 3 * 2 * 2 * n2 * columns;
+  return flops / (t * b);
+}
+
+/// FLOPs of one generated frame (BasicBiaxialModel::draw): one time-axis step at batch K, then
+/// K note-axis steps at batch 1; a step computes W_x x + W_h h whatever the state (the first
+/// note step's h is zero, its product done all the same), then the dense layer's 2 logits.
+inline double biaxial_generation_flops() {
+  const bachprop::music::BiaxialShape shape = biaxial_shape();
+  const auto k = static_cast<double>(shape.keys);
+  auto lstm_step = [](double n, double h) { return 2 * 4 * h * (n + h); };
+  const auto features = static_cast<double>(bachprop::music::biaxial_feature_count);
+  const auto h1 = static_cast<double>(shape.time_hidden_1);
+  const auto h2 = static_cast<double>(shape.time_hidden_2);
+  const auto n1 = static_cast<double>(shape.note_hidden_1);
+  const auto n2 = static_cast<double>(shape.note_hidden_2);
+  return k * (lstm_step(features, h1) + lstm_step(h1, h2)) +
+         k * (lstm_step(h2 + 2, n1) + lstm_step(n1, n2) + 2 * 2 * n2);
+}
+
+/// A synthetic piece for the biaxial model: four voices walking by steps of at most two
+/// semitones around E2, E3, C4 and G4, each note held 1, 2 or 4 frames and struck anew, now and
+/// then a rest (speed does not depend on what is played, but the rolls look like chorales).
+inline bachprop::music::ArticulatedRoll random_chords(Index frames, std::uint64_t seed) {
+  bachprop::music::ArticulatedRoll roll;
+  roll.frames_per_bar = Shapes::biaxial_frames_per_bar;
+  const Index keys = biaxial_shape().keys;
+  roll.lowest_pitch = biaxial_shape().lowest_pitch;
+  roll.play = bachprop::music::RollMatrix::Zero(keys, frames);
+  roll.articulate = bachprop::music::RollMatrix::Zero(keys, frames);
+  bachprop::Rng rng(seed);
+  for (const int centre : {40, 52, 60, 67}) {
+    int pitch = centre;
+    for (Index t = 0; t < frames;) {
+      pitch = std::clamp(pitch + static_cast<int>(rng.below(5)) - 2, centre - 7, centre + 7);
+      const Index length = Index{1} << rng.below(3);
+      const bool rest = rng.below(10) == 0;
+      for (Index i = 0; i < length && t + i < frames && !rest; ++i) {
+        roll.play(pitch - roll.lowest_pitch, t + i) = 1;
+        if (i == 0) {
+          roll.articulate(pitch - roll.lowest_pitch, t + i) = 1;
+        }
+      }
+      t += length;
+    }
+  }
+  return roll;
 }
 
 /// The book's network.

@@ -100,7 +100,11 @@ TEST_CASE("the product kernels on the benchmark shapes agree with Eigen", "[prod
   for (const auto& [m, k, n] : {std::tuple<Index, Index, Index>{30, 784, 10}, {30, 784, 256},
                                 {10, 30, 64}, {128, 784, 64}, {784, 128, 256}, {32, 128, 256},
                                 {128, 128, 32}, {64, 128, 1024}, {128, 128, 1}, {512, 128, 1},
-                                {512, 128, 2}, {200, 128, 1}, {512, 128, 32}, {128, 512, 32}}) {
+                                {512, 128, 2}, {200, 128, 1}, {512, 128, 32}, {128, 512, 32},
+                                // the biaxial model's (issue 18): its first LSTM's W_x X and
+                                // δ Xᵀ over 88 keys × 64 frames, one gate's δ hᵀ, and its
+                                // dense layer's two outputs
+                                {384, 79, 5632}, {96, 96, 5568}, {2, 32, 5632}}) {
     INFO(m << "×" << k << " times " << k << "×" << n);
     const Matrix<float> w = random_matrix<float>(m, k, rng);
     const Matrix<float> x = random_matrix<float>(k, n, rng);
@@ -111,6 +115,28 @@ TEST_CASE("the product kernels on the benchmark shapes agree with Eigen", "[prod
     Matrix<float> weight_gradient(m, k);
     multiply_transposed_b(weight_gradient, delta, x);
     CHECK(difference(weight_gradient, Matrix<float>(delta * x.transpose())) < 2e-6);
+  }
+}
+
+TEST_CASE("a weight gradient over the kernel's cache budget is the kernel's own sum",
+          "[product]") {
+  // δ Xᵀ with δ of 300 × 4000 floats (4.8 MB, over the 1 MiB budget) is taken in slices of
+  // δ's columns, each added to the last: the same multiply-adds in the same order as the kernel
+  // computes for row blocks of δ that fit the budget whole, so exactly the same numbers.
+  Rng rng(5);
+  for (const Index rows : {Index{300}, Index{37}}) {
+    const Matrix<float> delta = random_matrix<float>(rows, 4000, rng);
+    const Matrix<float> x = random_matrix<float>(23, 4000, rng);
+    Matrix<float> sliced(rows, 23);
+    multiply_transposed_b(sliced, delta, x);
+    Matrix<float> by_rows(rows, 23);
+    const Index block = 16;  // 16 × 4000 floats: 256 KB, within the budget (37 = 16 + 16 + 5)
+    for (Index r = 0; r < rows; r += block) {
+      const Index height = std::min(block, rows - r);
+      multiply_transposed_b(by_rows.middleRows(r, height), delta.middleRows(r, height), x);
+    }
+    CHECK(sliced == by_rows);
+    CHECK(difference(sliced, Matrix<float>(delta * x.transpose())) < 2e-6);
   }
 }
 

@@ -17,7 +17,9 @@
 /// (AVX-512, AVX, SSE, NEON: whatever Eigen was built for). Measured on AVX-512
 /// (docs/benchmarks.md): 2-3 times Eigen on the book's and the RNN's shapes, on par or better
 /// elsewhere. Shapes it is not made for (A over 1 MiB, which would not stay in cache, fewer rows
-/// than the narrowest vector, no SIMD) go to Eigen unchanged.
+/// than the narrowest vector, no SIMD) go to Eigen, but for two that would make it allocate: an
+/// A Bᵀ with A over 1 MiB runs on the kernel in slices of A's columns (the same sums as one
+/// pass), and fewer rows than a vector go to Eigen in slices of columns it packs on the stack.
 ///
 /// With an OpenMP build and Eigen::setNbThreads(n > 1), a large product (millions of
 /// operations per thread) splits its columns between threads; smaller ones stay on one thread,
@@ -223,14 +225,37 @@ constexpr int narrowest_packet_size() {
   }
 }
 
+/// Bytes of A that every tile of C re-reads: 1 MiB, which stays in cache.
+inline constexpr Index kernel_cache_budget = Index{1} << 20;
+
 /// Whether the kernel handles an m × depth A: SIMD available, at least one (narrowest) vector of
 /// rows, and A small enough to stay in cache while every tile of C re-reads it.
 template <class S>
 bool kernel_fits(Index m, Index depth) {
   constexpr int full = packet_size<FullPacket<S>>;
-  constexpr Index cache_budget = Index{1} << 20;  // bytes of A re-read per tile: 1 MiB
   return full > 1 && m >= narrowest_packet_size<FullPacket<S>>() &&
-         m * depth * static_cast<Index>(sizeof(S)) <= cache_budget;
+         m * depth * static_cast<Index>(sizeof(S)) <= kernel_cache_budget;
+}
+
+/// The depth of the slices in which the kernel takes an A of m rows that is over the cache
+/// budget (0 when it cannot take m rows, or one column of A is already over the budget).
+template <class S>
+Index kernel_slice_depth(Index m) {
+  const Index depth = kernel_cache_budget / (std::max<Index>(m, 1) * Index{sizeof(S)});
+  return depth > 0 && kernel_fits<S>(m, depth) ? depth : 0;
+}
+
+/// Columns per slice for Eigen's product of an m × depth A the kernel cannot take: a multiple of
+/// 8 (Eigen's column tiles stay whole), few enough that Eigen packs A and the slice of B on the
+/// stack, not the heap (EIGEN_STACK_ALLOCATION_LIMIT bytes each). 0 when none is that small.
+template <class S>
+Index eigen_stack_columns(Index m, Index depth) {
+  constexpr auto limit = static_cast<Index>(EIGEN_STACK_ALLOCATION_LIMIT);
+  const Index column_bytes = std::max<Index>(depth, 1) * Index{sizeof(S)};
+  if (m * column_bytes > limit) {
+    return 0;
+  }
+  return limit / column_bytes / 8 * 8;
 }
 
 /// Threads worth using for a product of `flops` (Eigen's thread setting, for big ones only).
@@ -318,7 +343,22 @@ void product_into(C& c, const Eigen::MatrixBase<A>& a, const Eigen::MatrixBase<B
                                c.outerStride());
     return;
   }
-  if constexpr (Accumulate) {
+  // Eigen's product. With fewer rows than a vector (a layer of one to three outputs) and many
+  // columns, a slice of columns at a time, so that its packing buffers stay on the stack.
+  const Index slice = a.rows() < narrowest_packet_size<FullPacket<S>>()
+                          ? eigen_stack_columns<S>(a.rows(), a.cols())
+                          : 0;
+  if (slice > 0 && slice < b.cols()) {
+    for (Index j = 0; j < b.cols(); j += slice) {
+      const Index n = std::min(slice, b.cols() - j);
+      auto c_j = c.middleCols(j, n);
+      if constexpr (Accumulate) {
+        c_j.noalias() += a * b.derived().middleCols(j, n);
+      } else {
+        c_j.noalias() = a * b.derived().middleCols(j, n);
+      }
+    }
+  } else if constexpr (Accumulate) {
     c.noalias() += a * b;
   } else {
     c.noalias() = a * b;
@@ -362,6 +402,23 @@ void multiply_transposed_b(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::Ma
     detail::product_kernel<false>(a.rows(), b.rows(), a.cols(), a.derived().data(),
                                   a.outerStride(), {b.derived().data(), b.outerStride(), 1},
                                   static_cast<const S*>(nullptr), c.data(), c.outerStride());
+  } else if (const Index slice = detail::kernel_slice_depth<S>(a.rows()); slice > 0) {
+    // A over the cache budget (a gradient summed over thousands of columns): its depth in
+    // slices that fit, the first written, each next one added by the accumulating kernel,
+    // which starts from C. Every entry of C is the same chain of multiply-adds in the same
+    // order as in one pass, so the same number; and nothing is packed or allocated.
+    for (Index k = 0; k < a.cols(); k += slice) {
+      const Index depth = std::min(slice, a.cols() - k);
+      const S* a_k = a.derived().data() + k * a.outerStride();
+      const detail::Operand<S> b_k{b.derived().data() + k * b.outerStride(), b.outerStride(), 1};
+      if (k == 0) {
+        detail::product_kernel<false>(a.rows(), b.rows(), depth, a_k, a.outerStride(), b_k,
+                                      static_cast<const S*>(nullptr), c.data(), c.outerStride());
+      } else {
+        detail::product_kernel<true>(a.rows(), b.rows(), depth, a_k, a.outerStride(), b_k,
+                                     static_cast<const S*>(nullptr), c.data(), c.outerStride());
+      }
+    }
   } else {
     c.noalias() = a * b.transpose();
   }
