@@ -10,6 +10,7 @@
 #include <bachprop/music/models/biaxial_generation.hpp>
 #include <bachprop/music/models/piano_roll_rnn.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <vector>
 
@@ -92,6 +93,13 @@ Comparison compare_with_piano_roll_rnn(BiaxialModel& biaxial, const Corpus& corp
   PianoRollRnnSettings settings;
   settings.epochs = o.quick ? 1 : 30;
   settings.seed = o.seed;
+  // Its windows are 32 frames and a frame to predict; a folder of shorter pieces gets shorter
+  // windows (a folder whose longest piece has one frame is refused by its train()).
+  std::size_t longest = 0;
+  for (const auto& piece : train) {
+    longest = std::max(longest, piece.size());
+  }
+  settings.steps = std::clamp<Index>(static_cast<Index>(longest) - 1, 1, settings.steps);
   rnn.train(train, settings, valid);
   c.piano_roll_rnn_nll = rnn.nll_per_frame(test);
 
