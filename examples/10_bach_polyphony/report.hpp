@@ -120,7 +120,7 @@ class Report : public examples::LessonReport<Options> {
     std::printf("  %-44s %6.2f\n", "per-key Markov chains (counted here)", markov);
     std::printf("  %-44s %6.2f\n", "this RNN", rnn);
     nlohmann::json published;
-    for (const auto& [name, key, figure] : published_results) {
+    for (const auto& [name, key, figure] : examples::published_jsb_results) {
       std::printf("  published: %-32s %6.2f\n", name, figure);
       published[key] = figure;
     }
@@ -151,20 +151,6 @@ class Report : public examples::LessonReport<Options> {
                            files.png.string()};
     summary_["wav"] = files.wav ? files.wav_path.string() : "";
   }
-
- private:
-  struct Published {
-    const char* name;
-    const char* key;
-    double nll;
-  };
-  // The published results on the same data, split and loss (nats per frame).
-  static constexpr Published published_results[] = {{"vanilla RNN", "vanilla_rnn", 8.91},
-                                                    {"LSTM", "lstm", 8.45},
-                                                    {"GRU", "gru", 8.43},
-                                                    {"TCN", "tcn", 8.10},
-                                                    {"RNN-RBM", "rnn_rbm", 6.27},
-                                                    {"RNN-NADE", "rnn_nade", 5.56}};
 };
 
 }  // namespace bach_polyphony

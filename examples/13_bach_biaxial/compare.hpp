@@ -55,15 +55,11 @@ inline ArticulatedRoll roll_of(const Matrix<float>& played, const ArticulatedRol
 }
 
 /// Seconds the biaxial model takes to draw one frame of all its keys (the mean of 64, after
-/// 8 to warm up), for the real-time check: a sixteenth at 120 beats a minute lasts 0.125 s.
-inline double generation_step_seconds(BiaxialModel& model, double step) {
+/// 8 to warm up) on the grid and bar of `like`, for the real-time check: a sixteenth at 120
+/// beats a minute lasts 0.125 s.
+inline double generation_step_seconds(BiaxialModel& model, const ArticulatedRoll& like) {
   Rng rng(7);
-  ArticulatedRoll silence;
-  silence.step = step;
-  silence.frames_per_bar = 4;
-  silence.lowest_pitch = model.shape().lowest_pitch;
-  silence.play = RollMatrix::Zero(model.shape().keys, 0);
-  silence.articulate = silence.play;
+  const ArticulatedRoll silence = opening(like, 0);
   generate_biaxial(model, silence, 8, rng);
   const auto start = std::chrono::steady_clock::now();
   generate_biaxial(model, silence, 64, rng);
@@ -103,9 +99,7 @@ Comparison compare_with_piano_roll_rnn(BiaxialModel& biaxial, const Corpus& corp
   rnn.train(train, settings, valid);
   c.piano_roll_rnn_nll = rnn.nll_per_frame(test);
 
-  ArticulatedRoll silence = like;
-  silence.play = RollMatrix::Zero(like.keys(), 0);
-  silence.articulate = silence.play;
+  const ArticulatedRoll silence = opening(like, 0);
   std::vector<ArticulatedRoll> drawn_biaxial, drawn_rnn;
   for (Index i = 0; i < o.pieces; ++i) {
     drawn_biaxial.push_back(generate_biaxial(biaxial, silence, o.frames, rng, o.temperature));
@@ -124,9 +118,9 @@ Comparison compare_with_piano_roll_rnn(BiaxialModel& biaxial, const Corpus& corp
     }
     drawn_rnn.push_back(roll_of(played, like));
   }
-  c.held_out = roll_statistics(corpus.test, like.lowest_pitch, corpus.step);
-  c.biaxial = roll_statistics(drawn_biaxial, like.lowest_pitch, corpus.step);
-  c.piano_roll_rnn = roll_statistics(drawn_rnn, like.lowest_pitch, corpus.step);
+  c.held_out = roll_statistics(corpus.test);
+  c.biaxial = roll_statistics(drawn_biaxial);
+  c.piano_roll_rnn = roll_statistics(drawn_rnn);
   return c;
 }
 

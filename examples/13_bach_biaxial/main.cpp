@@ -47,7 +47,7 @@ int lesson(const Options& o, Report& report) {
   Rng rng(o.seed);
   const ArticulatedRoll primer = o.primer(corpus);
   const ArticulatedRoll piece = generate_biaxial(model, primer, o.frames, rng, o.temperature);
-  report.generated(primer, piece, generation_step_seconds(model, corpus.step));
+  report.generated(primer, piece, generation_step_seconds(model, primer));
 
   // Against Bach (or the held-out files): 20 pieces drawn from nothing, measured as the test
   // pieces are, beside the piano-roll RNN's (trained here on the same pieces).

@@ -85,11 +85,8 @@ struct Options {
   }
   /// The primer: "test:N" (the opening of test piece N), "none", or a MIDI file's opening.
   ArticulatedRoll primer(const Corpus& corpus) const {
-    ArticulatedRoll silence = corpus.test.front();
-    silence.play = RollMatrix::Zero(silence.keys(), 0);
-    silence.articulate = silence.play;
     if (primer_spec == "none") {
-      return silence;
+      return opening(corpus.test.front(), 0);
     }
     if (primer_spec.rfind("test:", 0) == 0) {
       const auto n = static_cast<std::size_t>(std::stoul(primer_spec.substr(5)));
@@ -100,7 +97,7 @@ struct Options {
       return opening(corpus.test[n], primer_frames);
     }
     ArticulatedRoll roll = articulated_roll(read_midi(primer_spec), {.step = corpus.step}).roll;
-    roll.frames_per_bar = silence.frames_per_bar;
+    roll.frames_per_bar = corpus.test.front().frames_per_bar;
     return opening(roll, primer_frames);
   }
   /// Throws ArgumentError for options that do not fit together.
@@ -312,7 +309,7 @@ class Report : public examples::LessonReport<Options> {
                 c.piano_roll_rnn_nll);
     nlohmann::json published = nlohmann::json::object();
     if (options_.midi_dir.empty() && options_.grid == "quarter") {  // the benchmark's data only
-      for (const auto& [name, key, figure] : published_results) {
+      for (const auto& [name, key, figure] : examples::published_jsb_results) {
         std::printf("  published: %-32s %6.2f\n", name, figure);
         published[key] = figure;
       }
@@ -348,16 +345,6 @@ class Report : public examples::LessonReport<Options> {
   }
 
  private:
-  struct Published {
-    const char* name;
-    const char* key;
-    double nll;
-  };
-  // The published results on the JSB quarter-note split (nats per frame), as lesson 10 lists.
-  static constexpr Published published_results[] = {{"vanilla RNN", "vanilla_rnn", 8.91},
-                                                    {"LSTM", "lstm", 8.45},
-                                                    {"RNN-RBM", "rnn_rbm", 6.27},
-                                                    {"RNN-NADE", "rnn_nade", 5.56}};
   std::chrono::steady_clock::time_point started_;
   std::vector<std::string> outputs_;
 };

@@ -117,4 +117,19 @@ inline std::string figure(double value, const char* format = "%.3f") {
   return text;
 }
 
+/// A published result on the JSB quarter-note piano rolls (Boulanger-Lewandowski's split), as
+/// the lessons print it beside their own: test negative log-likelihood in nats per frame.
+struct PublishedJsbResult {
+  const char* name;  // as printed
+  const char* key;   // in a summary's "published" object
+  double nll;        // nats per frame
+};
+
+/// The published results lessons 10 and 13 compare with (vanilla RNN, LSTM, GRU and TCN as Bai,
+/// Kolter & Koltun 2018 report them; RNN-RBM and RNN-NADE from Boulanger-Lewandowski et al. 2012).
+inline constexpr PublishedJsbResult published_jsb_results[] = {
+    {"vanilla RNN", "vanilla_rnn", 8.91}, {"LSTM", "lstm", 8.45},
+    {"GRU", "gru", 8.43},                 {"TCN", "tcn", 8.10},
+    {"RNN-RBM", "rnn_rbm", 6.27},         {"RNN-NADE", "rnn_nade", 5.56}};
+
 }  // namespace examples

@@ -15,17 +15,22 @@ using namespace bachprop::music;
 
 namespace {
 
-using Flags = Eigen::Matrix<std::uint8_t, Eigen::Dynamic, Eigen::Dynamic>;
+using Flags = RollMatrix;
 
-struct StatisticsRoll {
-  Flags play;
-  Flags articulate;
-};
+// A roll of `keys` keys from C4 (60) over `frames` frames of `step` quarter notes, all silent.
+ArticulatedRoll silent_roll(Index keys, Index frames, double step = 0.5) {
+  ArticulatedRoll roll;
+  roll.play = Flags::Zero(keys, frames);
+  roll.articulate = Flags::Zero(keys, frames);
+  roll.lowest_pitch = 60;
+  roll.step = step;
+  return roll;
+}
 
 // 13 keys from C4 (60), 8 frames: C4 held 4 frames, then struck again for 4 (two notes); E4
 // for frames 0-1 and again 3-4 (two notes, with a gap); G4 frames 0-7 struck at 0 only (one).
-StatisticsRoll c_major_roll() {
-  StatisticsRoll roll{Flags::Zero(13, 8), Flags::Zero(13, 8)};
+ArticulatedRoll c_major_roll(double step = 0.5) {
+  ArticulatedRoll roll = silent_roll(13, 8, step);
   for (Index t = 0; t < 8; ++t) {
     roll.play(0, t) = 1;
     roll.play(7, t) = 1;
@@ -41,8 +46,8 @@ StatisticsRoll c_major_roll() {
 }  // namespace
 
 TEST_CASE("roll statistics: notes, lengths, range, key", "[roll_statistics]") {
-  const std::vector<StatisticsRoll> rolls{c_major_roll()};
-  const RollStatistics s = roll_statistics(rolls, 60, 0.5);
+  const std::vector<ArticulatedRoll> rolls{c_major_roll()};
+  const RollStatistics s = roll_statistics(rolls);
   CHECK(s.pieces == 1);
   CHECK(s.notes == 5);  // C4 twice, E4 twice, G4 once
   CHECK(s.keys_per_frame == Approx((8 + 8 + 4) / 8.0));
@@ -57,20 +62,21 @@ TEST_CASE("roll statistics: notes, lengths, range, key", "[roll_statistics]") {
 }
 
 TEST_CASE("roll statistics: a note out of the key counts against in_key", "[roll_statistics]") {
-  StatisticsRoll roll = c_major_roll();
+  ArticulatedRoll roll = c_major_roll(1.0);
   roll.play(1, 6) = 1;  // C#4, one frame
-  const RollStatistics s = roll_statistics(std::vector<StatisticsRoll>{roll}, 60, 1.0);
+  const RollStatistics s = roll_statistics(std::vector<ArticulatedRoll>{roll});
   CHECK(s.notes == 6);
   CHECK(s.in_key == Approx(5.0 / 6.0));
 }
 
 TEST_CASE("roll statistics: empty pieces and bad input", "[roll_statistics]") {
-  const std::vector<StatisticsRoll> silent{{Flags::Zero(4, 3), Flags::Zero(4, 3)}};
-  const RollStatistics s = roll_statistics(silent, 60, 1.0);
+  const std::vector<ArticulatedRoll> silent{silent_roll(4, 3, 1.0)};
+  const RollStatistics s = roll_statistics(silent);
   CHECK(s.pieces == 0);
   CHECK(s.notes == 0);
   CHECK(s.keys_per_frame == 0.0);
-  CHECK_THROWS_AS(roll_statistics(silent, 60, 0.0), ArgumentError);
-  const std::vector<StatisticsRoll> mismatched{{Flags::Zero(4, 3), Flags::Zero(4, 2)}};
-  CHECK_THROWS_AS(roll_statistics(mismatched, 60, 1.0), ArgumentError);
+  CHECK_THROWS_AS(roll_statistics({silent_roll(4, 3, 0.0)}), ArgumentError);
+  ArticulatedRoll mismatched = silent_roll(4, 3, 1.0);
+  mismatched.articulate = Flags::Zero(4, 2);
+  CHECK_THROWS_AS(roll_statistics({mismatched}), ArgumentError);
 }

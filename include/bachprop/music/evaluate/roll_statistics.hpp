@@ -7,10 +7,11 @@
 /// held-out ones (with histogram_distance from style_statistics.hpp).
 ///
 /// A note starts at a struck cell, or at a sounding cell whose key was silent the frame before,
-/// and lasts while its key sounds and is not struck again.
+/// and lasts while its key sounds and is not struck again (part_of, music/encoding/).
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
+#include <bachprop/music/encoding/articulated_roll.hpp>
 #include <bachprop/music/evaluate/style_statistics.hpp>
 #include <bachprop/music/theory/key.hpp>
 
@@ -47,58 +48,38 @@ struct RollStatistics {
   }
 };
 
-/// The statistics of `rolls` (each with `play` and `articulate` flags, keys × frames, key 0 at
-/// MIDI `lowest_pitch`), frames `quarters_per_frame` quarter notes long. Each piece's key is
-/// estimated from its notes weighted by their lengths (Krumhansl's profiles, theory/key.hpp).
-template <class Roll>
-RollStatistics roll_statistics(const std::vector<Roll>& rolls, int lowest_pitch,
-                               double quarters_per_frame) {
-  if (!(quarters_per_frame > 0.0)) {
-    throw ArgumentError("roll_statistics: frames must last a positive number of quarter notes");
-  }
+/// The statistics of `rolls`, their notes read as part_of reads them (lengths from each roll's
+/// step). Each piece's key is estimated from its notes weighted by their lengths (Krumhansl's
+/// profiles, theory/key.hpp). Throws ArgumentError for a roll check_roll refuses or a step that
+/// is not positive.
+inline RollStatistics roll_statistics(const std::vector<ArticulatedRoll>& rolls) {
   RollStatistics s;
   double frames = 0;
   double sounding = 0;
   double in_key = 0;
   double lengths = 0;
-  for (const Roll& roll : rolls) {
-    if (roll.articulate.rows() != roll.play.rows() || roll.articulate.cols() != roll.play.cols()) {
-      throw ArgumentError("roll_statistics: play and articulate flags of different sizes");
+  for (const ArticulatedRoll& roll : rolls) {
+    if (!(roll.step > 0.0)) {
+      throw ArgumentError("roll_statistics: frames must last a positive number of quarter notes");
     }
-    // The notes: (pitch, frames).
-    std::vector<std::pair<int, Index>> notes;
-    for (Index k = 0; k < roll.play.rows(); ++k) {
-      Index t = 0;
-      while (t < roll.play.cols()) {
-        if (roll.play(k, t) == 0) {
-          ++t;
-          continue;
-        }
-        Index end = t + 1;
-        while (end < roll.play.cols() && roll.play(k, end) != 0 && roll.articulate(k, end) == 0) {
-          ++end;
-        }
-        notes.emplace_back(lowest_pitch + static_cast<int>(k), end - t);
-        t = end;
-      }
-    }
-    frames += static_cast<double>(roll.play.cols());
+    const Part part = part_of(roll);
+    frames += static_cast<double>(roll.frames());
     sounding += roll.play.template cast<double>().sum();
-    if (notes.empty()) {
+    if (part.notes.empty()) {
       continue;
     }
     std::vector<int> pitches;
     std::vector<double> durations;
-    for (const auto& [pitch, length] : notes) {
-      pitches.push_back(pitch);
-      durations.push_back(static_cast<double>(length));
+    for (const Note& note : part.notes) {
+      pitches.push_back(note.pitch);
+      durations.push_back(note.duration);
     }
     const Key key = estimate_key(pitch_class_histogram(pitches, durations)).key;
     ++s.pieces;
-    for (const auto& [pitch, length] : notes) {
-      s.pitch_classes[static_cast<std::size_t>(pitch_class(pitch - key.tonic))] += 1;
-      in_key += in_scale(pitch, key, true) ? 1 : 0;
-      lengths += static_cast<double>(length) * quarters_per_frame;
+    for (const Note& note : part.notes) {
+      s.pitch_classes[static_cast<std::size_t>(pitch_class(note.pitch - key.tonic))] += 1;
+      in_key += in_scale(note.pitch, key, true) ? 1 : 0;
+      lengths += note.duration;
       ++s.notes;
     }
     const auto [low, high] = std::minmax_element(pitches.begin(), pitches.end());
