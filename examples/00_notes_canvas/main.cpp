@@ -77,8 +77,8 @@ int main(int argc, char** argv) {
       "notes_canvas",
       "From canvas to code: learns which of seven notes (C D E F G A B) a click on a plane "
       "means (classification) and its frequency in Hz (regression), draws the plane coloured "
-      "by the prediction, and turns a path across the plane into a melody (MIDI, and WAV "
-      "where FluidSynth is installed).");
+      "by the prediction, and turns a path across the plane into a melody (MIDI, MusicXML, "
+      "and WAV where FluidSynth is installed).");
   cli.standard(o.seed, o.summary_path)
       .option("points", o.points_path, "FILE", "CSV of clicks x,y,note (default: generate them)")
       .option("clicks", o.clicks, "N", "clicks to generate when no --points is given")
@@ -86,8 +86,8 @@ int main(int argc, char** argv) {
       .option("held-out", o.held_out_share, "F", "share of clicks kept out of training")
       .option("hidden", o.settings.hidden, "N", "neurons in each of the two hidden layers")
       .option("epochs", o.settings.epochs, "N", "training epochs of each model")
-      .option("learning-rate", o.settings.learning_rate, "ETA", "Adam's learning rate")
-      .option("path-notes", o.path_length, "N", "notes sampled along the path for the melody")
-      .option("out", o.out_dir, "DIR", "folder for the pictures, MIDI and WAV");
+      .learning_rate(o.settings.learning_rate, "Adam")
+      .option("length", o.path_length, "N", "notes sampled along the path for the melody");
+  o.output.declare(cli, "the pictures and the MIDI, MusicXML and WAV files");
   return examples::run_lesson<Report>(cli, argc, argv, o, lesson);
 }

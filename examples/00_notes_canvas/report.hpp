@@ -4,7 +4,7 @@
 // MIDI (and WAV where FluidSynth is installed), and the JSON summary.
 
 #include "canvas.hpp"
-#include "common/audio.hpp"
+#include "common/music_files.hpp"
 #include "common/lesson.hpp"
 
 #include <bachprop/draw/font.hpp>
@@ -29,7 +29,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::string summary_path;
   std::string points_path;    // CSV of clicks; empty: generate them
-  std::string out_dir = ".";
+  examples::OutputOptions output;
   std::size_t clicks = 350;   // clicks to generate
   double spread = 0.06;       // standard deviation of generated clicks around their region
   double held_out_share = 0.2;
@@ -41,7 +41,7 @@ struct Options {
     if (!(held_out_share > 0 && held_out_share < 1) || settings.epochs < 1 ||
         settings.hidden < 1 || path_length < 2 || clicks < 14) {
       throw bachprop::ArgumentError("--held-out must be in (0, 1); --epochs and --hidden "
-                                    "positive; --path-notes at least 2; --clicks at least 14");
+                                    "positive; --length at least 2; --clicks at least 14");
     }
   }
 };
@@ -50,8 +50,7 @@ struct Options {
 class Report : public examples::LessonReport<Options> {
  public:
   /// Creates the output folder.
-  explicit Report(const Options& options) : LessonReport(options), out_(options.out_dir) {
-    std::filesystem::create_directories(out_);
+  explicit Report(const Options& options) : LessonReport(options) {
     summary_["program"] = "notes_canvas";
     summary_["seed"] = options.seed;
   }
@@ -192,23 +191,20 @@ class Report : public examples::LessonReport<Options> {
     score.title = "notes_canvas path melody";
     score.tempo_bpm = 100;
     score.parts.push_back(melody);
-    const auto classes_png = out_ / "notes_canvas_classes.png";
-    const auto frequency_png = out_ / "notes_canvas_frequency.png";
-    const auto midi_path = out_ / "notes_canvas_path.mid";
-    const auto wav_path = out_ / "notes_canvas_path.wav";
+    const auto classes_png = options_.output.file("notes_canvas_classes.png");
+    const auto frequency_png = options_.output.file("notes_canvas_frequency.png");
     bachprop::write_png(classes_png, classes_);
     bachprop::write_png(frequency_png, frequencies_);
-    bachprop::music::write_midi(midi_path, score);
+    const examples::ScoreFiles files =
+        examples::write_score_files(score, options_.output, "notes_canvas_path");
     std::cout << "\nThe path's melody (" << melody.notes.size() << " notes): " << melody_text
               << '\n';
-    std::cout << "Wrote " << classes_png.string() << ", " << frequency_png.string() << ", "
-              << midi_path.string();
-    std::string why;
-    const bool wav = examples::render_wav(midi_path, wav_path, why);
-    std::cout << (wav ? ", " + wav_path.string() + "\n" : "\n(no WAV: " + why + ")\n");
+    std::cout << "Wrote " << classes_png.string() << " and " << frequency_png.string() << '\n';
+    examples::print_score_files(files, "");
     summary_["melody"] = melody_text;
-    summary_["outputs"] = {classes_png.string(), frequency_png.string(), midi_path.string()};
-    summary_["wav"] = wav ? wav_path.string() : "";
+    summary_["outputs"] = {classes_png.string(), frequency_png.string(), files.midi.string(),
+                           files.musicxml.string()};
+    summary_["wav"] = files.wav ? files.wav_path.string() : "";
   }
 
  private:
@@ -248,7 +244,6 @@ class Report : public examples::LessonReport<Options> {
     }
   }
 
-  std::filesystem::path out_;
   bachprop::Image classes_{plot_size, plot_size + margin};
   bachprop::Image frequencies_{plot_size + 70, plot_size + margin};
 };

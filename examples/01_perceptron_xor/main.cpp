@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
       .option("perceptron-epochs", o.perceptron_epochs, "N", "passes of Rosenblatt's rule per gate")
       .option("hidden", o.settings.hidden, "N", "hidden sigmoid neurons of the network (2 or more)")
       .option("epochs", o.settings.epochs, "N", "training epochs of the network")
-      .option("learning-rate", o.settings.learning_rate, "ETA", "gradient-descent step η (eq. 13)")
+      .learning_rate(o.settings.learning_rate, "gradient descent (η of eq. 13)")
       .option("print-every", o.print_every, "N", "print the loss every N epochs");
   return examples::run_lesson<Report>(cli, argc, argv, o, lesson);
 }

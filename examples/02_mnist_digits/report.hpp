@@ -1,7 +1,7 @@
 #pragma once
 // The mnist_digits program around its lesson (main.cpp): the options it takes, the report of the
 // run — what it prints during and after training, the models it saves, the JSON summary — and
-// the evaluation of a saved model (--load, --load-book) instead of training one.
+// the evaluation of a saved model (--model, --load-book) instead of training one.
 
 #include "common/lesson.hpp"
 #include "common/mnist_training.hpp"
@@ -48,18 +48,18 @@ struct Options {
     settings.config = config_from_name(config_text);
     if (settings.epochs < 1 || settings.hidden < 1 || settings.batch_size < 1 || limit < 0 ||
         test_limit < 0 || !(settings.learning_rate > 0) || settings.lambda < 0) {
-      throw bachprop::ArgumentError("--epochs, --hidden, --batch-size and --eta must be "
+      throw bachprop::ArgumentError("--epochs, --hidden, --batch-size and --learning-rate must be "
                                     "positive; --lambda, --limit and --test-limit at least 0");
     }
     if (!load_path.empty() && !load_book_path.empty()) {
-      throw bachprop::ArgumentError("give --load or --load-book, not both");
+      throw bachprop::ArgumentError("give --model or --load-book, not both");
     }
     if (!save_book_path.empty() && settings.config != Config::book) {
       throw bachprop::ArgumentError("--save-book needs --config book: network2.py networks end "
                                     "in a sigmoid layer, not a softmax");
     }
     examples::check_checkpoint_options(checkpoint_path, resume, evaluate_only(),
-                                       "--load and --load-book only evaluate");
+                                       "--model and --load-book only evaluate");
   }
 };
 
@@ -180,7 +180,7 @@ class Report : public examples::LessonReport<Options> {
     if (!options_.save_path.empty()) {
       bachprop::save_model(network, options_.save_path, metadata);
       std::cout << "\nsaved the model to " << options_.save_path
-                << " (evaluate it again with --load)\n";
+                << " (evaluate it again with --model)\n";
     }
     if (!options_.save_book_path.empty()) {
       if constexpr (std::is_same_v<std::remove_cvref_t<Net>, BookNetwork>) {
@@ -190,7 +190,7 @@ class Report : public examples::LessonReport<Options> {
     }
   }
 
-  /// Evaluates the model --load or --load-book names on the test set, instead of training.
+  /// Evaluates the model --model or --load-book names on the test set, instead of training.
   int saved_model(const bachprop::LabelledImages<float>& test) {
     const Index inputs = test.images.rows();
     const std::uint64_t seed = options_.seed;

@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
   cli.standard(o.seed, o.summary_path)
       .option("epochs", s.epochs, "N", "passes over the training set")
       .option("batch-size", s.batch_size, "M", "mini-batch size")
-      .option("learning-rate", s.learning_rate, "ALPHA", "Adam's step size")
+      .learning_rate(s.learning_rate, "Adam (its step size α)")
       .option("hidden", s.hidden, "N", "neurons of the encoder's and decoder's hidden layer")
       .option("latent", s.latent, "N", "size of the latent code")
       .option("activation", o.activation_text, "NAME", "hidden activation: relu, sigmoid or tanh")
@@ -93,12 +93,12 @@ int main(int argc, char** argv) {
       .option("test-limit", o.test_limit, "N", "evaluate on the first N test images only (0: all)")
       .option("data", o.data_dir, "DIR", "folder with the MNIST (or Fashion-MNIST) IDX files")
       .flag("download", o.download, "if no data is found, download MNIST into the cache folder")
-      .option("out", o.out_dir, "DIR", "folder for the PNG pictures")
       .option("rows", o.interpolation_rows, "N", "pairs of digits in the interpolation picture")
       .option("save", o.save_path, "FILE", "save the trained model as bachprop JSON")
-      .option("load", o.load_path, "FILE", "load a model saved by --save instead of training")
+      .option("model", o.load_path, "FILE", "use a model saved by --save instead of training")
       .option("save-initial", o.save_initial_path, "FILE",
               "save the initial weights (for the PyTorch twin in benchmarks/reference)")
       .checkpoints(o.checkpoint_path, o.resume, "weights, Adam's state, shuffling state, epoch");
+  o.output.declare(cli, "the PNG pictures", false);
   return examples::run_lesson<Report>(cli, argc, argv, o, lesson);
 }

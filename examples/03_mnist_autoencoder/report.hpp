@@ -1,11 +1,12 @@
 #pragma once
 // The mnist_autoencoder program around its lesson (main.cpp): the options it takes (and the
-// saved model --load reads), and the report of the run — what it prints during and after
+// saved model --model reads), and the report of the run — what it prints during and after
 // training, the pictures it draws, the model it saves, the JSON summary.
 
 #include "autoencoder.hpp"
 #include "common/lesson.hpp"
 #include "common/mnist_training.hpp"
+#include "common/output.hpp"
 
 #include <bachprop/draw/png.hpp>
 
@@ -28,19 +29,19 @@ struct Options {
   bool download = false;
   Index limit = 0;       // training images (0: all)
   Index test_limit = 0;  // test images (0: all)
-  std::string out_dir = ".";
+  examples::OutputOptions output;
   std::string save_path;
   std::string load_path;
   std::string save_initial_path;
   Index interpolation_rows = 8;
   std::string checkpoint_path;
   bool resume = false;
-  nlohmann::json saved_model;  // the model --load names, once check() has read it
+  nlohmann::json saved_model;  // the model --model names, once check() has read it
 
   bool loading() const { return !load_path.empty(); }
 
   /// Sets the activation --activation names; throws ArgumentError for values or combinations
-  /// the program cannot use. With --load, reads the saved model and takes its shape.
+  /// the program cannot use. With --model, reads the saved model and takes its shape.
   void check() {
     settings.activation = activation_from_name(activation_text);
     if (settings.epochs < 1 || settings.batch_size < 1 || settings.hidden < 1 ||
@@ -51,7 +52,7 @@ struct Options {
                                     "least 0");
     }
     examples::check_checkpoint_options(checkpoint_path, resume, loading(),
-                                       "--load only evaluates");
+                                       "--model only evaluates");
     if (loading()) {
       saved_model = bachprop::parse_model_text(bachprop::read_file(load_path), load_path);
       const Settings saved = inspect_saved_model(saved_model, load_path);
@@ -110,7 +111,7 @@ struct Options {
 /// Prints what the lesson finds, draws the pictures, saves the model, writes the summary.
 class Report : public examples::LessonReport<Options> {
  public:
-  explicit Report(const Options& options) : LessonReport(options), out_(options.out_dir) {}
+  explicit Report(const Options& options) : LessonReport(options) {}
 
   /// The data and the network; creates the folder for the pictures.
   void data(const std::filesystem::path& folder, const bachprop::MnistData<float>& data,
@@ -121,7 +122,6 @@ class Report : public examples::LessonReport<Options> {
               << settings.latent << "-" << settings.hidden << "-" << settings.inputs << ", "
               << activation_name(settings.activation)
               << " hidden layers, linear code, sigmoid output, binary cross-entropy\n";
-    std::filesystem::create_directories(out_);
     settings_ = settings;
     summary_ = {{"program", "mnist_autoencoder"},
                 {"seed", options_.seed},
@@ -135,7 +135,7 @@ class Report : public examples::LessonReport<Options> {
                   {"learning_rate", settings.learning_rate}, {"optimiser", "adam"}}}};
   }
 
-  /// A model read by --load instead of training.
+  /// A model read by --model instead of training.
   void loaded() {
     std::cout << "model: " << options_.load_path << " (no training)\n";
     summary_["model"] = options_.load_path;
@@ -223,9 +223,10 @@ class Report : public examples::LessonReport<Options> {
   void pictures(Net& network, const bachprop::LabelledImages<float>& test) {
     std::vector<std::string> pictures;
     const auto write = [&](const std::string& name, const bachprop::Image& picture) {
-      bachprop::write_png(out_ / name, picture);
-      pictures.push_back((out_ / name).string());
-      std::cout << "  " << (out_ / name).string() << " (" << picture.width() << "×"
+      const std::filesystem::path path = options_.output.file(name);
+      bachprop::write_png(path, picture);
+      pictures.push_back(path.string());
+      std::cout << "  " << path.string() << " (" << picture.width() << "×"
                 << picture.height() << ")\n";
     };
     std::cout << "\npictures:\n";
@@ -258,7 +259,7 @@ class Report : public examples::LessonReport<Options> {
                            {{"program", "mnist_autoencoder"}, {"settings", summary_["settings"]},
                             {"test_bce_per_pixel", errors_.bce},
                             {"test_mse_per_pixel", errors_.mse}});
-      std::cout << "\nsaved the model to " << options_.save_path << " (reuse it with --load)\n";
+      std::cout << "\nsaved the model to " << options_.save_path << " (reuse it with --model)\n";
     }
   }
 
@@ -270,7 +271,6 @@ class Report : public examples::LessonReport<Options> {
     return text;
   }
 
-  std::filesystem::path out_;
   Settings settings_;
   Errors errors_;
   std::optional<examples::TrainingProgress> progress_;

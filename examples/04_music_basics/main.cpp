@@ -97,9 +97,8 @@ int main(int argc, char** argv) {
       "stream of notes built one after another, exported to MIDI, read back and drawn as a "
       "piano roll.");
   cli.standard(o.seed, o.summary_path)
-      .option("out", o.out, "DIR", "folder for lesson.mid and lesson.png")
       .option("tempo", o.tempo, "BPM", "quarter notes per minute of the MIDI file")
-      .option("transpose", o.transpose, "N", "move the tune by N semitones")
-      .flag("wav", o.wav, "also render lesson.wav with FluidSynth (when installed)");
+      .option("transpose", o.transpose, "N", "move the tune by N semitones");
+  o.output.declare(cli, "lesson.mid, lesson.musicxml, lesson.png and lesson.wav");
   return examples::run_lesson<Report>(cli, argc, argv, o, lesson);
 }

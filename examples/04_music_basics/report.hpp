@@ -4,7 +4,7 @@
 // and the MIDI file, the piano roll and WAV it writes, and the JSON summary.
 
 #include "common/lesson.hpp"
-#include "common/listening.hpp"
+#include "common/music_files.hpp"
 
 #include <bachprop/music/draw/piano_roll_image.hpp>
 #include <bachprop/music/encoding.hpp>
@@ -26,10 +26,9 @@ namespace music = bachprop::music;
 struct Options {
   std::uint64_t seed = 1;  // nothing random here; --seed is accepted like in every example
   std::string summary_path;
-  std::string out = "music_basics_out";
+  examples::OutputOptions output;
   double tempo = 96.0;
   int transpose = 0;
-  bool wav = false;
 };
 
 /// Prints the lesson's tables and findings, writes the piano roll, WAV and summary.
@@ -114,15 +113,16 @@ class Report : public examples::LessonReport<Options> {
     summary_["estimated_key"] = music::key_name(estimate.key);
   }
 
-  /// 5. The heading of the export; creates the output folder and returns the MIDI file's path.
+  /// 5. The heading of the export; creates the output folder and returns the MIDI file's path
+  /// (lesson.mid, or numbered: common/music_options.hpp).
   std::filesystem::path midi_heading() {
     std::cout << "5. MIDI export\n\n";
-    std::filesystem::create_directories(options_.out);
-    return std::filesystem::path(options_.out) / "lesson.mid";
+    files_ = examples::score_file_names(options_.output, "lesson");
+    return files_.midi;
   }
 
-  /// The MIDI file written and what was read back from it; then the piano roll, the WAV
-  /// (--wav) and where to listen.
+  /// The MIDI file written and what was read back from it; then the sheet music, the piano
+  /// roll, the WAV (where FluidSynth is installed) and where to listen.
   void midi(const std::filesystem::path& midi_path, const music::Score& score,
             const music::Score& back, bool same) {
     const auto bytes = std::filesystem::file_size(midi_path);
@@ -135,18 +135,30 @@ class Report : public examples::LessonReport<Options> {
                 back.time_signature.numerator, back.time_signature.denominator,
                 music::key_name(music::key_of(back.key_signature)).c_str(),
                 same ? "identical to what was written" : "DIFFERENT from what was written");
-    const auto png_path = std::filesystem::path(options_.out) / "lesson.png";
-    music::write_piano_roll_png(png_path, score, {.pixels_per_quarter = 14,
-                                                  .pixels_per_semitone = 5,
-                                                  .title = "LESSON TUNE IN G MAJOR"});
-    std::printf("  wrote %s (piano roll: melody, chords and bass in three colours)\n",
-                png_path.string().c_str());
-    examples::render_wav_if_wanted(options_.wav, midi_path,
-                                   std::filesystem::path(options_.out) / "lesson.wav", "  ");
+    examples::write_beside_midi(files_, score, options_.output, true,
+                                {.pixels_per_quarter = 14,
+                                 .pixels_per_semitone = 5,
+                                 .title = "LESSON TUNE IN G MAJOR"});
+    const auto& png_path = files_.png;
+    std::printf("  wrote %s (sheet music) and %s (piano roll: melody, chords and bass in three "
+                "colours)\n",
+                files_.musicxml.string().c_str(), png_path.string().c_str());
+    if (files_.wav) {
+      std::printf("  wrote %s\n", files_.wav_path.string().c_str());
+    } else if (files_.why_no_wav != "--no-wav") {
+      std::printf("  (no WAV: %s)\n", files_.why_no_wav.c_str());
+    }
+    if (!files_.lilypond.empty()) {
+      std::printf("  wrote %s%s%s\n", files_.lilypond.string().c_str(),
+                  files_.engraved ? " and " : "; no engraving: ",
+                  files_.engraved ? files_.engraved_png.string().c_str()
+                                  : files_.why_not_engraved.c_str());
+    }
     std::cout << "\n  Listen: scripts/render_wav.sh " << midi_path.string()
               << " (FluidSynth), or open it in any MIDI player.\n";
     summary_["midi"] = midi_path.string();
     summary_["png"] = png_path.string();
+    summary_["musicxml"] = files_.musicxml.string();
     summary_["notes"] = score.note_count();
     summary_["seconds"] = score.seconds();
     summary_["read_back_identical"] = same;
@@ -158,6 +170,8 @@ class Report : public examples::LessonReport<Options> {
     LessonReport::finish();
     return same ? 0 : 1;
   }
+ private:
+  examples::ScoreFiles files_;  // where the lesson's files go
 };
 
 }  // namespace music_basics

@@ -48,13 +48,12 @@ int main(int argc, char** argv) {
       "algorithmic_composition",
       "Composes a melody with chords and bass from rules and weighted random choices: a scale, "
       "intervals favouring steps and consonant leaps, rhythm patterns, phrases ending on the "
-      "tonic. Writes MIDI and a piano-roll PNG.");
+      "tonic. Writes MIDI, MusicXML, a piano-roll PNG and WAV where FluidSynth is installed.");
   cli.standard(o.seed, o.summary_path)
-      .option("key", o.key_text, "KEY", "key of the piece, such as 'D major' or 'A minor'")
+      .option("key", o.key_text, "NAME", "key of the piece, such as 'D major' or 'A minor'")
       .option("phrases", o.settings.phrases, "N", "number of phrases")
       .option("bars", o.settings.bars_per_phrase, "N", "bars (4/4) per phrase")
-      .option("tempo", o.settings.tempo_bpm, "BPM", "quarter notes per minute")
-      .option("out", o.out, "DIR", "folder for composition.mid and composition.png")
-      .flag("wav", o.wav, "also render composition.wav with FluidSynth (when installed)");
+      .option("tempo", o.settings.tempo_bpm, "BPM", "quarter notes per minute");
+  o.output.declare(cli, "composition.mid, .musicxml, .png and .wav");
   return examples::run_lesson<Report>(cli, argc, argv, o, lesson);
 }

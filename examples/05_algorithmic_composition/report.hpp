@@ -4,7 +4,7 @@
 // writes, and the JSON summary.
 
 #include "common/lesson.hpp"
-#include "common/listening.hpp"
+#include "common/music_files.hpp"
 #include "composer.hpp"
 
 #include <bachprop/music/draw/piano_roll_image.hpp>
@@ -23,10 +23,9 @@ namespace music = bachprop::music;
 struct Options {
   std::uint64_t seed = 1;
   std::string summary_path;
-  std::string out = "algorithmic_composition_out";
+  examples::OutputOptions output;
   std::string key_text = "D major";
   composition::Settings settings;  // the key is --key's, once parsed
-  bool wav = false;
 };
 
 /// Prints the rules and the piece, writes the files and the summary.
@@ -94,22 +93,20 @@ class Report : public examples::LessonReport<Options> {
                 {"seconds", piece.score.seconds()}};
   }
 
-  /// Writes the piece as composition.mid and its piano roll as composition.png (and, with
-  /// --wav, composition.wav) into --out.
+  /// Writes the piece into --out as composition.mid, composition.musicxml, its piano roll as
+  /// composition.png and, where FluidSynth is installed, composition.wav.
   void files(const music::Score& score) {
-    const std::filesystem::path out(options_.out);
-    std::filesystem::create_directories(out);
-    const auto midi_path = out / "composition.mid";
-    const auto png_path = out / "composition.png";
-    bachprop::music::write_midi(midi_path, score);
-    music::write_piano_roll_png(png_path, score,
+    examples::ScoreFiles files = examples::score_file_names(options_.output, "composition");
+    bachprop::music::write_midi(files.midi, score);
+    examples::write_beside_midi(files, score, options_.output, true,
                                 {.pixels_per_quarter = 10, .pixels_per_semitone = 4,
                                  .title = score.title});
-    std::printf("\n");
-    examples::say_music_written(midi_path, png_path, score.seconds(), 1, options_.wav,
-                                out / "composition.wav");
-    summary_["midi"] = midi_path.string();
-    summary_["png"] = png_path.string();
+    std::printf("\n%.1f seconds of music:\n", score.seconds());
+    examples::print_score_files(files, "");
+    std::printf("Listen: scripts/render_wav.sh %s\n", files.midi.string().c_str());
+    summary_["midi"] = files.midi.string();
+    summary_["musicxml"] = files.musicxml.string();
+    summary_["png"] = files.png.string();
   }
 };
 

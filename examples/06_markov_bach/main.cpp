@@ -116,8 +116,7 @@ int main(int argc, char** argv) {
       .option("top-p", o.top_p, "P", "sample among the likeliest notes holding probability P")
       .option("uci-folds", o.uci_folds, "N",
               "cross-validation folds on the UCI melodies, if present (0 = skip)")
-      .option("out", o.out, "DIR", "folder for the MIDI file and pictures")
-      .flag("augment", o.augment, "also train on every transposition that stays in range")
-      .flag("wav", o.wav, "also render markov_bach.wav with FluidSynth (when installed)");
+      .flag("augment", o.augment, "also train on every transposition that stays in range");
+  o.output.declare(cli, "the MIDI, MusicXML and WAV files and the pictures");
   return examples::run_lesson<Report>(cli, argc, argv, o, lesson);
 }

@@ -5,7 +5,7 @@
 
 #include "chains.hpp"
 #include "common/lesson.hpp"
-#include "common/listening.hpp"
+#include "common/music_files.hpp"
 
 #include <bachprop/draw/png.hpp>
 #include <bachprop/music/draw/piano_roll_image.hpp>
@@ -28,7 +28,7 @@ struct Options {
   std::string summary_path;
   std::string data;
   std::string jsb_file = "Jsb16thSeparated.json";
-  std::string out = "markov_bach_out";
+  examples::OutputOptions output;
   int max_order = 4;         // highest order in the table
   int generation_order = 2;  // order of the chain that generates
   int melodies = 4;
@@ -38,7 +38,6 @@ struct Options {
   double top_p = 1.0;
   int uci_folds = 10;
   bool augment = false;
-  bool wav = false;
 
   /// Throws ArgumentError for values the lesson cannot use.
   void check() const {
@@ -148,7 +147,6 @@ class Report : public examples::LessonReport<Options> {
   /// Creates the output folder and draws the order-1 chain's transition matrix, rows and
   /// columns in pitch order (the <unk> token left out).
   void transitions(const music::MarkovChain& first_order, const music::Vocabulary& vocabulary) {
-    std::filesystem::create_directories(options_.out);
     std::vector<int> by_pitch;
     for (int id = 1; id < static_cast<int>(v_); ++id) {
       by_pitch.push_back(id);
@@ -167,7 +165,7 @@ class Report : public examples::LessonReport<Options> {
             full(by_pitch[r], by_pitch[c]);
       }
     }
-    const auto heat_path = std::filesystem::path(options_.out) / "markov_bach_transitions.png";
+    const auto heat_path = options_.output.file("markov_bach_transitions.png");
     bachprop::write_png(heat_path,
                         music::draw_heat_map(matrix, labels, labels,
                                              {.cell = 14,
@@ -195,21 +193,23 @@ class Report : public examples::LessonReport<Options> {
     start_ += music::melody_length(melody) + 2.0;
   }
 
-  /// The generated melodies as MIDI, piano roll and (with --wav) WAV, when there are any.
+  /// The generated melodies as MIDI, MusicXML, piano roll and (where FluidSynth is installed)
+  /// WAV, when there are any.
   void generated() {
     summary_["generated"] = generated_;
     if (options_.melodies > 0) {
-      const auto midi_path = std::filesystem::path(options_.out) / "markov_bach.mid";
-      const auto roll_path = std::filesystem::path(options_.out) / "markov_bach.png";
-      bachprop::music::write_midi(midi_path, score_);
-      music::write_piano_roll_png(
-          roll_path, score_,
+      examples::ScoreFiles files = examples::score_file_names(options_.output, "markov_bach");
+      bachprop::music::write_midi(files.midi, score_);
+      examples::write_beside_midi(
+          files, score_, options_.output, true,
           {.pixels_per_quarter = 8, .pixels_per_semitone = 5,
            .title = "MARKOV ORDER " + std::to_string(options_.generation_order) + " MELODIES"});
-      examples::say_music_written(midi_path, roll_path, score_.seconds(), 0, options_.wav,
-                                  std::filesystem::path(options_.out) / "markov_bach.wav");
-      summary_["midi"] = midi_path.string();
-      summary_["piano_roll"] = roll_path.string();
+      std::printf("%.0f seconds of music:\n", score_.seconds());
+      examples::print_score_files(files, "");
+      std::printf("Listen: scripts/render_wav.sh %s\n", files.midi.string().c_str());
+      summary_["midi"] = files.midi.string();
+      summary_["musicxml"] = files.musicxml.string();
+      summary_["piano_roll"] = files.png.string();
     }
   }
 

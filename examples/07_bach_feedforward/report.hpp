@@ -52,7 +52,8 @@ inline examples::CommandLine command_line(Options& o) {
   o.data.declare(cli, "folder holding jsb-chorales/");
   cli.option("paper-epochs", o.paper.epochs, "N", "epochs of the paper's network")
       .option("paper-hidden", o.paper.hidden, "N", "hidden neurons of the paper's network")
-      .option("paper-eta", o.paper.learning_rate, "ETA", "its gradient-descent step (eq. 13)")
+      .option("paper-learning-rate", o.paper.learning_rate, "ETA",
+              "its gradient-descent step (η of eq. 13)")
       .option("fixed-epochs", o.fixed.epochs, "N", "epochs of the fixed network")
       .option("fixed-hidden", o.fixed.hidden, "N", "hidden neurons of the fixed network")
       .option("fixed-transpose", o.fixed.transpose_up, "N",

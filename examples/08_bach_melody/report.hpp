@@ -44,7 +44,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::string summary_path;
   examples::DataOptions data;
-  std::string out_dir = "bach_output";
+  examples::OutputOptions output;
   std::string save_path;
   MelodyRnnSettings settings = default_settings();
   std::size_t chorale = 0;
@@ -80,18 +80,19 @@ inline examples::CommandLine command_line(Options& o) {
       "(MIDI, PNG piano roll, and WAV where FluidSynth is installed).");
   cli.standard(o.seed, o.summary_path);
   o.data.declare(cli, "folder holding jsb-chorales/ (default: see README)");
-  cli.option("out", o.out_dir, "DIR", "folder for the model, MIDI, PNG and WAV")
-      .option("save", o.save_path, "FILE",
-              "where to save the model (default: OUT/bach_melody_rnn.json)")
+  o.output.declare(cli, "the model, MIDI, MusicXML, PNG and WAV files");
+  cli.option("save", o.save_path, "FILE",
+             "where to save the model (default: OUT/bach_melody_rnn.json)")
       .option("cell", o.cell, "NAME", "the recurrent layer: lstm, gru or rnn (the simple RNN)")
       .option("hidden", o.settings.hidden, "N", "recurrent units")
       .option("dropout", o.settings.dropout, "P",
               "rate at which the recurrent outputs are dropped while training")
       .option("epochs", o.settings.epochs, "N", "training epochs (the best on validation is kept)")
-      .option("learning-rate", o.settings.learning_rate, "ETA", "Adam's learning rate")
+      .learning_rate(o.settings.learning_rate, "Adam")
       .option("chorale", o.chorale, "N", "which test-split chorale to continue")
-      .option("primer", o.primer_notes, "N", "notes of Bach's melody the network hears first")
-      .option("notes", o.continuation_notes, "N", "notes the network adds")
+      .option("primer-length", o.primer_notes, "N",
+              "notes of Bach's melody the network hears first")
+      .option("length", o.continuation_notes, "N", "notes the network adds")
       .option("temperature", o.temperature, "T", "sampling temperature (0: always the likeliest)")
       .checkpoints(o.checkpoint_path, o.resume,
                    "weights, Adam's state, the best epoch so far, shuffling state, epoch");
@@ -118,10 +119,9 @@ inline std::string cell_title(std::string_view cell) {
 /// --save FILE or OUT/bach_melody_rnn.json, with its test scores; returns where.
 template <class Model>
 std::filesystem::path save_model(const Model& model, const Options& o, const MelodyScores& test) {
-  std::filesystem::create_directories(o.out_dir);
-  const std::filesystem::path model_path =
-      o.save_path.empty() ? std::filesystem::path(o.out_dir) / "bach_melody_rnn.json"
-                          : std::filesystem::path(o.save_path);
+  const std::filesystem::path model_path = o.save_path.empty()
+                                                ? o.output.file("bach_melody_rnn.json")
+                                                : std::filesystem::path(o.save_path);
   if (model_path.has_parent_path()) {
     std::filesystem::create_directories(model_path.parent_path());
   }
@@ -230,7 +230,7 @@ class Report : public examples::LessonReport<Options> {
             "JSB test chorale " + std::to_string(o.chorale) + ": Bach, then the " +
                 cell_title(o.cell),
             primer, "Bach (primer)", continuation, cell_title(o.cell) + " continuation", key),
-        o.out_dir, "bach_continuation");
+        o.output, "bach_continuation");
     const StyleStatistics generated = style_statistics({continuation}, {key});
     std::printf(
         "\nContinuation of test chorale %zu (key %s): %zu notes of Bach, then %zu by "
@@ -244,11 +244,8 @@ class Report : public examples::LessonReport<Options> {
         "\n  %.0f%% of its notes in the key, longest repeated note %zu, range %.0f "
         "semitones\n",
         100 * generated.in_key, generated.longest_repeat, generated.mean_range);
-    std::printf("\nWrote %s\n      %s\n      %s\n      %s\n      %s\n",
-                model_path.string().c_str(), files.midi.string().c_str(),
-                files.musicxml.string().c_str(), files.png.string().c_str(),
-                files.wav ? files.wav_path.string().c_str()
-                          : ("(no WAV: " + files.why_no_wav + ")").c_str());
+    std::printf("\nWrote %s\n", model_path.string().c_str());
+    examples::print_score_files(files, "");
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     std::printf(

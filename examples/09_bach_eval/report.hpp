@@ -83,7 +83,7 @@ inline examples::CommandLine command_line(Options& o) {
       "RNN, LSTM, GRU, an ensemble of LSTMs).");
   cli.standard(o.seed, o.summary_path);
   o.data.declare(cli, "folder holding jsb-chorales/ and bach-chorales-uci/", "the data");
-  cli.flag("quick", o.quick, "a fast, rough run (few epochs, small networks) for testing")
+  cli.quick(o.quick, "few epochs, small networks")
       .flag("skip-uci", o.skip_uci, "only the JSB split")
       .flag("no-feedforward", o.no_feedforward, "leave out the two feedforward networks (slowest)")
       .flag("no-gated", o.no_gated, "leave out the LSTM, the GRU and the ensemble")

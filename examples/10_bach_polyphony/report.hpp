@@ -24,7 +24,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::string summary_path;
   examples::DataOptions data;
-  std::string out_dir = "bach_output";
+  examples::OutputOptions output;
   PianoRollRnnSettings settings;
   std::size_t chorale = 0;
   std::size_t primer_frames = 8;
@@ -47,13 +47,14 @@ inline examples::CommandLine command_line(Options& o) {
       "polyphonic continuation of a held-out chorale (MIDI, PNG, WAV).");
   cli.standard(o.seed, o.summary_path);
   o.data.declare(cli, "folder holding jsb-chorales/");
-  cli.option("out", o.out_dir, "DIR", "folder for the model, MIDI, PNG and WAV")
-      .option("hidden", o.settings.hidden, "N", "recurrent units")
+  o.output.declare(cli, "the model, MIDI, MusicXML, PNG and WAV files");
+  cli.option("hidden", o.settings.hidden, "N", "recurrent units")
       .option("epochs", o.settings.epochs, "N",
               "most training epochs (the best on validation is kept)")
-      .option("learning-rate", o.settings.learning_rate, "ETA", "Adam's learning rate")
+      .learning_rate(o.settings.learning_rate, "Adam")
       .option("chorale", o.chorale, "N", "which test chorale to continue")
-      .option("frames", o.frames_to_add, "N", "quarter-note frames to add");
+      .option("primer-length", o.primer_frames, "N", "frames of Bach the network hears first")
+      .option("length", o.frames_to_add, "N", "quarter-note frames to add");
   return cli;
 }
 
@@ -67,8 +68,7 @@ inline void print_epoch(const ValidatedEpoch& e) {
 
 /// Saves the model as OUT/bach_piano_roll_rnn.json, with its test NLL; returns where.
 inline std::filesystem::path save_model(const PianoRollRnn& model, const Options& o, double nll) {
-  std::filesystem::create_directories(o.out_dir);
-  const auto model_path = std::filesystem::path(o.out_dir) / "bach_piano_roll_rnn.json";
+  const auto model_path = o.output.file("bach_piano_roll_rnn.json");
   model.save(model_path, {{"trained_by", "bach_polyphony"},
                           {"settings", o.rnn_settings().to_json()},
                           {"test_nll_per_frame", nll}});
@@ -141,12 +141,9 @@ class Report : public examples::LessonReport<Options> {
     score.parts.push_back(part_of(primer, "Bach (primer)", 0, 0.0));
     score.parts.push_back(
         part_of(continuation, "RNN continuation", 1, static_cast<double>(primer.size())));
-    const auto files = examples::write_score_files(score, options_.out_dir, "bach_polyphony");
-    std::printf("\nWrote %s\n      %s\n      %s\n      %s\n      %s\n",
-                model_path.string().c_str(), files.midi.string().c_str(),
-                files.musicxml.string().c_str(), files.png.string().c_str(),
-                files.wav ? files.wav_path.string().c_str()
-                          : ("(no WAV: " + files.why_no_wav + ")").c_str());
+    const auto files = examples::write_score_files(score, options_.output, "bach_polyphony");
+    std::printf("\nWrote %s\n", model_path.string().c_str());
+    examples::print_score_files(files, "");
     summary_["outputs"] = {model_path.string(), files.midi.string(), files.musicxml.string(),
                            files.png.string()};
     summary_["wav"] = files.wav ? files.wav_path.string() : "";

@@ -13,6 +13,7 @@
 #include "report.hpp"
 
 #include <bachprop/music/evaluate/style_statistics.hpp>
+#include <bachprop/music/models/melody_beam_search.hpp>
 #include <bachprop/music/models/melody_continuation.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
 
@@ -49,6 +50,24 @@ NoteSequence continue_primer(Model& model, const NoteSequence& primer,
                              const ContinuationSettings& settings, int& shift) {
   shift = octave_shift_into(primer, model.vocabulary());
   return transposed(continue_melody(model, transposed(primer, shift), settings), -shift);
+}
+
+// The lesson, 2b (--beam-size N): rather than drawing each note, keep the N likeliest
+// continuations so far and extend them all; the likeliest at the end is the answer. The same
+// constraints hold; temperature and top-k/top-p do not apply, and there is no seed to vary.
+template <class Model>
+NoteSequence beam_primer(Model& model, const NoteSequence& primer,
+                         const ContinuationSettings& settings, std::size_t width, int& shift,
+                         double& log_probability) {
+  shift = octave_shift_into(primer, model.vocabulary());
+  BeamSearchSettings beam;
+  beam.notes = settings.notes;
+  beam.width = width;
+  beam.constraints = settings.constraints;
+  beam.stay_in_primer_key = settings.stay_in_primer_key;
+  const BeamContinuation found = beam_continue_melody(model, transposed(primer, shift), beam);
+  log_probability = found.log_probability;
+  return transposed(found.notes, -shift);
 }
 
 // The lesson, 3 (--stats): is it Bach's style? Continuations of held-out chorales (test, then
@@ -89,7 +108,6 @@ int lesson(const Options& o, Report& report) {
   AnyMelodyModel any_model = load_any_melody_model(model_file(o));
   const std::optional<Key> given_key = key_option(o);
   const ContinuationSettings settings = generation_settings(o, given_key);
-  require_one_primer(o);
   return std::visit(
       [&](auto& model) {
         if (o.stats > 0) {
@@ -97,10 +115,24 @@ int lesson(const Options& o, Report& report) {
           return report.finish();
         }
         const Primer primer = read_primer(o);
-        int shift = 0;
-        const NoteSequence continuation = continue_primer(model, primer.notes, settings, shift);
         const Key key = given_key ? *given_key : melody_key(primer.notes);
-        report.continuation(primer, continuation, key, given_key.has_value(), shift);
+        // --num-outputs N: N continuations of the same primer, with seeds --seed, --seed+1, ...
+        if (o.beam_size > 1) {
+          int shift = 0;
+          double log_probability = 0;
+          const NoteSequence continuation =
+              beam_primer(model, primer.notes, settings, o.beam_size, shift, log_probability);
+          report.continuation(primer, continuation, key, given_key.has_value(), shift, o.seed);
+          report.beam(log_probability, continuation.size());
+          return report.finish();
+        }
+        for (std::size_t n = 0; n < o.num_outputs; ++n) {
+          ContinuationSettings one = settings;
+          one.seed = o.seed + n;
+          int shift = 0;
+          const NoteSequence continuation = continue_primer(model, primer.notes, one, shift);
+          report.continuation(primer, continuation, key, given_key.has_value(), shift, one.seed);
+        }
         return report.finish();
       },
       any_model);

@@ -31,10 +31,7 @@ struct Options {
   std::uint64_t seed = 1;
   std::string summary_path;
   std::string model_path;
-  std::string notes_text;
-  std::string midi_path;
-  int track = 0;
-  long chorale = -1;
+  examples::MelodySource primer;
   examples::DataOptions data;
   std::size_t length = 32;
   double temperature = 0.8;
@@ -45,9 +42,34 @@ struct Options {
   std::size_t max_repeats = 3;
   int lowest = 0;
   int highest = 127;
-  std::string out_dir = ".";
+  examples::OutputOptions output;
   std::string name = "bach_generated";
+  std::size_t num_outputs = 1;
+  std::size_t beam_size = 1;  // > 1: beam search instead of sampling
+  double tempo = 0;  // 0: a MIDI primer's own tempo, else 80
   std::size_t stats = 0;
+
+  /// Settles the primer's source and checks the counts; throws UsageError.
+  void check() {
+    primer.settle();
+    if (num_outputs < 1 || num_outputs > 1000) {
+      throw examples::UsageError("--num-outputs must be 1..1000");
+    }
+    if (tempo != 0 && (tempo < 10 || tempo > 400)) {
+      throw examples::UsageError("--tempo must be 10..400 quarter notes a minute (or 0)");
+    }
+    if (lowest > highest) {
+      throw examples::UsageError("--lowest is above --highest");
+    }
+    if (beam_size < 1 || beam_size > 256) {
+      throw examples::UsageError("--beam-size must be 1..256");
+    }
+    if (beam_size > 1 && (num_outputs > 1 || stats > 0)) {
+      throw examples::UsageError(std::string("--beam-size finds one continuation (the likeliest "
+                                             "it sees): drop ") +
+                                 (stats > 0 ? "--stats" : "--num-outputs"));
+    }
+  }
 };
 
 /// The command line, each option bound to a field of `o`.
@@ -55,18 +77,14 @@ inline examples::CommandLine command_line(Options& o) {
   examples::CommandLine cli(
       "bach_generate",
       "Continues a melody in the style of the Bach chorales with a trained melody RNN. Primer: "
-      "--notes \"C4 D4 E4/8 F4/8 G4/2\" (pitch names, /N note values, R for a rest), --midi "
-      "FILE, or --chorale N (a held-out JSB chorale). Writes MIDI (primer and continuation on "
-      "separate tracks), a piano-roll PNG, and WAV where FluidSynth is installed. --stats N "
+      "a note string (--primer \"C4 D4 E4/8 F4/8 G4/2\"), a MIDI or ABC file, or --chorale N "
+      "(a held-out JSB chorale). Writes MIDI (primer and continuation on separate tracks), "
+      "MusicXML, a piano-roll PNG, and WAV where FluidSynth is installed. --stats N "
       "compares N continuations of held-out chorales with Bach's own.");
   cli.standard(o.seed, o.summary_path)
       .option("model", o.model_path, "FILE",
-              "a model saved by bach_melody (default: the shipped one)")
-      .option("notes", o.notes_text, "TEXT", "primer as a note string")
-      .option("midi", o.midi_path, "FILE", "primer from a MIDI file (its top line)")
-      .option("track", o.track, "N", "with --midi: which part with notes to use")
-      .option("chorale", o.chorale, "N",
-              "primer: the opening of JSB test chorale N (needs the data)");
+              "a model saved by bach_melody (default: the shipped one)");
+  o.primer.declare(cli, "primer", "primer: the opening of JSB test chorale N (needs the data)");
   o.data.declare(cli, "folder holding jsb-chorales/ (for --chorale and --stats)");
   cli.option("length", o.length, "N", "notes to add")
       .option("temperature", o.temperature, "T", "sampling temperature (0: always the likeliest)")
@@ -77,11 +95,18 @@ inline examples::CommandLine command_line(Options& o) {
               "keep to this key (\"C major\", \"F# minor\") rather than the one the primer's "
               "notes suggest")
       .option("max-repeats", o.max_repeats, "N", "at most N equal pitches in a row (0: no limit)")
-      .option("lowest", o.lowest, "MIDI", "lowest pitch allowed")
-      .option("highest", o.highest, "MIDI", "highest pitch allowed")
-      .option("out", o.out_dir, "DIR", "folder for the files")
-      .option("name", o.name, "NAME", "file name without extension")
+      .option("num-outputs", o.num_outputs, "N",
+              "continuations to write (seeds --seed, --seed+1, ...)")
+      .option("beam-size", o.beam_size, "N",
+              "decode by beam search, keeping the N likeliest continuations at every note (1: "
+              "draw each note as --temperature, --top-k and --top-p say)")
+      .option("tempo", o.tempo, "BPM",
+              "quarter notes a minute of the files (0: a MIDI primer's own, else 80)")
       .option("stats", o.stats, "N", "compare N continuations of held-out chorales with Bach's");
+  examples::pitch_option(cli, "lowest", o.lowest, "lowest pitch allowed");
+  examples::pitch_option(cli, "highest", o.highest, "highest pitch allowed");
+  o.output.declare(cli, "the MIDI, MusicXML, PNG and WAV files");
+  cli.option("name", o.name, "NAME", "file name without extension");
   return cli;
 }
 
@@ -99,10 +124,14 @@ inline std::optional<Key> key_option(const Options& o) {
     return std::nullopt;
   }
   if (o.free_key || o.stats > 0) {
-    throw ArgumentError(o.free_key ? "--key and --free-key contradict each other"
-                                   : "--stats keeps each chorale's own key: drop --key");
+    throw examples::UsageError(o.free_key ? "--key and --free-key contradict each other"
+                                          : "--stats keeps each chorale's own key: drop --key");
   }
-  return parse_key(o.key_text);
+  try {
+    return parse_key(o.key_text);
+  } catch (const FormatError& error) {
+    throw examples::UsageError(std::string("--key: ") + error.what());
+  }
 }
 
 /// The JSB soprano lines (for --chorale and --stats).
@@ -110,41 +139,32 @@ inline examples::JsbMelodies load_jsb(const Options& o) {
   return examples::load_jsb_melodies(o.data.locate(examples::jsb_source()));
 }
 
-/// The primer and how to name it.
+/// The primer, how to name it, and the tempo of its file (0: none).
 struct Primer {
   NoteSequence notes;
   std::string described;
+  double tempo_bpm = 0;
 };
 
-/// Throws ArgumentError when more than one primer is given.
-inline void require_one_primer(const Options& o) {
-  const int sources =
-      (o.notes_text.empty() ? 0 : 1) + (o.midi_path.empty() ? 0 : 1) + (o.chorale >= 0 ? 1 : 0);
-  if (sources > 1) {
-    throw ArgumentError("give one primer: --notes, --midi or --chorale");
-  }
-}
-
-/// The primer the options give: --notes, --midi (its top line) or the first 16 notes of JSB
-/// test chorale --chorale (0 without any). Throws ArgumentError for a primer without notes.
+/// The primer the options give: a note string, a MIDI or ABC file (its top line), or the first
+/// 16 notes of JSB test chorale --chorale (0 without any). Throws UsageError for a primer
+/// without notes.
 inline Primer read_primer(const Options& o) {
   Primer primer;
-  if (!o.notes_text.empty()) {
-    primer = {notes_of(examples::melody_from_text(o.notes_text)),
-              "the notes \"" + o.notes_text + "\""};
-  } else if (!o.midi_path.empty()) {
-    primer = {notes_of(examples::melody_from_midi(o.midi_path, std::max(o.track, 0))), o.midi_path};
+  if (!o.primer.text.empty() || !o.primer.midi_path.empty() || !o.primer.abc_path.empty()) {
+    examples::UserMelody user = examples::read_user_melody(o.primer, "primer");
+    primer = {notes_of(user.melody), std::move(user.described), user.tempo_bpm};
   } else {
-    const auto index = static_cast<std::size_t>(std::max<long>(o.chorale, 0));
+    const auto index = static_cast<std::size_t>(std::max<long>(o.primer.chorale, 0));
     const examples::JsbMelodies held = load_jsb(o);
     if (index >= held.test.size()) {
-      throw ArgumentError("--chorale must be below " + std::to_string(held.test.size()));
+      throw examples::UsageError("--chorale must be below " + std::to_string(held.test.size()));
     }
     primer = {examples::excerpt(held.test[index], 0, 16),
-              "the opening of JSB test chorale " + std::to_string(index)};
+              "the opening of JSB test chorale " + std::to_string(index), 0};
   }
   if (primer.notes.empty()) {
-    throw ArgumentError("the primer has no notes");
+    throw examples::UsageError("the primer has no notes");
   }
   return primer;
 }
@@ -222,40 +242,59 @@ class Report : public examples::LessonReport<Options> {
   /// semitones the model heard the primer away): written as MIDI on separate tracks, a
   /// piano-roll PNG and WAV where FluidSynth is installed, and printed.
   void continuation(const Primer& primer, const NoteSequence& continuation, const Key& key,
-                    bool given_key, int shift) {
+                    bool given_key, int shift, std::uint64_t seed) {
     const Options& o = options_;
+    const double tempo = o.tempo > 0 ? o.tempo : primer.tempo_bpm > 0 ? primer.tempo_bpm : 80;
     const examples::ScoreFiles files = examples::write_score_files(
         examples::continuation_score("bach_generate: " + primer.described, primer.notes, "Primer",
-                                     continuation, "Continuation", key),
-        o.out_dir, o.name);
+                                     continuation, "Continuation", key, tempo),
+        o.output, o.name);
+    char sampling[64];
+    std::snprintf(sampling, sizeof sampling, "seed %llu, temperature %.2f",
+                  static_cast<unsigned long long>(seed), o.temperature);
+    const std::string decoding =
+        o.beam_size > 1 ? "beam search of width " + std::to_string(o.beam_size) : sampling;
     std::printf(
-        "Model %s\nPrimer: %s (%zu notes, key %s)%s\nContinuation (%zu notes, seed "
-        "%llu, temperature %.2f%s):\n  ",
+        "Model %s\nPrimer: %s (%zu notes, key %s)%s\nContinuation (%zu notes, %s%s):\n  ",
         model_file(o).string().c_str(), primer.described.c_str(), primer.notes.size(),
         key_name(key).c_str(),
         shift == 0 ? "" : (", heard " + std::to_string(shift) + " semitones away").c_str(),
-        continuation.size(), static_cast<unsigned long long>(o.seed), o.temperature,
+        continuation.size(), decoding.c_str(),
         o.free_key  ? ", any key"
         : given_key ? (", in " + key_name(key)).c_str()
                     : ", in the primer's key");
     for (std::size_t i = 0; i < continuation.size(); ++i) {
       std::printf("%s ", pitch_name_in(continuation.pitches[i], key).c_str());
     }
-    std::printf("\nWrote %s, %s, %s%s\n", files.midi.string().c_str(),
-                files.musicxml.string().c_str(), files.png.string().c_str(),
-                files.wav ? (", " + files.wav_path.string()).c_str()
-                          : ("\n(no WAV: " + files.why_no_wav + ")").c_str());
-    summary_ = {{"program", "bach_generate"},
-                {"model", model_file(o).string()},
-                {"primer",
-                 {{"source", primer.described},
-                  {"pitches", primer.notes.pitches},
-                  {"durations", primer.notes.durations}}},
-                {"continuation",
-                 {{"pitches", continuation.pitches}, {"durations", continuation.durations}}},
-                {"seed", o.seed},
-                {"outputs", {files.midi.string(), files.musicxml.string(), files.png.string()}},
-                {"wav", files.wav ? files.wav_path.string() : ""}};
+    std::printf("\n");
+    examples::print_score_files(files, "");
+    const nlohmann::json written = {
+        {"continuation",
+         {{"pitches", continuation.pitches}, {"durations", continuation.durations}}},
+        {"seed", seed},
+        {"outputs", {files.midi.string(), files.musicxml.string(), files.png.string()}},
+        {"wav", files.wav ? files.wav_path.string() : ""}};
+    if (summary_.is_null()) {
+      // The first continuation's figures stay at the top level, as before --num-outputs.
+      summary_ = {{"program", "bach_generate"},
+                  {"model", model_file(o).string()},
+                  {"primer",
+                   {{"source", primer.described},
+                    {"pitches", primer.notes.pitches},
+                    {"durations", primer.notes.durations}}},
+                  {"tempo_bpm", tempo}};
+      summary_.update(written);
+    }
+    summary_["all"].push_back(written);
+  }
+
+  /// The beam search's figures: the continuation's log-probability under the model.
+  void beam(double log_probability, std::size_t notes) {
+    const double per_note = log_probability / static_cast<double>(std::max<std::size_t>(1, notes));
+    std::printf("Log-probability of the continuation under the model: %.3f nats (%.3f per "
+                "note)\n",
+                log_probability, per_note);
+    summary_["beam"] = {{"width", options_.beam_size}, {"log_probability", log_probability}};
   }
 };
 

@@ -29,9 +29,9 @@ using namespace bach_harmonise;
 // The lesson: three harmonisers learn from the JSB chorales to write the alto, tenor and bass
 // under a soprano, and are scored on the test chorales against Bach and against the rules.
 Trained train_and_score(const Options& o, const Chorales& all) {
-  // The data: every 16th of a chorale is [S, A, T, B] (--fast: a few chorales). Each voice's
+  // The data: every 16th of a chorale is [S, A, T, B] (--quick: a few chorales). Each voice's
   // classes: its pitches in the training chorales, widened by --margin, and silence.
-  const Chorales c = for_training(all, o.fast);
+  const Chorales c = for_training(all, o.quick);
   const HarmonyEncoding encoding = HarmonyEncoding::fit(c.train, o.margin);
   print_voice_ranges(encoding, o);
   Trained t(IntervalBaseline::fit(c.train), MiniBach(encoding, o.minibach_settings()),

@@ -206,7 +206,7 @@ class Report : public examples::LessonReport<Options> {
  public:
   explicit Report(const Options& options)
       : LessonReport(options), start_(std::chrono::steady_clock::now()) {
-    summary_ = {{"program", "bach_harmonise"}, {"seed", options.seed}, {"fast", options.fast}};
+    summary_ = {{"program", "bach_harmonise"}, {"seed", options.seed}, {"quick", options.quick}};
   }
 
   /// A model read from --model FILE instead of trained.
@@ -225,9 +225,8 @@ class Report : public examples::LessonReport<Options> {
     print_lines(t.rows, t.bach_spread);
     const Row& rnn_row = t.rows[t.rnn_row];
     print_precision_recall(rnn_row.name, *rnn_row.accuracy);
-    std::filesystem::create_directories(o.out_dir);
     // The harmoniser's bass (rows: Bach's pitch class, shares of each row).
-    write_confusion_png(std::filesystem::path(o.out_dir) / "confusion_bass.png",
+    write_confusion_png(o.output.file("confusion_bass.png"),
                         rnn_row.accuracy->confusion[bass], "BASS PITCH CLASSES");
 
     nlohmann::json table = nlohmann::json::array();
@@ -284,7 +283,7 @@ class Report : public examples::LessonReport<Options> {
     Score score = harmony_score(grid, tune.melody, o.program, o.tempo);
     score.title = "bach_harmonise: " + tune.described + " (" + harmoniser + ")";
     score.key_signature = signature_of(key);
-    const examples::ScoreFiles files = examples::write_score_files(score, o.out_dir, o.name);
+    const examples::ScoreFiles files = examples::write_score_files(score, o.output, o.name);
     std::vector<std::string> outputs{files.midi.string(), files.musicxml.string(),
                                      files.png.string()};
     if (files.wav) {
@@ -301,7 +300,7 @@ class Report : public examples::LessonReport<Options> {
       original.title = "Bach: " + tune.described;
       original.key_signature = signature_of(key);
       const examples::ScoreFiles bach_files =
-          examples::write_score_files(original, o.out_dir, o.name + "_bach", false);
+          examples::write_score_files(original, o.output, o.name + "_bach", false);
       outputs.push_back(bach_files.midi.string());
       outputs.push_back(bach_files.musicxml.string());
       outputs.push_back(bach_files.png.string());
@@ -345,7 +344,16 @@ class Report : public examples::LessonReport<Options> {
     for (std::size_t i = 1; i < outputs.size(); ++i) {
       std::printf(", %s", outputs[i].c_str());
     }
-    std::printf("%s\n", files.wav ? "" : ("\n(no WAV: " + files.why_no_wav + ")").c_str());
+    std::printf("\n");
+    if (!files.wav && !files.why_no_wav.empty() && files.why_no_wav != "--no-wav") {
+      std::printf("(no WAV: %s)\n", files.why_no_wav.c_str());
+    }
+    if (!files.lilypond.empty()) {
+      std::printf("Wrote %s%s%s\n", files.lilypond.string().c_str(),
+                  files.engraved ? " and " : "; no engraving: ",
+                  files.engraved ? files.engraved_png.string().c_str()
+                                 : files.why_not_engraved.c_str());
+    }
     const double total = seconds_since(start_);
     std::printf("Total time %.1f s\n", total);
 

@@ -35,15 +35,12 @@ struct Options {
   std::uint64_t seed = 1;
   std::string summary_path;
   examples::DataOptions data;
-  bool fast = false;
-  std::string out_dir = "harmony_output";
+  bool quick = false;
+  examples::OutputOptions output;
   std::string name = "harmonised";
   std::string save_path;
   std::string model_path;
-  std::string notes_text;
-  std::string midi_path;
-  int track = 0;
-  long chorale = -1;
+  examples::MelodySource melody;
   std::string use = "rnn";
   int program = 52;
   double tempo = 72;
@@ -53,23 +50,19 @@ struct Options {
   int margin = 2;
   bool no_smoothing = false;
 
-  /// How many of --notes, --midi and --chorale were given.
-  int sources() const {
-    return (notes_text.empty() ? 0 : 1) + (midi_path.empty() ? 0 : 1) + (chorale >= 0 ? 1 : 0);
-  }
   /// The test chorale whose soprano is harmonised: --chorale, 0 when no melody is given, -1 for
-  /// the melody of --notes or --midi.
-  long chorale_index() const { return sources() == 0 ? 0 : chorale; }
-  /// The melody of --notes ("ode": Ode to Joy).
-  std::string notes() const { return notes_text == "ode" ? ode_to_joy : notes_text; }
+  /// a melody of the user's.
+  long chorale_index() const { return melody.none() ? 0 : melody.chorale; }
+  /// The melody of --melody ("ode": Ode to Joy).
+  std::string notes() const { return melody.text == "ode" ? ode_to_joy : melody.text; }
   /// Decode with a change penalty tuned on the validation chorales.
   bool smoothing() const { return !no_smoothing; }
 
-  /// MiniBach as the options set it (--seed, --epochs; --fast: tiny, 2 epochs).
+  /// MiniBach as the options set it (--seed, --epochs; --quick: tiny, 2 epochs).
   MiniBachSettings minibach_settings() const {
     MiniBachSettings s = minibach;
     settle(s.training);
-    if (fast) {
+    if (quick) {
       s.hidden = std::min<Index>(s.hidden, 32);
     }
     return s;
@@ -78,15 +71,17 @@ struct Options {
   HarmonyRnnSettings rnn_settings() const {
     HarmonyRnnSettings s = rnn;
     settle(s.training);
-    if (fast) {
+    if (quick) {
       s.hidden = std::min<Index>(s.hidden, 32);
       s.lookahead = std::min<Index>(s.lookahead, 8);
     }
     return s;
   }
 
-  /// Throws ArgumentError for options that do not go together or values out of range.
-  void check() const {
+  /// Settles the melody's source; throws ArgumentError for options that do not go together or
+  /// values out of range.
+  void check() {
+    melody.settle();
     if (use != "rnn" && use != "minibach" && use != "baseline") {
       throw ArgumentError("--harmoniser must be rnn, minibach or baseline, got '" + use + "'");
     }
@@ -104,19 +99,16 @@ struct Options {
     if (!(tempo >= 10 && tempo <= 400)) {
       throw ArgumentError("--tempo must be 10..400 quarter notes a minute");
     }
-    if (sources() > 1) {
-      throw ArgumentError("give one melody: --notes, --midi or --chorale");
-    }
   }
 
  private:
-  // The training options both networks share: --seed, --epochs, and --fast's 2 epochs.
+  // The training options both networks share: --seed, --epochs, and --quick's 2 epochs.
   void settle(HarmonyTrainingOptions& training) const {
     training.seed = seed;
     if (epochs > 0) {
       training.epochs = epochs;
     }
-    if (fast) {
+    if (quick) {
       training.epochs = 2;
     }
   }
@@ -129,22 +121,20 @@ inline examples::CommandLine command_line(Options& o) {
       "Harmonises a melody in the style of the Bach chorales. Trains MiniBach (feedforward: a "
       "4-bar soprano window in, alto, tenor and bass out), a recurrent harmoniser reading the "
       "soprano with look-ahead, and an interval baseline on the JSB chorales; scores them on the "
-      "test chorales against Bach; then harmonises --notes \"E4 E4 F4 G4\", --midi FILE or "
-      "--chorale N (a test chorale's soprano) into a four-track MIDI file, a piano-roll PNG and "
-      "WAV where FluidSynth is installed. --save FILE keeps the model; --model FILE harmonises "
-      "with it without training.");
+      "test chorales against Bach; then harmonises a melody (--melody \"E4 E4 F4 G4\", a MIDI "
+      "or ABC file, or --chorale N: a test chorale's soprano) into a four-track MIDI file, "
+      "MusicXML, a piano-roll PNG and WAV where FluidSynth is installed. --save FILE keeps the "
+      "model; --model FILE harmonises with it without training.");
   cli.standard(o.seed, o.summary_path);
   o.data.declare(cli, "folder holding jsb-chorales/ (default: see README)");
-  cli.flag("fast", o.fast, "tiny models, few chorales, 2 epochs: a smoke test in seconds")
-      .option("out", o.out_dir, "DIR", "folder for the MIDI, PNG and WAV files")
-      .option("name", o.name, "NAME", "file name of the harmonisation, without extension")
+  cli.quick(o.quick, "tiny models, few chorales, 2 epochs");
+  o.output.declare(cli, "the MIDI, MusicXML, PNG and WAV files");
+  cli.option("name", o.name, "NAME", "file name of the harmonisation, without extension")
       .option("save", o.save_path, "FILE", "save the harmonising model as JSON")
-      .option("model", o.model_path, "FILE", "harmonise with a saved model (no training)")
-      .option("notes", o.notes_text, "TEXT", "melody as a note string (\"ode\": Ode to Joy)")
-      .option("midi", o.midi_path, "FILE", "melody from a MIDI file (the top line of a part)")
-      .option("track", o.track, "N", "with --midi: which part with notes to use")
-      .option("chorale", o.chorale, "N", "melody: the soprano of JSB test chorale N (default 0)")
-      .option("harmoniser", o.use, "NAME",
+      .option("model", o.model_path, "FILE", "harmonise with a saved model (no training)");
+  o.melody.declare(cli, "melody",
+                   "the melody: the soprano of JSB test chorale N (the default: 0)");
+  cli.option("harmoniser", o.use, "NAME",
               "the trained model that harmonises and is saved: rnn, minibach or baseline")
       .option("program", o.program, "N", "General MIDI program of the voices (52 choir, 19 organ)")
       .option("tempo", o.tempo, "BPM", "quarter notes per minute")
@@ -181,13 +171,14 @@ struct Tune {
 /// that a mistake in it costs no training. Throws ArgumentError for a melody without notes.
 inline Tune read_tune(const Options& o) {
   Tune tune;
-  if (!o.notes_text.empty()) {
+  if (!o.melody.text.empty()) {
     const std::string text = o.notes();
-    tune.melody = examples::melody_from_text(text);
+    tune.melody = examples::melody_from_text(text, "melody");
     tune.described = text == ode_to_joy ? std::string("Ode to Joy") : "the notes \"" + text + "\"";
-  } else if (!o.midi_path.empty()) {
-    tune.melody = examples::melody_from_midi(o.midi_path, o.track);
-    tune.described = o.midi_path;
+  } else if (o.chorale_index() < 0) {
+    examples::UserMelody user = examples::read_user_melody(o.melody, "melody");
+    tune.melody = std::move(user.melody);
+    tune.described = std::move(user.described);
   }
   if (o.chorale_index() < 0) {
     tune.soprano_line = melody_steps(tune.melody);
@@ -236,10 +227,10 @@ inline std::optional<Chorales> load_chorales(const Options& o) {
   return c;
 }
 
-/// With --fast, the first 30 training, 8 validation and 8 test chorales; else all of them.
-inline Chorales for_training(const Chorales& all, bool fast) {
+/// With --quick, the first 30 training, 8 validation and 8 test chorales; else all of them.
+inline Chorales for_training(const Chorales& all, bool quick) {
   Chorales c = all;
-  if (fast) {
+  if (quick) {
     c.train.resize(std::min<std::size_t>(c.train.size(), 30));
     c.valid.resize(std::min<std::size_t>(c.valid.size(), 8));
     c.test.resize(std::min<std::size_t>(c.test.size(), 8));

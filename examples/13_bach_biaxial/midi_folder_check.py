@@ -64,7 +64,7 @@ def main():
         readme.write("a folder of test pieces\n")
     summary = os.path.join(folder, "summary.json")
     run = subprocess.run([program, "--midi-dir", songs, "--quick", "--out", out, "--summary",
-                          summary, "--primer", "none", "--frames", "32"],
+                          summary, "--primer-length", "0", "--length", "32", "--force"],
                          capture_output=True, text=True, check=False)
     print(run.stdout)
     assert run.returncode == 0, run.stderr

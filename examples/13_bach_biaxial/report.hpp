@@ -32,7 +32,7 @@ struct Options {
   std::string grid = "quarter";
   std::string midi_dir;
   double step = 0.25;
-  std::string out_dir = "bach_output";
+  examples::OutputOptions output;
   std::string save;
   std::string model_path;
   std::string checkpoint_path;
@@ -41,12 +41,12 @@ struct Options {
   BiaxialShape shape_settings;
   BiaxialTrainingSettings settings{.batch_size = 1};
   double minutes = 28;
-  std::string primer_spec = "test:0";
+  long chorale = 0;
+  std::string primer_midi;
   Index primer_frames = 8;
   Index frames = 64;
   double temperature = 1.0;
   Index pieces = 20;
-  bool wav = true;
 
   /// The model's sizes (--quick: a tiny model).
   BiaxialShape shape() const {
@@ -73,42 +73,45 @@ struct Options {
     return data.locate(examples::jsb_source()) /
            (grid == "16th" ? "Jsb16thSeparated.json" : "jsb-chorales-quarter.json");
   }
-  /// Where the model is saved.
-  std::filesystem::path save_path() const {
-    return save.empty() ? std::filesystem::path(out_dir) / "bach_biaxial.json"
-                        : std::filesystem::path(save);
-  }
+  /// Where the model is saved (--save FILE, else chosen by check(): OUT/bach_biaxial.json,
+  /// numbered if that exists and --force is not given).
+  std::filesystem::path save_path() const { return save; }
   /// What the saved model keeps besides its weights.
   nlohmann::json model_metadata() const {
     return {{"trained_by", "bach_biaxial"}, {"settings", training().to_json()},
             {"data", midi_dir.empty() ? "jsb-" + grid : "midi folder"}};
   }
-  /// The primer: "test:N" (the opening of test piece N), "none", or a MIDI file's opening.
+  /// The primer, as the summary names it: "test:N" or the MIDI file.
+  std::string primer_name() const {
+    return primer_midi.empty() ? "test:" + std::to_string(chorale) : primer_midi;
+  }
+  /// The primer: the opening --primer-length frames of test piece --chorale or of
+  /// --primer-midi FILE (none with --primer-length 0).
   ArticulatedRoll primer(const Corpus& corpus) const {
-    if (primer_spec == "none") {
-      return opening(corpus.test.front(), 0);
-    }
-    if (primer_spec.rfind("test:", 0) == 0) {
-      const auto n = static_cast<std::size_t>(std::stoul(primer_spec.substr(5)));
-      if (n >= corpus.test.size()) {
-        throw ArgumentError("--primer test:N needs N below " +
-                            std::to_string(corpus.test.size()) + ", the test pieces");
+    if (primer_midi.empty()) {
+      if (static_cast<std::size_t>(chorale) >= corpus.test.size()) {
+        throw examples::UsageError("--chorale must be below " +
+                                   std::to_string(corpus.test.size()) + ", the test pieces");
       }
-      return opening(corpus.test[n], primer_frames);
+      return opening(corpus.test[static_cast<std::size_t>(chorale)], primer_frames);
     }
-    ArticulatedRoll roll = articulated_roll(read_midi(primer_spec), {.step = corpus.step}).roll;
+    ArticulatedRoll roll = articulated_roll(read_midi(primer_midi), {.step = corpus.step}).roll;
     roll.frames_per_bar = corpus.test.front().frames_per_bar;
     return opening(roll, primer_frames);
   }
-  /// Throws ArgumentError for options that do not fit together.
-  void check() const {
+  /// Throws ArgumentError for options that do not fit together; chooses where the model goes.
+  void check() {
+    if (save.empty()) {
+      save = output.file("bach_biaxial.json").string();
+    }
     examples::check_checkpoint_options(checkpoint_path, resume, !model_path.empty(),
                                        "--model only evaluates and generates");
     if (grid != "quarter" && grid != "16th") {
       throw ArgumentError("--grid must be quarter or 16th, not '" + grid + "'");
     }
-    if (!(minutes > 0.0) || frames < 1 || pieces < 1 || primer_frames < 0) {
-      throw ArgumentError("--minutes, --frames and --pieces must be positive");
+    if (!(minutes > 0.0) || frames < 1 || pieces < 1 || primer_frames < 0 || chorale < 0) {
+      throw ArgumentError("--minutes, --length and --pieces must be positive, --primer-length "
+                          "and --chorale not negative");
     }
   }
 };
@@ -123,10 +126,10 @@ inline examples::CommandLine command_line(Options& o) {
       "generated pieces with the held-out ones and with the piano-roll RNN's.");
   cli.standard(o.seed, o.summary_path);
   o.data.declare(cli, "folder holding jsb-chorales/ (default: see README)");
+  o.output.declare(cli, "the model, MIDI, MusicXML, PNG and WAV files");
   cli.option("grid", o.grid, "NAME", "JSB frames: quarter (the benchmark) or 16th")
       .option("midi-dir", o.midi_dir, "DIR", "train on every MIDI file under DIR instead")
       .option("step", o.step, "Q", "--midi-dir's grid, in quarter notes per frame")
-      .option("out", o.out_dir, "DIR", "folder for the model, MIDI, PNG and WAV")
       .option("save", o.save, "FILE", "where to save the model (default OUT/bach_biaxial.json)")
       .option("model", o.model_path, "FILE", "load this model instead of training one")
       .option("time-hidden", o.shape_settings.time_hidden_1, "N",
@@ -141,15 +144,16 @@ inline examples::CommandLine command_line(Options& o) {
       .option("epochs", o.settings.epochs, "N", "most epochs (the best on validation is kept)")
       .option("window", o.settings.segment_frames, "N", "frames per training window")
       .option("stride", o.settings.stride, "N", "frames between a piece's windows")
-      .option("batch", o.settings.batch_size, "N", "windows per Adadelta step")
-      .option("learning-rate", o.settings.learning_rate, "ETA", "Adadelta's learning rate")
+      .option("batch-size", o.settings.batch_size, "M", "windows per Adadelta step")
+      .learning_rate(o.settings.learning_rate, "Adadelta")
       .option("patience", o.settings.patience, "N",
               "stop after N epochs without a better validation NLL")
       .option("minutes", o.minutes, "M", "stop training before an epoch would pass M minutes")
-      .flag("quick", o.quick, "a tiny model, two short epochs: a smoke test in seconds")
-      .option("primer", o.primer_spec, "SPEC", "test:N, a MIDI file, or none")
-      .option("primer-frames", o.primer_frames, "N", "frames of the primer heard")
-      .option("frames", o.frames, "N", "frames to generate")
+      .quick(o.quick, "a tiny model, two short epochs")
+      .option("chorale", o.chorale, "N", "the primer: the opening of test piece N")
+      .option("primer-midi", o.primer_midi, "FILE", "the primer: the opening of a MIDI file")
+      .option("primer-length", o.primer_frames, "N", "frames of the primer heard (0: none)")
+      .option("length", o.frames, "N", "frames to generate")
       .option("temperature", o.temperature, "T", "sampling temperature (1: the model's own)")
       .option("pieces", o.pieces, "N", "pieces per model drawn for the comparison")
       .checkpoints(o.checkpoint_path, o.resume,
@@ -277,8 +281,7 @@ class Report : public examples::LessonReport<Options> {
       note.start += static_cast<double>(primer.frames()) * piece.step;
     }
     score.parts.push_back(continuation);
-    const auto files = examples::write_score_files(score, options_.out_dir, "bach_biaxial",
-                                                   options_.wav);
+    const auto files = examples::write_score_files(score, options_.output, "bach_biaxial");
     outputs_.push_back(files.midi.string());
     outputs_.push_back(files.musicxml.string());
     outputs_.push_back(files.png.string());
@@ -286,13 +289,10 @@ class Report : public examples::LessonReport<Options> {
     std::printf("\nGenerated %ld frames after a primer of %ld (%s), temperature %.2g: one frame "
                 "of all keys in %.2f ms, %.0f× faster than sixteenths at 120 bpm\n",
                 static_cast<long>(piece.frames()), static_cast<long>(primer.frames()),
-                options_.primer_spec.c_str(), options_.temperature, step_seconds * 1e3,
+                options_.primer_name().c_str(), options_.temperature, step_seconds * 1e3,
                 sixteenth_at_120 / step_seconds);
-    std::printf("Wrote %s\n      %s\n      %s\n      %s\n", files.midi.string().c_str(),
-                files.musicxml.string().c_str(), files.png.string().c_str(),
-                files.wav ? files.wav_path.string().c_str()
-                          : ("(no WAV: " + files.why_no_wav + ")").c_str());
-    summary_["generation"] = {{"primer", options_.primer_spec},
+    examples::print_score_files(files, "");
+    summary_["generation"] = {{"primer", options_.primer_name()},
                               {"primer_frames", primer.frames()},
                               {"frames", piece.frames()},
                               {"temperature", options_.temperature},

@@ -1,10 +1,16 @@
 #pragma once
-// Command-line handling shared by the example programs: every program takes --help, --seed and
-// --summary FILE, reports bad options by name, and ends with a clear message on any error.
-// Not part of the library: it only serves the examples.
+// Command-line handling shared by the example programs: every program takes --help, --version,
+// --seed and --summary FILE, reports bad options by name with exit status 2, wraps its help to
+// the terminal, and ends with a clear message on any error. The options several programs share
+// are declared here once (output(), wav(), quick(), learning_rate()), so they are spelled the
+// same everywhere; docs/cli.md lists them. Not part of the library: it only serves the examples.
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/io/file.hpp>
+#include <bachprop/version.hpp>
+
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +22,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <algorithm>
 #include <limits>
 #include <sstream>
 #include <string>
@@ -25,13 +32,56 @@
 
 namespace examples {
 
-/// A bad command line: the message says which option and what it expects.
+/// A bad command line: the message says which option and what it expects. The program ends
+/// with exit status 2 (run_reporting_errors), as for an unknown option.
 class UsageError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
-/// Declares options bound to variables, parses argv, prints --help.
+/// What to do about WAV files: render them where FluidSynth is installed (the default), always
+/// (--wav: an error where it cannot), or never (--no-wav).
+enum class WavChoice { where_possible, required, off };
+
+/// The columns help is wrapped to: the terminal's width, else $COLUMNS, else 80 (60..120).
+inline int help_width() {
+  int width = 0;
+  winsize size{};
+  if (isatty(STDOUT_FILENO) != 0 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) == 0) {
+    width = size.ws_col;
+  } else if (const char* columns = std::getenv("COLUMNS"); columns != nullptr) {
+    std::from_chars(columns, columns + std::char_traits<char>::length(columns), width);
+  }
+  return width <= 0 ? 80 : std::clamp(width, 60, 120);
+}
+
+/// `text` broken into lines of at most `width` columns at spaces; the first line starts at
+/// column `first_column` (already written), the others after `indent` spaces.
+inline std::string wrapped(const std::string& text, int indent, int first_column, int width) {
+  std::string out;
+  int column = first_column;
+  std::istringstream words(text);
+  std::string word;
+  bool line_start = true;
+  while (words >> word) {
+    const int length = static_cast<int>(word.size());
+    if (!line_start && column + 1 + length > width) {
+      out += '\n' + std::string(static_cast<std::size_t>(indent), ' ');
+      column = indent;
+      line_start = true;
+    }
+    if (!line_start) {
+      out += ' ';
+      ++column;
+    }
+    out += word;
+    column += length;
+    line_start = false;
+  }
+  return out;
+}
+
+/// Declares options bound to variables, parses argv, prints --help and --version.
 class CommandLine {
  public:
   CommandLine(std::string program, std::string description)
@@ -42,17 +92,35 @@ class CommandLine {
   template <class T>
   CommandLine& option(std::string name, T& target, std::string value_name, std::string help) {
     std::string shown = default_text(target);
-    entries_.push_back({std::move(name), std::move(value_name), std::move(help), std::move(shown),
-                        [this, &target](const std::string& option_name, const std::string& text) {
-                          target = parse_value<T>(option_name, text);
-                        }});
-    return *this;
+    return add(std::move(name), std::move(value_name), std::move(help), std::move(shown),
+               [&target](const std::string& option_name, const std::string& text) {
+                 target = parse_value<T>(option_name, text);
+               });
+  }
+
+  /// --name VALUE, read by `parse` (which throws UsageError for a bad value); `shown` is the
+  /// default --help shows ("" for none).
+  CommandLine& custom(std::string name, std::string value_name, std::string help,
+                      std::string shown,
+                      std::function<void(const std::string& text)> parse) {
+    return add(std::move(name), std::move(value_name), std::move(help), std::move(shown),
+               [parse = std::move(parse)](const std::string&, const std::string& text) {
+                 parse(text);
+               });
   }
 
   /// --name, setting `target` to true.
   CommandLine& flag(std::string name, bool& target, std::string help) {
-    entries_.push_back({std::move(name), "", std::move(help), "",
-                        [&target](const std::string&, const std::string&) { target = true; }});
+    return add(std::move(name), "", std::move(help), "",
+               [&target](const std::string&, const std::string&) { target = true; });
+  }
+
+  /// The one argument without a leading "--" (e.g. the melody), into `target`; --help shows
+  /// it as `value_name`.
+  CommandLine& positional(std::string& target, std::string value_name, std::string help) {
+    positional_ = &target;
+    positional_name_ = std::move(value_name);
+    positional_help_ = std::move(help);
     return *this;
   }
 
@@ -61,6 +129,36 @@ class CommandLine {
     option("seed", seed, "N", "seed of every random choice (same seed, same result)");
     option("summary", summary_path, "FILE", "write the key figures as JSON to FILE");
     return *this;
+  }
+
+  /// --out DIR (the folder of the files the program writes; `what` says which) and --force
+  /// (overwrite them; without it a file that exists is kept and the new one numbered).
+  CommandLine& output(std::string& folder, bool& force, const std::string& what) {
+    option("out", folder, "DIR", "folder for " + what);
+    flag("force", force,
+         "overwrite files of the same name in --out (otherwise new ones are numbered: NAME-2...)");
+    return *this;
+  }
+
+  /// --wav and --no-wav (WavChoice).
+  CommandLine& wav(WavChoice& choice) {
+    add("wav", "", "render WAV files with FluidSynth (the default where it is installed; "
+                   "with --wav its absence is an error)", "",
+        [&choice](const std::string&, const std::string&) { choice = WavChoice::required; });
+    add("no-wav", "", "write no WAV files", "",
+        [&choice](const std::string&, const std::string&) { choice = WavChoice::off; });
+    return *this;
+  }
+
+  /// --quick: the smoke run (`what` says what it shrinks to).
+  CommandLine& quick(bool& target, const std::string& what) {
+    return flag("quick", target, what + ": a smoke run in seconds");
+  }
+
+  /// --learning-rate ETA (`of` says whose: "Adam", "gradient descent (η of eq. 13)").
+  template <class T>
+  CommandLine& learning_rate(T& target, const std::string& of) {
+    return option("learning-rate", target, "ETA", "learning rate of " + of);
   }
 
   /// The training examples' --checkpoint FILE and --resume; `kept` says what a checkpoint
@@ -75,18 +173,29 @@ class CommandLine {
   }
 
   /// Parses argv. Returns false when the program should exit now with exit_code() (after
-  /// --help, or after a usage error, which it has printed).
+  /// --help or --version, or after a usage error, which it has printed).
   bool parse(int argc, char** argv) {
     try {
+      bool positional_seen = false;
       for (int i = 1; i < argc; ++i) {
         std::string argument = argv[i];
         if (argument == "--help" || argument == "-h") {
-          print_help(std::cout);
+          print_help(std::cout, help_width());
+          exit_code_ = EXIT_SUCCESS;
+          return false;
+        }
+        if (argument == "--version") {
+          std::cout << program_ << " (bachprop " << BACHPROP_VERSION_STRING << ")\n";
           exit_code_ = EXIT_SUCCESS;
           return false;
         }
         if (argument.rfind("--", 0) != 0) {
-          throw UsageError("unexpected argument '" + argument + "' (options start with --)");
+          if (positional_ == nullptr || positional_seen) {
+            throw UsageError("unexpected argument '" + argument + "' (options start with --)");
+          }
+          *positional_ = argument;
+          positional_seen = true;
+          continue;
         }
         std::string name = argument.substr(2);
         std::string value;
@@ -112,8 +221,7 @@ class CommandLine {
       }
       return true;
     } catch (const UsageError& error) {
-      std::cerr << program_ << ": " << error.what() << "\n(run " << program_
-                << " --help for the options)\n";
+      report_usage_error(program_, error.what());
       exit_code_ = 2;
       return false;
     }
@@ -122,18 +230,29 @@ class CommandLine {
   int exit_code() const { return exit_code_; }
   const std::string& program() const { return program_; }
 
-  void print_help(std::ostream& out) const {
-    out << "usage: " << program_ << " [options]\n\n" << description_ << "\n\noptions:\n";
-    for (const auto& e : entries_) {
-      std::string left = "  --" + e.name + (e.value_name.empty() ? "" : " " + e.value_name);
-      out << left;
-      out << std::string(left.size() < 26 ? 26 - left.size() : 1, ' ') << e.help;
-      if (!e.shown_default.empty()) {
-        out << " (default: " << e.shown_default << ")";
-      }
+  /// The help, wrapped to `width` columns.
+  void print_help(std::ostream& out, int width = 80) const {
+    out << "usage: " << program_ << " [options]"
+        << (positional_ == nullptr ? "" : " [" + positional_name_ + "]") << "\n\n"
+        << wrapped(description_, 0, 0, width) << "\n\n";
+    if (positional_ != nullptr) {
+      print_entry(out, positional_name_, positional_help_, width);
       out << '\n';
     }
-    out << "  --help                  show this help and exit\n";
+    out << "options:\n";
+    for (const auto& e : entries_) {
+      print_entry(out, "--" + e.name + (e.value_name.empty() ? "" : " " + e.value_name),
+                  e.help + (e.shown_default.empty() ? "" : " (default: " + e.shown_default + ")"),
+                  width);
+    }
+    print_entry(out, "--version", "show the program's version and exit", width);
+    print_entry(out, "--help", "show this help and exit", width);
+  }
+
+  /// Prints "PROGRAM: error: MESSAGE" and where to find the options, on standard error.
+  static void report_usage_error(const std::string& program, const std::string& message) {
+    std::cerr << program << ": error: " << message << "\n(run " << program
+              << " --help for the options)\n";
   }
 
  private:
@@ -144,6 +263,28 @@ class CommandLine {
     std::string shown_default;
     std::function<void(const std::string&, const std::string&)> assign;
   };
+
+  CommandLine& add(std::string name, std::string value_name, std::string help, std::string shown,
+                   std::function<void(const std::string&, const std::string&)> assign) {
+    entries_.push_back({std::move(name), std::move(value_name), std::move(help),
+                        std::move(shown), std::move(assign)});
+    return *this;
+  }
+
+  // "  LEFT" padded to column 26 (or on a line of its own when longer), then `help` wrapped.
+  static void print_entry(std::ostream& out, const std::string& left_text,
+                          const std::string& help, int width) {
+    constexpr int help_column = 26;
+    const std::string left = "  " + left_text;
+    out << left;
+    int column = static_cast<int>(left.size());
+    if (column + 1 > help_column) {
+      out << '\n';
+      column = 0;
+    }
+    out << std::string(static_cast<std::size_t>(help_column - column), ' ')
+        << wrapped(help, help_column, help_column, width) << '\n';
+  }
 
   const Entry* find(const std::string& name) const {
     for (const auto& e : entries_) {
@@ -202,6 +343,9 @@ class CommandLine {
   std::string program_;
   std::string description_;
   std::vector<Entry> entries_;
+  std::string* positional_ = nullptr;
+  std::string positional_name_;
+  std::string positional_help_;
   int exit_code_ = EXIT_SUCCESS;
 };
 
@@ -230,10 +374,18 @@ inline void write_summary(const std::string& path, const nlohmann::json& summary
   }
 }
 
-/// Runs `body`, turning any exception into a message and exit code 1.
+/// Runs `body`, turning any exception into a message and an exit code: 2 for a usage error
+/// (UsageError, and ArgumentError: an option's value the program or the library refused), 1 for
+/// anything else (a missing data set, an unreadable file).
 inline int run_reporting_errors(const std::string& program, const std::function<int()>& body) {
   try {
     return body();
+  } catch (const UsageError& error) {
+    CommandLine::report_usage_error(program, error.what());
+    return 2;
+  } catch (const bachprop::ArgumentError& error) {
+    CommandLine::report_usage_error(program, error.what());
+    return 2;
   } catch (const std::exception& error) {
     std::cerr << program << ": error: " << error.what() << '\n';
     return EXIT_FAILURE;

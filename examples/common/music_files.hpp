@@ -1,18 +1,24 @@
 #pragma once
-// The music files the Bach programs read and write: a melody from a note string or from a MIDI
-// file (the user's tune), and a score written as MIDI, MusicXML (sheet music), a piano-roll PNG
-// and, where FluidSynth is installed, WAV.
+// The music files the programs read and write: a melody from a note string or from a MIDI
+// file (the user's tune), and a score written as MIDI, MusicXML (sheet music), a piano-roll PNG,
+// WAV where FluidSynth is installed (--wav/--no-wav), and with --score LilyPond sheet music
+// (engraved as a PNG where lilypond is installed). Files that exist are not overwritten
+// without --force: the new ones get a numbered name (common/music_options.hpp).
 
 #include "common/audio.hpp"
+#include "common/music_options.hpp"
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/music/draw/piano_roll_image.hpp>
 #include <bachprop/music/score.hpp>
 #include <bachprop/music/score/midi_read.hpp>
+#include <bachprop/music/score/lilypond.hpp>
 #include <bachprop/music/score/midi_write.hpp>
 #include <bachprop/music/score/musicxml.hpp>
 #include <bachprop/music/theory/key.hpp>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -20,15 +26,23 @@
 
 namespace examples {
 
-/// A melody from a note string ("C4 D4 E4/8 R"), as given to --notes: one note at a time.
-inline bachprop::music::Melody melody_from_text(const std::string& text) {
+/// A melody from a note string ("C4 D4 E4/8 R"), as given to `option` (--primer, --melody):
+/// one note at a time. Throws UsageError naming the option for a bad string.
+inline bachprop::music::Melody melody_from_text(const std::string& text,
+                                                const std::string& option = "primer") {
   using namespace bachprop::music;
+  std::vector<ParsedEvent> events;
+  try {
+    events = parse_notes(text);
+  } catch (const bachprop::FormatError& error) {
+    throw UsageError("--" + option + ": " + error.what());
+  }
   Melody melody;
-  for (const auto& event : parse_notes(text)) {
+  for (const auto& event : events) {
     if (event.pitches.size() > 1) {
-      throw bachprop::ArgumentError(
-          "--notes: a melody has one note at a time; the chord at character " +
-          std::to_string(event.position) + " has " + std::to_string(event.pitches.size()));
+      throw UsageError("--" + option + ": a melody has one note at a time; the chord at "
+                       "character " + std::to_string(event.position) + " has " +
+                       std::to_string(event.pitches.size()));
     }
     melody.push_back({event.is_rest() ? rest_pitch : event.pitches.front(), event.quarter_length});
   }
@@ -50,26 +64,48 @@ inline bachprop::music::Melody melody_from_midi(const std::string& path, int tra
     throw bachprop::FormatError(path + ": the file has no notes");
   }
   if (track < 0 || track >= static_cast<int>(candidates.size())) {
-    throw bachprop::ArgumentError("--track " + std::to_string(track) + ": " + path + " has " +
+    throw UsageError("--track " + std::to_string(track) + ": " + path + " has " +
                                   std::to_string(candidates.size()) + " parts with notes (0.." +
                                   std::to_string(candidates.size() - 1) + ")");
   }
   return melody_from_part(*candidates[static_cast<std::size_t>(track)]);
 }
 
-/// A primer and its continuation as a two-part score for choir voices at 80 quarter notes a
-/// minute, in `key`: the primer (part `primer_name`) from the start, then the continuation.
+/// A melody the user gave, how to name it, and the tempo its file asked for (0: none).
+struct UserMelody {
+  bachprop::music::Melody melody;
+  std::string described;
+  double tempo_bpm = 0;
+};
+
+/// The melody `source` names by a note string or a file (not --chorale, which each program
+/// reads from its corpus). Throws UsageError when it names none.
+inline UserMelody read_user_melody(const MelodySource& source, const std::string& role) {
+  if (!source.text.empty()) {
+    return {melody_from_text(source.text, role), "the notes \"" + source.text + "\"", 0};
+  }
+  if (!source.midi_path.empty()) {
+    const bachprop::music::Score score = bachprop::music::read_midi(source.midi_path);
+    return {melody_from_midi(source.midi_path, source.track), source.midi_path, score.tempo_bpm};
+  }
+  throw UsageError("no " + role + " given");
+}
+
+/// A primer and its continuation as a two-part score for choir voices at `tempo_bpm` quarter
+/// notes a minute, in `key`: the primer (part `primer_name`) from the start, then the
+/// continuation.
 inline bachprop::music::Score continuation_score(std::string title,
                                                  const bachprop::music::NoteSequence& primer,
                                                  const std::string& primer_name,
                                                  const bachprop::music::NoteSequence& continuation,
                                                  const std::string& continuation_name,
-                                                 const bachprop::music::Key& key) {
+                                                 const bachprop::music::Key& key,
+                                                 double tempo_bpm = 80) {
   using namespace bachprop::music;
   constexpr int choir_aahs = 52;
   Score score;
   score.title = std::move(title);
-  score.tempo_bpm = 80;
+  score.tempo_bpm = tempo_bpm;
   score.key_signature = signature_of(key);
   score.parts.push_back(melody_to_part(melody_of(primer), primer_name, choir_aahs, 0, 0.0));
   score.parts.push_back(melody_to_part(melody_of(continuation), continuation_name, choir_aahs, 1,
@@ -78,7 +114,9 @@ inline bachprop::music::Score continuation_score(std::string title,
 }
 
 /// Where a score was written: NAME.mid, NAME.musicxml, NAME.png and, when `wav` is true,
-/// NAME.wav (otherwise `why_no_wav` says why not).
+/// NAME.wav (otherwise `why_no_wav` says why not); with --score NAME.ly (`lilypond`) and, when
+/// `engraved` is true, NAME-score.png (otherwise `why_not_engraved` says why not). NAME is the
+/// name asked for, or numbered when files of that name exist and --force is not given.
 struct ScoreFiles {
   std::filesystem::path midi;
   std::filesystem::path musicxml;
@@ -86,30 +124,119 @@ struct ScoreFiles {
   std::filesystem::path wav_path;
   bool wav = false;
   std::string why_no_wav;
+  std::filesystem::path lilypond;
+  std::filesystem::path engraved_png;
+  bool engraved = false;
+  std::string why_not_engraved;
 };
 
-/// Writes `score` into `folder` (made if missing) as NAME.mid, NAME.musicxml (sheet music for
-/// MuseScore and other notation programs) and NAME.png (its piano roll, under the score's title),
-/// then renders NAME.wav where FluidSynth is installed, unless `with_wav` is false.
-inline ScoreFiles write_score_files(const bachprop::music::Score& score,
-                                    const std::filesystem::path& folder, const std::string& name,
-                                    bool with_wav = true) {
-  using namespace bachprop::music;
-  std::filesystem::create_directories(folder);
+/// Engraves `ly` as `png` (one page, cropped) with LilyPond where it is installed. Returns false,
+/// with `why` set, where it is not; throws bachprop::IoError when lilypond fails.
+inline bool engrave_png(const std::filesystem::path& ly, const std::filesystem::path& png,
+                        std::string& why) {
+  if (std::system("command -v lilypond >/dev/null 2>&1") != 0) {
+    why = "LilyPond is not installed (Debian: apt-get install lilypond)";
+    return false;
+  }
+  // lilypond appends ".png" (and "-page2.png"... for longer scores) to the -o base it is given.
+  const std::filesystem::path base = png.parent_path() / (png.stem().string() + ".partial");
+  const std::string command = "lilypond -s -dno-point-and-click -dcrop -dresolution=110 --png -o " +
+                              shell_quote(base.string()) + " " + shell_quote(ly.string()) +
+                              " >/dev/null 2>&1";
+  const std::filesystem::path cropped = base.string() + ".cropped.png";
+  const std::filesystem::path whole = base.string() + ".png";
+  const int status = std::system(command.c_str());
+  const std::filesystem::path made = std::filesystem::exists(cropped) ? cropped : whole;
+  if (status != 0 || !std::filesystem::exists(made)) {
+    throw bachprop::IoError(png.string() + ": lilypond failed to engrave " + ly.string());
+  }
+  std::filesystem::rename(made, png);
+  // What else lilypond made beside the picture: the uncropped page, and the MIDI file of the
+  // \midi block (the program's own MIDI file is the one to keep).
+  std::error_code ignored;
+  for (const char* extra : {".png", ".midi", ".mid"}) {
+    std::filesystem::remove(base.string() + extra, ignored);
+  }
+  return true;
+}
+
+/// The files write_score_files writes for `name` in the --out folder (made if missing): NAME
+/// itself, or numbered when files of that name exist and --force is not given.
+inline ScoreFiles score_file_names(const OutputOptions& output, const std::string& name) {
+  const std::string stem =
+      output.free_stem(name, {".mid", ".musicxml", ".png", ".wav", ".ly", "-score.png"});
+  const std::filesystem::path folder(output.folder);
   ScoreFiles files;
-  files.midi = folder / (name + ".mid");
-  files.musicxml = folder / (name + ".musicxml");
-  files.png = folder / (name + ".png");
-  files.wav_path = folder / (name + ".wav");
-  write_midi(files.midi, score);
-  write_musicxml(files.musicxml, score);
-  PianoRollImageOptions picture;
-  picture.title = score.title;
-  write_piano_roll_png(files.png, score, picture);
-  if (with_wav) {
-    files.wav = render_wav(files.midi, files.wav_path, files.why_no_wav);
+  files.midi = folder / (stem + ".mid");
+  files.musicxml = folder / (stem + ".musicxml");
+  files.png = folder / (stem + ".png");
+  files.wav_path = folder / (stem + ".wav");
+  if (output.score) {
+    files.lilypond = folder / (stem + ".ly");
+    files.engraved_png = folder / (stem + "-score.png");
   }
   return files;
+}
+
+/// Writes the files of `files` (score_file_names) but the MIDI file, which the caller wrote:
+/// NAME.musicxml, NAME.png (the piano roll, under the score's title, or as `picture` says),
+/// NAME.wav as --wav/--no-wav say (never when `with_wav` is false), and with --score NAME.ly
+/// and NAME-score.png. Throws bachprop::IoError for --wav where FluidSynth cannot render.
+inline void write_beside_midi(ScoreFiles& files, const bachprop::music::Score& score,
+                              const OutputOptions& output, bool with_wav = true,
+                              bachprop::music::PianoRollImageOptions picture = {}) {
+  using namespace bachprop::music;
+  write_musicxml(files.musicxml, score);
+  if (picture.title.empty()) {
+    picture.title = score.title;
+  }
+  write_piano_roll_png(files.png, score, picture);
+  if (with_wav && output.wav != WavChoice::off) {
+    files.wav = render_wav(files.midi, files.wav_path, files.why_no_wav);
+    if (!files.wav && output.wav == WavChoice::required) {
+      throw bachprop::IoError("--wav: no WAV for " + files.midi.string() + ": " +
+                              files.why_no_wav);
+    }
+  } else {
+    files.why_no_wav = with_wav ? "--no-wav" : "not asked for";
+  }
+  if (output.score) {
+    write_lilypond(files.lilypond, score);
+    files.engraved = engrave_png(files.lilypond, files.engraved_png, files.why_not_engraved);
+  }
+}
+
+/// Writes `score` into the --out folder (made if missing) as NAME.mid, NAME.musicxml (sheet
+/// music for MuseScore and other notation programs) and NAME.png (its piano roll, under the
+/// score's title); renders NAME.wav as --wav/--no-wav say (never when `with_wav` is false);
+/// with --score writes NAME.ly and engraves NAME-score.png. NAME is numbered when files of that
+/// name exist and --force is not given. Throws bachprop::IoError for --wav where FluidSynth
+/// cannot render.
+inline ScoreFiles write_score_files(const bachprop::music::Score& score,
+                                    const OutputOptions& output, const std::string& name,
+                                    bool with_wav = true) {
+  ScoreFiles files = score_file_names(output, name);
+  bachprop::music::write_midi(files.midi, score);
+  write_beside_midi(files, score, output, with_wav);
+  return files;
+}
+
+/// Prints what write_score_files wrote, one line per file after `indent`, and how to listen.
+inline void print_score_files(const ScoreFiles& files, const char* indent = "  ") {
+  std::printf("%sWrote %s, %s and %s\n", indent, files.midi.string().c_str(),
+              files.musicxml.string().c_str(), files.png.string().c_str());
+  if (files.wav) {
+    std::printf("%sWrote %s\n", indent, files.wav_path.string().c_str());
+  } else if (!files.why_no_wav.empty() && files.why_no_wav != "--no-wav" &&
+             files.why_no_wav != "not asked for") {
+    std::printf("%s(no WAV: %s)\n", indent, files.why_no_wav.c_str());
+  }
+  if (!files.lilypond.empty()) {
+    std::printf("%sWrote %s%s%s\n", indent, files.lilypond.string().c_str(),
+                files.engraved ? " and " : "; no engraving: ",
+                files.engraved ? files.engraved_png.string().c_str()
+                               : files.why_not_engraved.c_str());
+  }
 }
 
 }  // namespace examples

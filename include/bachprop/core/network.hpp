@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -167,6 +168,16 @@ class Network {
     for_each_layer([batch](auto& layer) {
       if constexpr (requires { layer.reset_state(batch); }) {
         layer.reset_state(batch);
+      }
+    });
+  }
+
+  /// Reorders the parallel sequences every recurrent layer carries for step(): sequence j
+  /// continues the old sequence from[j] (a beam search keeps its best hypotheses so).
+  void reorder_state(std::span<const Index> from) {
+    for_each_layer([from](auto& layer) {
+      if constexpr (requires { layer.reorder_state(from); }) {
+        layer.reorder_state(from);
       }
     });
   }

@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -224,6 +225,13 @@ class Gru {
 
   /// The hidden state carried by step().
   const Matrix<S>& state() const { return state_; }
+  /// Reorders the parallel sequences step() carries: sequence j
+  /// continues the old sequence from[j], so their number may change (a beam search keeps
+  /// its best hypotheses so). Allocates nothing once warm; ShapeError for a `from` that does
+  /// not fit the state.
+  void reorder_state(std::span<const Index> from) {
+    detail::reorder_state_columns("Gru", state_, from, reorder_scratch_);
+  }
 
   /// Visits W_x, W_h, b_x, then b_h (the order saved models and optimisers rely on).
   template <class F>
@@ -345,6 +353,7 @@ class Gru {
   Matrix<S> transposed_recurrent_weights_;  // W_hᵀ and W_xᵀ laid out for the product
   Matrix<S> transposed_input_weights_;      // kernel (scratch)
   Matrix<S> state_;           // h carried by step()
+  Matrix<S> reorder_scratch_;  // a reordered state before it is swapped in
   Matrix<S> step_gates_;      // a, then the gates, of the step being computed
   Matrix<S> step_recurrent_;  // u of that step
   Matrix<S> step_candidate_;  // u_n of that step

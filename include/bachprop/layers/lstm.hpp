@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -230,6 +231,14 @@ class Lstm {
   const Matrix<S>& state() const { return state_; }
   /// The cell state c carried by step().
   const Matrix<S>& cell_state() const { return cell_state_; }
+  /// Reorders the parallel sequences step() carries (h and c): sequence j
+  /// continues the old sequence from[j], so their number may change (a beam search keeps
+  /// its best hypotheses so). Allocates nothing once warm; ShapeError for a `from` that does
+  /// not fit the state.
+  void reorder_state(std::span<const Index> from) {
+    detail::reorder_state_columns("Lstm", state_, from, reorder_scratch_);
+    detail::reorder_state_columns("Lstm", cell_state_, from, reorder_scratch_);
+  }
 
   /// Visits W_x, W_h, then b (the order saved models and optimisers rely on).
   template <class F>
@@ -345,6 +354,7 @@ class Lstm {
   Matrix<S> transposed_input_weights_;      // kernel (scratch)
   Matrix<S> state_;           // h carried by step()
   Matrix<S> cell_state_;      // c carried by step()
+  Matrix<S> reorder_scratch_;  // a reordered state before it is swapped in
   Matrix<S> step_gates_;      // the gates of the step being computed
   Matrix<S> step_cell_tanh_;  // tanh(c) of that step
   std::vector<Index> step_hot_;  // hot_ for step()

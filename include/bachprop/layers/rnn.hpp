@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -201,6 +202,13 @@ class Rnn {
 
   /// The hidden state carried by step().
   const Matrix<S>& state() const { return state_; }
+  /// Reorders the parallel sequences step() carries: sequence j
+  /// continues the old sequence from[j], so their number may change (a beam search keeps
+  /// its best hypotheses so). Allocates nothing once warm; ShapeError for a `from` that does
+  /// not fit the state.
+  void reorder_state(std::span<const Index> from) {
+    detail::reorder_state_columns("Rnn", state_, from, reorder_scratch_);
+  }
 
   /// Visits W_xh, W_hh, then b_h (the order saved models and optimisers rely on).
   template <class F>
@@ -303,6 +311,7 @@ class Rnn {
   Matrix<S> transposed_recurrent_weights_;  // W_hhᵀ and W_xhᵀ laid out for the product
   Matrix<S> transposed_input_weights_;      // kernel (scratch)
   Matrix<S> state_;                // h carried by step()
+  Matrix<S> reorder_scratch_;  // a reordered state before it is swapped in
   Matrix<S> step_buffer_;          // the next h being computed
   std::vector<Index> step_hot_;    // hot_ for step()
 };

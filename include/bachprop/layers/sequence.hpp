@@ -8,6 +8,7 @@
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
 
+#include <span>
 #include <string>
 
 namespace bachprop::detail {
@@ -55,6 +56,28 @@ void check_sequence_batch(const char* layer, const Matrix<S>& m, Index rows, Ind
                      " columns are not a whole number of " + std::to_string(steps) +
                      "-step sequences (columns = steps × batch, time-major; call set_steps)");
   }
+}
+
+/// Reorders the columns of a carried state: column j becomes the old column from[j], so that
+/// the state may also grow (several columns copy one) or shrink. `scratch` holds the new state
+/// and is swapped in, so nothing is allocated once both have their sizes. ShapeError for an
+/// empty `from` or an entry that is not a column.
+template <Scalar S>
+void reorder_state_columns(const char* layer, Matrix<S>& state, std::span<const Index> from,
+                           Matrix<S>& scratch) {
+  if (from.empty()) {
+    throw ShapeError(std::string(layer) + "::reorder_state: no columns asked for");
+  }
+  scratch.resize(state.rows(), static_cast<Index>(from.size()));
+  for (Index j = 0; j < scratch.cols(); ++j) {
+    const Index source = from[static_cast<std::size_t>(j)];
+    if (source < 0 || source >= state.cols()) {
+      throw ShapeError(std::string(layer) + "::reorder_state: column " + std::to_string(source) +
+                       " of a state of " + std::to_string(state.cols()));
+    }
+    scratch.col(j) = state.col(source);
+  }
+  state.swap(scratch);
 }
 
 }  // namespace bachprop::detail

@@ -9,6 +9,7 @@
 #include <bachprop/music/models/biaxial_training.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
+#include <bachprop/music/models/melody_beam_search.hpp>
 #include <bachprop/music/models/melody_continuation.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>

@@ -11,6 +11,7 @@
 #include <bachprop/music/score/midi_write.hpp>
 #include <bachprop/music/score/musicxml.hpp>
 #include <bachprop/music/score/notation.hpp>
+#include <bachprop/music/score/note_values.hpp>
 #include <bachprop/music/score/note_sequence.hpp>
 #include <bachprop/music/score/score.hpp>
 #include <bachprop/music/score/stream.hpp>

@@ -1,12 +1,21 @@
 // Tests of examples/common/cli.hpp, the command line every example program shares: each kind of
 // bad option (docs/robustness.md, "Command-line options") gives exit code 2 and a message naming
-// the option and what it expects, and changes no setting.
+// the option and what it expects, and changes no setting; and of the shared options of
+// docs/cli.md (common/output.hpp, common/music_options.hpp): pitches by name, one melody source,
+// no file overwritten without --force.
 
 #include "common/cli.hpp"
+#include "common/music_options.hpp"
+#include "common/output.hpp"
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/version.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -22,6 +31,7 @@ struct Settings {
   double rate = 0.5;
   std::string out = "out";
   bool wav = false;
+  std::string melody;
 };
 
 struct Outcome {
@@ -33,7 +43,7 @@ struct Outcome {
 };
 
 // Parses `arguments` (after the program name) as an example with a few typical options.
-Outcome parse(const std::vector<std::string>& arguments) {
+Outcome parse(const std::vector<std::string>& arguments, bool with_positional = false) {
   Outcome outcome;
   std::string summary;
   examples::CommandLine command_line("lesson", "A lesson.");
@@ -42,6 +52,9 @@ Outcome parse(const std::vector<std::string>& arguments) {
       .option("rate", outcome.settings.rate, "X", "learning rate")
       .option("out", outcome.settings.out, "DIR", "where to write")
       .flag("wav", outcome.settings.wav, "also write WAV");
+  if (with_positional) {
+    command_line.positional(outcome.settings.melody, "MELODY", "the melody");
+  }
   std::vector<std::string> storage{"lesson"};
   storage.insert(storage.end(), arguments.begin(), arguments.end());
   std::vector<char*> argv;
@@ -66,7 +79,7 @@ void refused(const std::vector<std::string>& arguments, const std::string& messa
   const Outcome outcome = parse(arguments);
   CHECK_FALSE(outcome.run);
   CHECK(outcome.exit_code == 2);
-  CHECK_THAT(outcome.errors, Contains("lesson: " + message));
+  CHECK_THAT(outcome.errors, Contains("lesson: error: " + message));
   CHECK_THAT(outcome.errors, Contains("(run lesson --help for the options)"));
 }
 
@@ -134,4 +147,129 @@ TEST_CASE("--help prints every option with its default and stops with exit code 
   CHECK_THAT(outcome.printed, Contains("--seed N"));
   CHECK_THAT(outcome.printed, Contains("--summary FILE"));
   CHECK_THAT(outcome.printed, Contains("(default: \"out\")"));
+}
+
+TEST_CASE("--version prints the program and the library's version", "[cli]") {
+  const Outcome outcome = parse({"--seed", "3", "--version"});
+  CHECK_FALSE(outcome.run);
+  CHECK(outcome.exit_code == 0);
+  CHECK(outcome.printed == std::string("lesson (bachprop ") + BACHPROP_VERSION_STRING + ")\n");
+}
+
+TEST_CASE("one positional argument where the program declares it, and only one", "[cli]") {
+  const Outcome outcome = parse({"C4 D4 E4", "--seed", "2"}, true);
+  CHECK(outcome.run);
+  CHECK(outcome.settings.melody == "C4 D4 E4");
+  CHECK(outcome.settings.seed == 2);
+  const Outcome twice = parse({"C4", "D4"}, true);
+  CHECK_FALSE(twice.run);
+  CHECK(twice.exit_code == 2);
+  CHECK_THAT(twice.errors, Contains("unexpected argument 'D4'"));
+}
+
+TEST_CASE("help is wrapped to the width asked for, every option still shown", "[cli]") {
+  std::string summary;
+  std::uint64_t seed = 1;
+  std::string long_value;
+  examples::CommandLine command_line(
+      "lesson", "A lesson whose description is long enough to need more than one line when "
+                "printed in sixty columns, as a narrow terminal has.");
+  command_line.standard(seed, summary)
+      .option("a-rather-long-option-name", long_value, "VALUE",
+              "an option whose name and help both run long, so that the help starts on the next "
+              "line and wraps over several lines");
+  for (const int width : {60, 80, 120}) {
+    std::ostringstream printed;
+    command_line.print_help(printed, width);
+    std::istringstream lines(printed.str());
+    std::string line;
+    std::size_t count = 0;
+    while (std::getline(lines, line)) {
+      INFO("width " << width << ": " << line);
+      CHECK(static_cast<int>(line.size()) <= width);
+      ++count;
+    }
+    CHECK(count > 8);
+    CHECK_THAT(printed.str(), Contains("--a-rather-long-option-name VALUE\n"));
+    CHECK_THAT(printed.str(), Contains("--version"));
+  }
+}
+
+TEST_CASE("pitches are taken by name or MIDI number, anything else refused", "[cli][music]") {
+  CHECK(examples::parse_pitch_option("lowest", "C4") == 60);
+  CHECK(examples::parse_pitch_option("lowest", "Bb3") == 58);
+  CHECK(examples::parse_pitch_option("lowest", "F#5") == 78);
+  CHECK(examples::parse_pitch_option("lowest", "60") == 60);
+  CHECK(examples::parse_pitch_option("lowest", "0") == 0);
+  CHECK_THROWS_WITH(examples::parse_pitch_option("lowest", "128"),
+                    Contains("--lowest expects a pitch name (C4) or a MIDI number 0..127"));
+  CHECK_THROWS_WITH(examples::parse_pitch_option("highest", "H4"),
+                    Contains("--highest expects a pitch name such as C4"));
+  CHECK_THROWS_AS(examples::parse_pitch_option("highest", ""), examples::UsageError);
+}
+
+TEST_CASE("a melody comes from one source; the positional argument by its extension",
+          "[cli][music]") {
+  examples::MelodySource text;
+  text.positional = "C4 D4";
+  text.settle();
+  CHECK(text.text == "C4 D4");
+  examples::MelodySource midi;
+  midi.positional = "tune.mid";
+  midi.settle();
+  CHECK(midi.midi_path == "tune.mid");
+  examples::MelodySource abc;
+  abc.positional = "tune.abc";
+  abc.settle();
+  CHECK(abc.abc_path == "tune.abc");
+  examples::MelodySource two;
+  two.positional = "tune.mid";
+  two.text = "C4";
+  CHECK_THROWS_WITH(two.settle(), Contains("give one primer"));
+  examples::MelodySource again;
+  again.positional = "a.mid";
+  again.midi_path = "b.mid";
+  CHECK_THROWS_WITH(again.settle(), Contains("given twice: 'a.mid' and --primer-midi"));
+  examples::MelodySource chorale;
+  chorale.chorale = 3;
+  chorale.abc_path = "x.abc";
+  CHECK_THROWS_AS(chorale.settle(), examples::UsageError);
+}
+
+TEST_CASE("no file is overwritten without --force: the new one is numbered", "[cli][output]") {
+  const auto folder = std::filesystem::temp_directory_path() / "bachprop_test_output_numbering";
+  std::filesystem::remove_all(folder);
+  examples::OutputOptions output;
+  output.folder = folder.string();
+  CHECK(output.file("a.png") == folder / "a.png");
+  CHECK(std::filesystem::is_directory(folder));
+  std::ofstream(folder / "a.png") << "x";
+  CHECK(output.file("a.png") == folder / "a-2.png");
+  std::ofstream(folder / "a-2.png") << "x";
+  CHECK(output.file("a.png") == folder / "a-3.png");
+  // A score's files are numbered together: one taken extension moves them all.
+  std::ofstream(folder / "s.wav") << "x";
+  CHECK(output.free_stem("s", {".mid", ".png", ".wav"}) == "s-2");
+  output.force = true;
+  CHECK(output.file("a.png") == folder / "a.png");
+  CHECK(output.free_stem("s", {".mid", ".png", ".wav"}) == "s");
+  std::filesystem::remove_all(folder);
+}
+
+TEST_CASE("a usage error found after parsing ends with exit status 2, other errors 1",
+          "[cli][errors]") {
+  std::ostringstream errors;
+  auto* old_cerr = std::cerr.rdbuf(errors.rdbuf());
+  const int usage = examples::run_reporting_errors(
+      "lesson", []() -> int { throw examples::UsageError("give one primer"); });
+  const int argument = examples::run_reporting_errors(
+      "lesson", []() -> int { throw bachprop::ArgumentError("--tempo must be 10..400"); });
+  const int io = examples::run_reporting_errors(
+      "lesson", []() -> int { throw bachprop::IoError("x.mid: cannot open"); });
+  std::cerr.rdbuf(old_cerr);
+  CHECK(usage == 2);
+  CHECK(argument == 2);
+  CHECK(io == 1);
+  CHECK_THAT(errors.str(), Contains("lesson: error: give one primer\n(run lesson --help"));
+  CHECK_THAT(errors.str(), Contains("lesson: error: x.mid: cannot open\n"));
 }

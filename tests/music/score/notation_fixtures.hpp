@@ -88,6 +88,38 @@ inline Score six_eight_score() {
   return score;
 }
 
+// A chorale phrase in G major, 4/4, opening with a one-beat pickup (measure 0), with fermatas at
+// the phrase end (a half note in each part) and on the last note (the soprano's) and chord (the
+// bass's, one of whose notes carries it), both tied over the bar line; the bass's pickup is a
+// rest.
+inline Score pickup_score() {
+  Score score;
+  score.title = "pickup and fermatas";
+  score.tempo_bpm = 72;
+  score.time_signature = {4, 4};
+  score.key_signature = {1, Mode::major};
+  score.pickup = 1;
+  Part soprano;
+  soprano.name = "Soprano";
+  soprano.program = 52;
+  soprano.add(67, 0, 1).add(71, 1, 1).add(69, 2, 1).add(67, 3, 1).add(69, 4, 1).add(71, 5, 2);
+  soprano.notes.back().fermata = true;
+  soprano.add(71, 7, 1).add(72, 8, 1).add(74, 9, 1).add(72, 10, 1).add(71, 11, 1).add(69, 12, 2);
+  soprano.notes.back().fermata = true;
+  Part bass;
+  bass.name = "Bass";
+  bass.program = 52;
+  bass.channel = 1;
+  bass.add(55, 1, 1).add(54, 2, 1).add(52, 3, 1).add(50, 4, 1).add(43, 5, 2);
+  bass.notes.back().fermata = true;
+  bass.add(55, 7, 1).add(57, 8, 1).add(59, 9, 1).add(57, 10, 1).add(55, 11, 1);
+  bass.add_chord({50, 54}, 12, 2);
+  bass.notes.back().fermata = true;
+  score.parts = {soprano, bass};
+  return score;
+}
+
+
 // The first test chorale of the JSB corpus in ../shared/data, in the key its notes suggest, or
 // nothing when the data is absent.
 inline std::optional<Score> jsb_chorale(std::size_t index = 0) {

@@ -103,6 +103,15 @@ TEST_CASE("LilyPond: absolute pitches spelled in the key, dots, ties, chords, re
   CHECK(has(encode_lilypond(flats), "\\key ees \\minor"));
 }
 
+TEST_CASE("LilyPond: a pickup is \\partial, a fermata \\fermata", "[lilypond]") {
+  const std::string ly = encode_lilypond(pickup_score());
+  CHECK(has(ly, "\\tempo 4 = 72\n      \\partial 1*1/4\n      g'4 | % 0\n"));
+  CHECK(has(ly, "      b'2\\fermata b'4 c''4 | % 2\n"));
+  CHECK(has(ly, "      d''4 c''4 b'4 a'4\\fermata~ | % 3\n"));
+  CHECK(has(ly, "      \\partial 1*1/4\n      r4 | % 0\n"));
+  CHECK(has(ly, "<d fis>4\\fermata~ | % 3\n"));
+}
+
 TEST_CASE("LilyPond: files written atomically, strings escaped, what cannot be written",
           "[lilypond]") {
   Score score = hand_made_score();
@@ -126,6 +135,7 @@ TEST_CASE("LilyPond: files written atomically, strings escaped, what cannot be w
 TEST_CASE("LilyPond compiles what we write, and its MIDI holds our notes",
           "[lilypond][engraving]") {
   check_with_lilypond(hand_made_score(), "hand_made", true);
+  check_with_lilypond(pickup_score(), "pickup", true);
   check_with_lilypond(six_eight_score(), "six_eight");
   for (std::uint64_t seed = 1; seed <= 3; ++seed) {
     INFO("seed " << seed);

@@ -48,7 +48,7 @@ std::string measure_text(const NotatedScore& s, std::size_t p, std::size_t m, st
                             : std::string(val.triplet ? "3:" : "") +
                                   std::to_string(val.log2 >= 0 ? 4 >> val.log2 : 4 << -val.log2) +
                                   (val.dots ? "." : "")) +
-            (e.tie_to_next ? "~" : "");
+            (e.fermata ? "^" : "") + (e.tie_to_next ? "~" : "");
   }
   return text;
 }
@@ -160,4 +160,41 @@ TEST_CASE("notate: the grid, divisions, empty parts and what cannot be notated",
   score.parts[0].channel = 0;
   score.parts[0].notes = {{60, 1.0e6, 1.0, 80}};
   CHECK_THROWS_WITH(notate(score), Catch::Contains("measures"));
+}
+
+TEST_CASE("notate: a pickup is an incomplete measure 0; fermatas over their notes and chords",
+          "[notation]") {
+  const NotatedScore s = notate(notation_test::pickup_score());
+  CHECK(s.divisions == 1);
+  CHECK(s.measure_length == 4);
+  CHECK(s.pickup_length == 1);
+  CHECK(s.measure_count() == 5);  // the pickup, three full bars, and the last note's tied end
+  CHECK(s.length_of_measure(0) == 1);
+  CHECK(s.length_of_measure(1) == 4);
+  CHECK(s.number_of_measure(0) == 0);
+  CHECK(s.number_of_measure(4) == 4);
+  CHECK(measure_text(s, 0, 0) == "G4:4");
+  CHECK(measure_text(s, 0, 1) == "B4:4 A4:4 G4:4 A4:4");
+  CHECK(measure_text(s, 0, 2) == "B4:2^ B4:4 C5:4");
+  CHECK(measure_text(s, 0, 3) == "D5:4 C5:4 B4:4 A4:4^~");
+  CHECK(measure_text(s, 0, 4) == "A4:4 r:2.");
+  // The bass's pickup is a quarter rest (not a whole-bar rest); its last chord has the fermata
+  // though only one of its notes carries it.
+  CHECK(measure_text(s, 1, 0) == "r:4");
+  CHECK(measure_text(s, 1, 2) == "G2:2^ G3:4 A3:4");
+  CHECK(measure_text(s, 1, 3) == "B3:4 A3:4 G3:4 D3+F#3:4^~");
+  CHECK(measure_text(s, 1, 4) == "D3+F#3:4 r:2.");
+  CHECK(s.parts[0].measures[0].voices[0][0].start == 0);
+
+  // Without the pickup the same notes start a full measure of 4/4.
+  Score plain = notation_test::pickup_score();
+  plain.pickup = 0;
+  CHECK(notate(plain).pickup_length == 0);
+  CHECK(measure_text(notate(plain), 0, 0) == "G4:4 B4:4 A4:4 G4:4");
+  // A pickup must be shorter than a bar.
+  Score bad = notation_test::pickup_score();
+  bad.pickup = 4;
+  CHECK_THROWS_WITH(notate(bad), Catch::Contains("shorter than a bar"));
+  bad.pickup = -1;
+  CHECK_THROWS_AS(notate(bad), ArgumentError);
 }

@@ -28,6 +28,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -249,8 +250,8 @@ class MelodyModel : public ModelFile<MelodyModel<Cell>> {
     });
   }
 
-  /// Starts a new melody for feed().
-  void reset() { network_.reset_state(1); }
+  /// Starts a new melody for feed() (or `batch` melodies side by side for feed_batch()).
+  void reset(Index batch = 1) { network_.reset_state(batch); }
 
   /// Hears one note and returns the distribution of the next: the pitch probabilities
   /// (vocabulary pitch order) then the duration probabilities. Allocates nothing once warm.
@@ -260,6 +261,28 @@ class MelodyModel : public ModelFile<MelodyModel<Cell>> {
     input_(vocabulary_.pitch_count() + vocabulary_.duration_index(duration), 0) = 1;
     return network_.step(input_);
   }
+
+  /// Hears one note for each of the melodies side by side (melody b: pitches[b], durations[b])
+  /// and returns their next notes' distributions, one column each, as feed() does for one.
+  /// Allocates nothing once warm.
+  const Matrix<S>& feed_batch(std::span<const int> pitches, std::span<const double> durations) {
+    if (pitches.size() != durations.size() || pitches.empty()) {
+      throw ArgumentError("MelodyModel::feed_batch: " + std::to_string(pitches.size()) +
+                          " pitches and " + std::to_string(durations.size()) + " durations");
+    }
+    const auto batch = static_cast<Index>(pitches.size());
+    input_.setZero(vocabulary_.size(), batch);
+    for (Index b = 0; b < batch; ++b) {
+      const auto i = static_cast<std::size_t>(b);
+      input_(vocabulary_.pitch_index(pitches[i]), b) = 1;
+      input_(vocabulary_.pitch_count() + vocabulary_.duration_index(durations[i]), b) = 1;
+    }
+    return network_.step(input_);
+  }
+
+  /// Reorders the melodies side by side: melody j continues the old melody from[j] (their
+  /// number may change), as a beam search keeps its best hypotheses.
+  void reorder(std::span<const Index> from) { network_.reorder_state(from); }
 
   /// The model as JSON: the network, and in its metadata the vocabulary, the hidden size and
   /// whatever `extra` holds (training settings, scores).

@@ -3,21 +3,21 @@
 /// Writing a Score as a LilyPond file (.ly), which the `lilypond` program engraves as a PDF or
 /// PNG page (`lilypond --png -o out file.ly`) and, with the `\midi` block, plays back as MIDI.
 ///
-/// The layout is notate's (music/score/notation.hpp). The document is `\version "2.24.0"`, a
-/// header with the title, and a score of one staff per part, named after the part, opening with
-/// its clef, `\key` and `\time` (the first staff also `\tempo 4 = N`, the tempo rounded to a
-/// whole number of beats per minute as LilyPond requires). Pitches are LilyPond's absolute
-/// Dutch names, spelled in the key (c' is middle C; is for sharp, es for flat: bes' is B flat
-/// above middle C), durations its numbers with dots (`4.` a dotted quarter, `\breve` and
-/// `\longa` for two and four whole notes), ties `~`, chords `< >`, rests `r`, whole-measure
-/// rests `R1*3/4`, and runs of triplet values inside `\tuplet 3/2 { }` (each run kept within
-/// its measure). Each measure ends with a bar check `|`, so lilypond itself warns if a measure
-/// were too long or short. A part with more than one voice is written as simultaneous voices
-/// (`\voiceOne`, `\voiceTwo`, ...), a voice that is silent in a measure holding a spacer
-/// `s1*3/4` there. LilyPond places the accidentals itself, from the pitches and the key. No MIDI
-/// instrument is named: lilypond's MIDI plays every staff on its default piano. Names and the
-/// title have control characters and invalid UTF-8 replaced by '?'. Files are written through
-/// write_file_atomically.
+/// The layout is notate's (music/score/notation.hpp). The document is `\version "2.24.0"`, a header
+/// with the title, and a score of one staff per part, named after the part, opening with its clef,
+/// `\key` and `\time` (the first staff also `\tempo 4 = N`, the tempo rounded to a whole number of
+/// beats per minute as LilyPond requires). Pitches are LilyPond's absolute Dutch names, spelled in
+/// the key (c' is middle C; is for sharp, es for flat: bes' is B flat above middle C), durations
+/// its numbers with dots (`4.` a dotted quarter, `\breve` and `\longa` for two and four whole
+/// notes), ties `~`, chords `< >`, rests `r`, whole-measure rests `R1*3/4`, and runs of triplet
+/// values inside `\tuplet 3/2 { }` (each run kept within its measure); a fermata is `\fermata`
+/// after its note, a pickup `\partial 1*1/4` (its length in whole notes) before the first measure.
+/// Each measure ends with a bar check `|`, so lilypond itself warns if a measure were too long or
+/// short. A part with more than one voice is written as simultaneous voices (`\voiceOne`,
+/// `\voiceTwo`, ...), a voice that is silent in a measure holding a spacer `s1*3/4` there. LilyPond
+/// places the accidentals itself, from the pitches and the key. No MIDI instrument is named:
+/// lilypond's MIDI plays every staff on its default piano. Names and the title have control
+/// characters and invalid UTF-8 replaced by '?'. Files are written through write_file_atomically.
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/io/file.hpp>
@@ -29,6 +29,7 @@
 #include <array>
 #include <cmath>
 #include <filesystem>
+#include <numeric>
 #include <string>
 #include <string_view>
 
@@ -94,6 +95,14 @@ inline std::string measure_duration(const TimeSignature& ts) {
   return "1*" + std::to_string(ts.numerator) + "/" + std::to_string(ts.denominator);
 }
 
+/// "1*1/4": the pickup's length as a fraction of a whole note, for \\partial and s.
+inline std::string pickup_duration(const NotatedScore& layout) {
+  const std::int64_t whole = 4 * std::int64_t{layout.divisions};
+  const std::int64_t common = std::gcd(layout.pickup_length, whole);
+  return "1*" + std::to_string(layout.pickup_length / common) + "/" +
+         std::to_string(whole / common);
+}
+
 /// One voice's measure as LilyPond notes (no bar check).
 inline std::string measure_text(const std::vector<NotatedEvent>& events, const TimeSignature& ts) {
   std::string out;
@@ -123,7 +132,8 @@ inline std::string measure_text(const std::vector<NotatedEvent>& events, const T
       }
       out += ">";
     }
-    out += duration(event.value) + (event.tie_to_next ? "~ " : " ");
+    out += duration(event.value) + (event.fermata ? "\\fermata" : "") +
+           (event.tie_to_next ? "~ " : " ");
   }
   if (in_tuplet) {
     out += "} ";
@@ -165,6 +175,9 @@ inline std::string encode_lilypond(const Score& score, const LilyPondOptions& op
       out += "      \\tempo 4 = " +
              std::to_string(std::max<long long>(1, std::llround(layout.tempo_bpm))) + "\n";
     }
+    if (layout.pickup_length > 0) {
+      out += "      \\partial " + pickup_duration(layout) + "\n";
+    }
     const std::size_t voices = part.voice_count();
     static constexpr std::array<std::string_view, 4> voice_commands{"\\voiceOne", "\\voiceTwo",
                                                                     "\\voiceThree", "\\voiceFour"};
@@ -179,10 +192,12 @@ inline std::string encode_lilypond(const Score& score, const LilyPondOptions& op
       }
       for (std::size_t m = 0; m < part.measures.size(); ++m) {
         const auto& events = part.measures[m].voices[v];
+        const std::string spacer = m == 0 && layout.pickup_length > 0
+                                       ? "s" + pickup_duration(layout) + " "
+                                       : "s" + measure_duration(layout.time_signature) + " ";
         out += indent + (voices > 1 ? "  " : "") +
-               (events.empty() ? "s" + measure_duration(layout.time_signature) + " "
-                               : measure_text(events, layout.time_signature)) +
-               "| % " + std::to_string(m + 1) + "\n";
+               (events.empty() ? spacer : measure_text(events, layout.time_signature)) + "| % " +
+               std::to_string(layout.number_of_measure(m)) + "\n";
       }
       if (voices > 1) {
         out += indent + "}\n";

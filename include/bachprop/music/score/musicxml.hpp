@@ -4,15 +4,16 @@
 /// (MuseScore, Finale, Sibelius, Dorico, music21).
 ///
 /// The layout is notate's (music/score/notation.hpp: measures, voices, note values, ties, rests,
-/// spellings, clefs). The file holds a part-list entry per Part (its name, and its MIDI channel
-/// and program, both counted from 1 as MusicXML counts them, in a midi-instrument), then per part
-/// its measures: the first carries the divisions, key signature (fifths and mode), time
-/// signature and clef, and the first part's first measure the tempo (a metronome mark and a
-/// sound element). Chords are notes after the first marked chord; a second voice follows the
-/// first after a backup of the whole measure; ties are written both as tie (sound) and tied
-/// (notation); triplet values carry a time-modification of 3 in the time of 2 (the bracket left
-/// to the reader); a note's velocity is its dynamics attribute (percent of velocity 90, as the
-/// format defines it). Names and the title are escaped, with control characters and bytes that
+/// spellings, clefs). The file holds a part-list entry per Part (its name, and its MIDI channel and
+/// program, both counted from 1 as MusicXML counts them, in a midi-instrument), then per part its
+/// measures: the first carries the divisions, key signature (fifths and mode), time signature and
+/// clef, and the first part's first measure the tempo (a metronome mark and a sound element).
+/// Chords are notes after the first marked chord; a second voice follows the first after a backup
+/// of the whole measure; ties are written both as tie (sound) and tied (notation); triplet values
+/// carry a time-modification of 3 in the time of 2 (the bracket left to the reader); a fermata is
+/// an upright fermata in the notations of its first note; a pickup is an implicit measure numbered
+/// 0 (the others from 1); a note's velocity is its dynamics attribute (percent of velocity 90, as
+/// the format defines it). Names and the title are escaped, with control characters and bytes that
 /// are not UTF-8 replaced by '?'. Files are written through write_file_atomically.
 
 #include <bachprop/core/error.hpp>
@@ -132,10 +133,12 @@ inline void write_event(std::string& out, const NotatedEvent& event, std::size_t
           "        <time-modification><actual-notes>3</actual-notes>"
           "<normal-notes>2</normal-notes></time-modification>\n";
     }
-    if (event.tie_from_previous || event.tie_to_next) {
+    const bool fermata = event.fermata && h == 0;
+    if (event.tie_from_previous || event.tie_to_next || fermata) {
       out += "        <notations>";
       out += event.tie_from_previous ? "<tied type=\"stop\"/>" : "";
       out += event.tie_to_next ? "<tied type=\"start\"/>" : "";
+      out += fermata ? "<fermata type=\"upright\"/>" : "";
       out += "</notations>\n";
     }
     out += "      </note>\n";
@@ -209,7 +212,8 @@ inline std::string encode_musicxml(const Score& score, const MusicXmlOptions& op
     const NotatedPart& part = layout.parts[p];
     out += "  <part id=\"P" + std::to_string(p + 1) + "\">\n";
     for (std::size_t m = 0; m < part.measures.size(); ++m) {
-      out += "    <measure number=\"" + std::to_string(m + 1) + "\">\n";
+      out += "    <measure number=\"" + std::to_string(layout.number_of_measure(m)) + "\"" +
+             (m == 0 && layout.pickup_length > 0 ? " implicit=\"yes\"" : "") + ">\n";
       if (m == 0) {
         write_attributes(out, layout, part);
         if (p == 0) {
@@ -222,7 +226,7 @@ inline std::string encode_musicxml(const Score& score, const MusicXmlOptions& op
           continue;
         }
         if (v > 0) {
-          out += "      <backup><duration>" + std::to_string(layout.measure_length) +
+          out += "      <backup><duration>" + std::to_string(layout.length_of_measure(m)) +
                  "</duration></backup>\n";
         }
         for (const NotatedEvent& event : voices[v]) {

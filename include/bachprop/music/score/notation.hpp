@@ -11,9 +11,10 @@
 ///   bar exactly (4 for a score on sixteenths, 12 with eighth triplets). The grid must divide 384:
 ///   its note values are the power-of-two ones, dotted once or not, and triplets (three in the
 ///   time of two); quintuplets and other tuplets are not written, so such notes are rounded.
-/// - **Measures** run from time 0 in the score's time signature (a score has no pickup: a piece
-///   that starts on the last beat starts with rests), as many as the last note needs, at least
-///   one.
+/// - **Measures** run from time 0 in the score's time signature, as many as the last note
+///   needs, at least one. A score with a pickup (Score::pickup, rounded to the grid) opens with
+///   an incomplete measure of that length, numbered 0 as notation programs number it; the bar
+///   lines fall after it.
 /// - **Chords and voices.** Notes of a part that start and end together are a chord (a note
 ///   repeated exactly, same pitch, start and end, is written once). Chords go to the first voice
 ///   whose previous chord has ended (in order of start, the highest first), so a part whose notes
@@ -31,9 +32,12 @@
 ///   alteration differs from what the key signature or an earlier note of the same letter and
 ///   octave in the measure set (tied-over notes mark none).
 /// - **Clef**: bass for a part whose mean pitch is below middle C, treble otherwise.
-/// The score model keeps no fermatas, dynamics markings or articulations, so none are written.
+/// - **Fermatas** (Note::fermata) are written over the first written piece of the note (of the
+///   chord, when any of its notes has one). The score model keeps no dynamics markings or
+///   articulations, so none are written.
 
 #include <bachprop/core/error.hpp>
+#include <bachprop/music/score/note_values.hpp>
 #include <bachprop/music/score/score.hpp>
 #include <bachprop/music/theory/key.hpp>
 #include <bachprop/music/theory/pitch.hpp>
@@ -61,21 +65,6 @@ struct NotationOptions {
 /// The clef of a staff.
 enum class Clef : std::uint8_t { treble, bass };
 
-/// A written note value: a power-of-two type, once dotted or not, or a triplet value.
-struct NoteValue {
-  /// The type as a power of two of a quarter note: 0 quarter, -1 eighth, 1 half, 2 whole,
-  /// 3 breve, 4 long, down to -8 (a 1024th note).
-  int log2 = 0;
-  int dots = 0;          ///< 0 or 1: a dot adds half the type's length
-  bool triplet = false;  ///< sounds 2/3 of its type (three in the time of two)
-  /// The length it sounds, in quarter notes.
-  double quarters() const {
-    return std::ldexp(1.0, log2) * (dots == 1 ? 1.5 : 1.0) * (triplet ? 2.0 / 3.0 : 1.0);
-  }
-  /// Equal when type, dots and triplet are.
-  friend bool operator==(const NoteValue&, const NoteValue&) = default;
-};
-
 /// A pitch as written: its letter, alteration and octave in the key, and whether an accidental
 /// is printed.
 struct NotatedPitch {
@@ -96,6 +85,7 @@ struct NotatedEvent {
   bool measure_rest = false;            ///< a whole-measure rest (written without a value)
   bool tie_from_previous = false;       ///< continues the previous event (a tie ends here)
   bool tie_to_next = false;             ///< tied to the next event of its voice
+  bool fermata = false;                 ///< a fermata over it
   /// True for a rest.
   bool is_rest() const { return pitches.empty(); }
 };
@@ -126,9 +116,16 @@ struct NotatedScore {
   Key key;                           ///< the signature's key, which spells the pitches
   int divisions = 1;                 ///< divisions per quarter note
   std::int64_t measure_length = 4;   ///< divisions per measure
+  std::int64_t pickup_length = 0;    ///< divisions of the opening incomplete measure (0: none)
   std::vector<NotatedPart> parts{};  ///< in the score's order
   /// Number of measures (the same in every part).
   std::size_t measure_count() const { return parts.empty() ? 0 : parts[0].measures.size(); }
+  /// Divisions of measure `m` (the pickup's for measure 0 of a score with one).
+  std::int64_t length_of_measure(std::size_t m) const {
+    return m == 0 && pickup_length > 0 ? pickup_length : measure_length;
+  }
+  /// The number notation programs give measure `m`: from 0 with a pickup, else from 1.
+  std::size_t number_of_measure(std::size_t m) const { return pickup_length > 0 ? m : m + 1; }
 };
 
 namespace detail::notation {
@@ -180,62 +177,12 @@ inline int signature_alteration(int letter, const KeySignature& signature) {
   return position < signature.sharps ? 1 : 6 - position < -signature.sharps ? -1 : 0;
 }
 
-/// The length of a value in divisions (a whole number for every value note_values returns).
-inline std::int64_t value_length(const NoteValue& value, int divisions) {
-  const int shift = value.log2 + (value.triplet ? 1 : 0);
-  std::int64_t length =
-      shift >= 0 ? std::int64_t{divisions} << shift : std::int64_t{divisions} >> -shift;
-  length = value.triplet ? length / 3 : length;
-  return value.dots == 1 ? length + length / 2 : length;
-}
-
-/// The values that write `length` divisions starting at `start` (see the file comment).
-inline std::vector<NoteValue> note_values(std::int64_t start, std::int64_t length, int divisions) {
-  int a = 0;  // divisions = 2^a · 3^b
-  while ((divisions >> a) % 2 == 0) {
-    ++a;
-  }
-  const bool thirds = (divisions >> a) == 3;
-  auto binary = [&](std::int64_t rest, std::vector<NoteValue>& out) {
-    while (rest > 0) {
-      for (int k = 4; k >= -a; --k) {
-        const std::int64_t base =
-            k >= 0 ? std::int64_t{divisions} << k : std::int64_t{divisions} >> -k;
-        const int dots = k - 1 >= -a && base + base / 2 <= rest ? 1 : 0;
-        if (base + dots * (base / 2) <= rest) {
-          out.push_back({k, dots, false});
-          rest -= base + dots * (base / 2);
-          break;
-        }
-      }
-    }
-  };
-  std::vector<NoteValue> values;
-  const std::int64_t remainder = thirds ? length % 3 : 0;
-  if (remainder == 0) {
-    binary(length, values);
-    return values;
-  }
-  int j = remainder == 1 ? 0 : 1;  // 2^j ≡ remainder (mod 3): j even for 1, odd for 2
-  while (j + 2 <= a + 5 && (std::int64_t{1} << (j + 2)) <= length) {
-    j += 2;
-  }
-  const NoteValue triplet{j - a - 1, 0, true};
-  if (start % 3 != 0) {
-    values.push_back(triplet);
-    binary(length - (std::int64_t{1} << j), values);
-  } else {
-    binary(length - (std::int64_t{1} << j), values);
-    values.push_back(triplet);
-  }
-  return values;
-}
-
 /// A chord (or a single note, or a rest when `pitches` is empty) in divisions.
 struct Span {
   std::int64_t start = 0;
   std::int64_t end = 0;
   std::vector<std::pair<int, int>> pitches{};  // (pitch, velocity), ascending
+  bool fermata = false;
 };
 
 /// Marks accidentals in one measure (see the file comment).
@@ -263,12 +210,15 @@ inline void mark_accidentals(NotatedMeasure& measure, const KeySignature& signat
   }
 }
 
-/// One voice of chords written into the measures of `part` as voice number `v`.
+/// One voice of chords written into the measures of `part` as voice number `v`. The chords'
+/// times count from the start of a whole first measure; with a pickup, its first
+/// `bar − pickup_length` divisions are not written.
 inline void write_voice(NotatedPart& part, std::size_t v, const std::vector<Span>& chords,
                         const NotatedScore& layout) {
   const std::int64_t bar = layout.measure_length;
+  const std::int64_t skipped = layout.pickup_length > 0 ? bar - layout.pickup_length : 0;
   std::vector<Span> spans;  // the chords with rests between them, covering every measure
-  std::int64_t now = 0;
+  std::int64_t now = skipped;
   for (const auto& chord : chords) {
     if (chord.start > now) {
       spans.push_back({now, chord.start, {}});
@@ -302,18 +252,32 @@ inline void write_voice(NotatedPart& part, std::size_t v, const std::vector<Span
       events[i].tie_from_previous = i > 0;
       events[i].tie_to_next = i + 1 < events.size();
     }
+    if (!events.empty() && !span.pitches.empty()) {
+      events.front().fermata = span.fermata;
+    }
     for (auto& event : events) {
       auto& measure = part.measures[static_cast<std::size_t>(event.start / bar)];
       event.start %= bar;
       measure.voices[v].push_back(std::move(event));
     }
   }
-  for (auto& measure : part.measures) {
-    auto& voice = measure.voices[v];
+  for (std::size_t m = 0; m < part.measures.size(); ++m) {
+    auto& voice = part.measures[m].voices[v];
+    const bool pickup = m == 0 && skipped > 0;
+    for (auto& event : voice) {
+      event.start -= pickup ? skipped : 0;
+    }
     if (std::all_of(voice.begin(), voice.end(), [](const auto& e) { return e.is_rest(); })) {
+      if (pickup) {
+        // The pickup keeps its rests (a whole-measure rest would be a full bar long).
+        if (v > 0) {
+          voice.clear();
+        }
+        continue;
+      }
       voice.clear();
       if (v == 0) {
-        voice.push_back({0, bar, {}, {}, true, false, false});
+        voice.push_back({0, bar, {}, {}, true, false, false, false});
       }
     }
   }
@@ -323,8 +287,9 @@ inline void write_voice(NotatedPart& part, std::size_t v, const std::vector<Span
 
 /// `score` laid out as sheet music (the rules in the file comment). Throws ArgumentError for what
 /// cannot be written: no parts, an invalid note (a negative or non-finite start, a pitch outside
-/// 0..127), time signature, key signature, tempo, channel or program, a grid that does not
-/// divide 384, a bar that is not a whole number of grid steps, or more than 100000 measures.
+/// 0..127), time signature, key signature, tempo, channel or program, a pickup outside
+/// [0, a bar), a grid that does not divide 384, a bar that is not a whole number of grid steps,
+/// or more than 100000 measures.
 inline NotatedScore notate(const Score& score, const NotationOptions& options = {}) {
   using namespace detail::notation;
   const int grid = options.grid;
@@ -348,7 +313,15 @@ inline NotatedScore notate(const Score& score, const NotationOptions& options = 
                         std::to_string(grid) + " quarter notes: choose a finer grid");
   }
   std::int64_t bar = std::int64_t{4} * ts.numerator * grid / ts.denominator;
-  std::int64_t common = std::gcd(std::int64_t{grid}, bar);
+  if (!(score.pickup >= 0.0) || !(score.pickup < ts.bar_quarters())) {
+    throw ArgumentError("notate: a pickup of " + std::to_string(score.pickup) +
+                        " quarter notes must be at least 0 and shorter than a bar (" +
+                        std::to_string(ts.bar_quarters()) + ")");
+  }
+  const std::int64_t pickup = to_ticks(score.pickup, grid) % bar;
+  // With a pickup, the notes are placed as if a whole first measure came before the bar line.
+  const std::int64_t shift = pickup > 0 ? bar - pickup : 0;
+  std::int64_t common = std::gcd(std::gcd(std::int64_t{grid}, bar), shift);
   std::int64_t end = 0;
   std::vector<std::vector<Span>> notes(score.parts.size());  // one span per note, in grid steps
   for (std::size_t p = 0; p < score.parts.size(); ++p) {
@@ -360,14 +333,15 @@ inline NotatedScore notate(const Score& score, const NotationOptions& options = 
     }
     for (const Note& note : part.notes) {
       require_valid(note);
-      const std::int64_t start = to_ticks(note.start, grid);
-      const std::int64_t stop = std::max(to_ticks(note.end(), grid), start + 1);
-      notes[p].push_back({start, stop, {{note.pitch, note.velocity}}});
+      const std::int64_t start = to_ticks(note.start, grid) + shift;
+      const std::int64_t stop = std::max(to_ticks(note.end(), grid) + shift, start + 1);
+      notes[p].push_back({start, stop, {{note.pitch, note.velocity}}, note.fermata});
       common = std::gcd(common, std::gcd(start, stop));
       end = std::max(end, stop);
     }
   }
-  const std::int64_t measures = std::max<std::int64_t>(1, (end + bar - 1) / bar);
+  const std::int64_t last = std::max(end, shift + 1);  // a pickup is a measure even when silent
+  const std::int64_t measures = std::max<std::int64_t>(1, (last + bar - 1) / bar);
   if (measures > max_measures) {
     throw ArgumentError("notate: the score needs " + std::to_string(measures) +
                         " measures, more than " + std::to_string(max_measures));
@@ -380,19 +354,23 @@ inline NotatedScore notate(const Score& score, const NotationOptions& options = 
                       key_of(score.key_signature),
                       static_cast<int>(grid / common),
                       bar,
+                      pickup / common,
                       {}};
   for (std::size_t p = 0; p < score.parts.size(); ++p) {
     const Part& part = score.parts[p];
     // Chords: notes with the same start and end, each pitch once.
     std::map<std::pair<std::int64_t, std::int64_t>, std::map<int, int>> chords;
+    std::map<std::pair<std::int64_t, std::int64_t>, bool> fermatas;
     double pitch_sum = 0.0;
     for (const Span& n : notes[p]) {
       chords[{n.start / common, n.end / common}].emplace(n.pitches[0]);
+      fermatas[{n.start / common, n.end / common}] |= n.fermata;
       pitch_sum += n.pitches[0].first;
     }
     std::vector<Span> sorted;
     for (const auto& [times, pitches] : chords) {
-      sorted.push_back({times.first, times.second, {pitches.begin(), pitches.end()}});
+      sorted.push_back(
+          {times.first, times.second, {pitches.begin(), pitches.end()}, fermatas[times]});
     }
     std::stable_sort(sorted.begin(), sorted.end(), [](const Span& x, const Span& y) {
       return x.start != y.start ? x.start < y.start

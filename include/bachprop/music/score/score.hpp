@@ -26,10 +26,13 @@ struct Note {
   double start = 0.0;     ///< onset in quarter notes from the start of the piece
   double duration = 1.0;  ///< length in quarter notes, > 0
   int velocity = 80;      ///< loudness 1..127
+  /// Held at the player's discretion (a fermata: the chorales' phrase ends). Sheet music shows
+  /// it; MIDI has no way to say it, so a MIDI file neither keeps nor gives it.
+  bool fermata = false;
 
   /// Where the note stops, in quarter notes.
   double end() const { return start + duration; }
-  /// Equal when all four fields are (exactly).
+  /// Equal when all fields are (exactly).
   friend bool operator==(const Note&, const Note&) = default;
 };
 
@@ -130,6 +133,10 @@ struct Score {
   KeySignature key_signature;    ///< for the whole piece
   /// Resolution used when the score is written to MIDI (ticks per quarter note, 1..32767).
   int ticks_per_quarter = 480;
+  /// Quarter notes before the first bar line (an upbeat: 1 for a chorale that starts on the
+  /// fourth beat of 4/4), 0 ≤ pickup < a bar. Sheet music writes it as an incomplete first
+  /// measure; MIDI files keep no bar lines, so they neither keep nor give it.
+  double pickup = 0.0;
 
   /// Where the last note of any part ends.
   double end() const {
