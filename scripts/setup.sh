@@ -11,6 +11,7 @@ set -euo pipefail
 
 packages=(
   cmake g++ make ninja-build # the build
+  pkg-config git             # the package tests: bachprop.pc, a FetchContent clone
   libeigen3-dev              # linear algebra (Eigen 3.4)
   nlohmann-json3-dev         # JSON: saved models, summaries
   zlib1g-dev                 # gzip data files, PNG pictures

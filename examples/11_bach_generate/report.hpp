@@ -8,6 +8,7 @@
 #include "common/bach.hpp"
 #include "common/cli.hpp"
 #include "common/lesson.hpp"
+#include "common/model_path.hpp"
 #include "common/music_files.hpp"
 
 #include <bachprop/music/evaluate/style_statistics.hpp>
@@ -111,10 +112,9 @@ inline examples::CommandLine command_line(Options& o) {
 }
 
 /// The model file: --model FILE, or the model that ships with the project (made by the command
-/// in models/README.md).
+/// in models/README.md; found by common/model_path.hpp).
 inline std::filesystem::path model_file(const Options& o) {
-  return o.model_path.empty() ? std::filesystem::path(BACHPROP_SOURCE_DIR_FOR_DATA) / "models" /
-                                    "bach_melody_rnn.json"
+  return o.model_path.empty() ? examples::shipped_model("bach_melody_rnn.json")
                               : std::filesystem::path(o.model_path);
 }
 

@@ -1,7 +1,13 @@
-// Trains XOR with the library as a consumer sees it; exits 0 only if it learned.
+// Trains XOR with the library as a consumer sees it; exits 0 only if it learned. Prints the
+// version of the headers (the package checks compare it with the project's).
 #include <bachprop/bachprop.hpp>
+#include <bachprop/version.hpp>
 
 #include <iostream>
+
+static_assert(BACHPROP_VERSION ==
+              BACHPROP_VERSION_MAJOR * 10000 + BACHPROP_VERSION_MINOR * 100 +
+                  BACHPROP_VERSION_PATCH);
 
 int main() {
   using namespace bachprop;
@@ -15,6 +21,7 @@ int main() {
   Sgd<float> sgd(4.0);
   train(net, Quadratic<float>(), sgd, x, y, {.epochs = 4000, .batch_size = 4, .seed = 1});
   const double accuracy = binary_accuracy(net.forward(x), y);
-  std::cout << "consumer: XOR accuracy " << accuracy * 100 << "%\n";
+  std::cout << "consumer: bachprop " << BACHPROP_VERSION_STRING << ", XOR accuracy "
+            << accuracy * 100 << "%\n";
   return accuracy == 1.0 ? 0 : 1;
 }
