@@ -17,7 +17,7 @@ using algorithmic_composition::Report;
 int lesson(const Options& o, Report& report) {
   // The rules: the scale of the key, a weight for every melodic interval, one-bar rhythms.
   composition::Settings settings = o.settings;
-  settings.key = music::parse_key(o.key_text);
+  settings.key = examples::parse_key_option("key", o.key_text);
 
   // Composing: bar by bar a rhythm pattern, then note by note a scale degree drawn with the
   // weight of the interval to it (a leap is answered by a step back; a phrase ends on the

@@ -127,11 +127,7 @@ inline std::optional<Key> key_option(const Options& o) {
     throw examples::UsageError(o.free_key ? "--key and --free-key contradict each other"
                                           : "--stats keeps each chorale's own key: drop --key");
   }
-  try {
-    return parse_key(o.key_text);
-  } catch (const FormatError& error) {
-    throw examples::UsageError(std::string("--key: ") + error.what());
-  }
+  return examples::parse_key_option("key", o.key_text);
 }
 
 /// The JSB soprano lines (for --chorale and --stats).

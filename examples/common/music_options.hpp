@@ -7,6 +7,8 @@
 #include "common/cli.hpp"
 #include "common/output.hpp"
 
+#include <bachprop/core/error.hpp>
+#include <bachprop/music/theory/key.hpp>
 #include <bachprop/music/theory/pitch.hpp>
 
 #include <charconv>
@@ -36,6 +38,16 @@ inline int parse_pitch_option(const std::string& option, const std::string& text
                      "number), got '" + text + "': expected " + why);
   }
   return pitch;
+}
+
+/// The key `text` names ("D major", "F# minor"), as given to `--option`; throws UsageError
+/// naming the option for a text that is not a key.
+inline bachprop::music::Key parse_key_option(const std::string& option, const std::string& text) {
+  try {
+    return bachprop::music::parse_key(text);
+  } catch (const bachprop::FormatError& error) {
+    throw UsageError("--" + option + ": " + error.what());
+  }
 }
 
 /// Declares --NAME PITCH on `cli`, read by parse_pitch_option into `target`.
