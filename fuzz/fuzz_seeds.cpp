@@ -1,9 +1,9 @@
 // Writes the fuzzers' seed corpora: small valid inputs for every target, made by the library's
 // own writers (IDX files raw and gzip, saved models, network2.py documents, torch state dicts,
-// MIDI files, piano pieces for the folder reader, chorale documents, note strings).
+// MIDI files, piano pieces for the folder reader, chorale documents, note strings, ABC tunes).
 // scripts/fuzz.sh runs it into the build folder and adds the test fixtures (MIDI files written by
-// mido, the chorale mini data, two torch state dicts). Built without the fuzzer's
-// instrumentation: it is an ordinary program.
+// mido, the chorale mini data, two torch state dicts, the ABC tunes of tests/fixtures/abc/).
+// Built without the fuzzer's instrumentation: it is an ordinary program.
 //
 // usage: fuzz_seeds FOLDER   (writes FOLDER/<target>/<seed>)
 
@@ -232,6 +232,22 @@ void note_seeds() {
   }
 }
 
+// Small ABC tunes, one feature or two each (the test fixtures add whole tunes).
+void abc_seeds() {
+  const std::vector<std::string> tunes{
+      "X:1\nT:Scale\nM:4/4\nL:1/8\nK:G\nGABc defg|",
+      "X:2\nM:6/8\nK:Ador\n|:eAA ^cBA|1 G3 :|2 A3|]\n",
+      "X:3\nM:4/4\nL:1/4\nK:F\n(3BAG F>G A<B | [CEG]2- [CEG] z | Z2 | _B =B B2 |]",
+      "X:4\nM:3/4\nQ:3/8=60\nP:A2B\nK:D\nP:A\nd2 f|\nP:B\n(3:2:4 a/b/c'/d'/ {g}a2 !trill!f|",
+      "X:5\nL:1/4\nV:1 name=\"S\"\nV:2 clef=bass-8\nK:Em\n[V:1] E F G|\n[V:2] E, D, C,|",
+      "X:6\nK:C transpose=2\n%%propagate-accidentals octave\n^c c C [K:D exp _b] B \\\n"
+      "[L:1/16] c3/ c// [M:none] c|]\n\nX:7\nK:HP\nc\n",
+  };
+  for (std::size_t i = 0; i < tunes.size(); ++i) {
+    seed("abc", "tune_" + std::to_string(i) + ".abc", tunes[i]);
+  }
+}
+
 void csv_seeds() {
   seed("canvas_csv", "clicks.csv", "x,y,note\n0.1,0.2,C\n0.9,0.5,G4\n# a comment\n\n1,0,B\n");
   seed("canvas_csv", "no_header.csv", "0.25, 0.75 ,E\r\n0,1,A\r\n");
@@ -255,6 +271,7 @@ int main(int argc, char** argv) {
     chorale_seeds();
     note_seeds();
     csv_seeds();
+    abc_seeds();
   } catch (const std::exception& error) {
     std::cerr << "fuzz_seeds: " << error.what() << '\n';
     return 1;

@@ -6,7 +6,7 @@
 #   ./scripts/fuzz.sh [SECONDS] [TARGET...]    SECONDS per target (default 60); TARGETs from
 #                                              idx midi midi_folder model_json book_json
 #                                              torch_state_dict chorales_json chorales_lisp notes
-#                                              canvas_csv (default: all)
+#                                              canvas_csv abc (default: all)
 #
 # Needs clang and libclang-rt-14-dev (./scripts/setup.sh --with-fuzz installs them). Builds into
 # build-fuzz/ (BACHPROP_FUZZ_BUILD to change); runs BACHPROP_FUZZ_JOBS targets at a time (default:
@@ -22,7 +22,7 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
 fi
 shift || true
 all_targets=(idx midi midi_folder model_json book_json torch_state_dict chorales_json chorales_lisp
-             notes canvas_csv)
+             notes canvas_csv abc)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=("${all_targets[@]}")
@@ -57,10 +57,11 @@ cp "$seeds/midi"/*.mid "$seeds/midi_folder/"  # the midi target's seeds too
 cp tests/fixtures/music_mini_data/jsb-chorales/*.json "$seeds/chorales_json/"
 cp tests/fixtures/music_mini_data/bach-chorales-uci/chorales.lisp "$seeds/chorales_lisp/"
 cp tests/fixtures/torch_state_dict_{gru,rnn}.json "$seeds/torch_state_dict/"
+cp tests/fixtures/abc/*.abc "$seeds/abc/"
 
 max_len() {
   case "$1" in
-    idx|midi|midi_folder|book_json|chorales_lisp) echo 4096 ;;
+    idx|midi|midi_folder|book_json|chorales_lisp|abc) echo 4096 ;;
     model_json|torch_state_dict) echo 8192 ;;
     chorales_json) echo 16384 ;;
     notes|canvas_csv) echo 1024 ;;
@@ -74,6 +75,7 @@ dictionary() {
     chorales_lisp) echo fuzz/lisp.dict ;;
     notes) echo fuzz/notes.dict ;;
     canvas_csv) echo fuzz/csv.dict ;;
+    abc) echo fuzz/abc.dict ;;
     *) echo "" ;;
   esac
 }

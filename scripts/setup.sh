@@ -19,6 +19,7 @@ packages=(
   python3-mido               # the tests' independent MIDI reader
   libstb-dev                 # the tests' independent PNG reader (stb_image)
   python3-numpy              # the tests' independent reader of the book's network2.py models
+  abcmidi                    # the tests' independent ABC reader (abc2midi; 1 MB)
   curl                       # the examples' offer to download data sets (checksums verified)
   doxygen                    # the API reference (a test checks it builds with no warnings)
 )

@@ -2,8 +2,10 @@
 /// @file
 /// The room music/score/ in one include (see ARCHITECTURE.md).
 /// Written music: notes, parts and scores, melodies, note sequences, four-voice grids, streams,
-/// Standard MIDI files read and written, and sheet music out (MusicXML and LilyPond).
+/// Standard MIDI files read and written, ABC tunes read, and sheet music out (MusicXML and
+/// LilyPond).
 
+#include <bachprop/music/score/abc.hpp>
 #include <bachprop/music/score/four_voice_grid.hpp>
 #include <bachprop/music/score/lilypond.hpp>
 #include <bachprop/music/score/melody.hpp>
