@@ -140,6 +140,9 @@ struct Primer {
   NoteSequence notes;
   std::string described;
   double tempo_bpm = 0;
+  TimeSignature meter;                 // a MIDI or ABC primer's
+  double pickup = 0;                   // an ABC primer's upbeat, in quarter notes
+  std::vector<double> fermata_starts;  // and its fermatas
 };
 
 /// The primer the options give: a note string, a MIDI or ABC file (its top line), or the first
@@ -149,7 +152,9 @@ inline Primer read_primer(const Options& o) {
   Primer primer;
   if (!o.primer.text.empty() || !o.primer.midi_path.empty() || !o.primer.abc_path.empty()) {
     examples::UserMelody user = examples::read_user_melody(o.primer, "primer");
-    primer = {notes_of(user.melody), std::move(user.described), user.tempo_bpm};
+    examples::from_first_note(user);
+    primer = {notes_of(user.melody), std::move(user.described), user.tempo_bpm,
+              user.time_signature, user.pickup, std::move(user.fermata_starts)};
   } else {
     const auto index = static_cast<std::size_t>(std::max<long>(o.primer.chorale, 0));
     const examples::JsbMelodies held = load_jsb(o);
@@ -157,7 +162,7 @@ inline Primer read_primer(const Options& o) {
       throw examples::UsageError("--chorale must be below " + std::to_string(held.test.size()));
     }
     primer = {examples::excerpt(held.test[index], 0, 16),
-              "the opening of JSB test chorale " + std::to_string(index), 0};
+              "the opening of JSB test chorale " + std::to_string(index), 0, {}, 0, {}};
   }
   if (primer.notes.empty()) {
     throw examples::UsageError("the primer has no notes");
@@ -241,10 +246,14 @@ class Report : public examples::LessonReport<Options> {
                     bool given_key, int shift, std::uint64_t seed) {
     const Options& o = options_;
     const double tempo = o.tempo > 0 ? o.tempo : primer.tempo_bpm > 0 ? primer.tempo_bpm : 80;
-    const examples::ScoreFiles files = examples::write_score_files(
-        examples::continuation_score("bach_generate: " + primer.described, primer.notes, "Primer",
-                                     continuation, "Continuation", key, tempo),
-        o.output, o.name);
+    Score score =
+        examples::continuation_score("bach_generate: " + primer.described, primer.notes,
+                                     "Primer", continuation, "Continuation", key, tempo,
+                                     primer.meter);
+    // An ABC primer's upbeat and fermatas carry into the sheet music.
+    score.pickup = primer.pickup;
+    examples::mark_fermatas(score, primer.fermata_starts);
+    const examples::ScoreFiles files = examples::write_score_files(score, o.output, o.name);
     char sampling[64];
     std::snprintf(sampling, sizeof sampling, "seed %llu, temperature %.2f",
                   static_cast<unsigned long long>(seed), o.temperature);

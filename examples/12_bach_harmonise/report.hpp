@@ -18,6 +18,7 @@
 #include <bachprop/music/models/minibach.hpp>
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -179,10 +180,17 @@ inline void print_checks(const char* who, const MusicChecks& c) {
       c.count(Rule::out_of_range), c.unresolved());
 }
 
-/// The first violations by bar and beat (the summary has them all).
-inline void print_violations(const std::vector<Violation>& violations, std::size_t shown = 12) {
-  std::printf("  rule violations by bar and beat (4/4 from the first step):%s\n",
-              violations.empty() ? " none" : "");
+/// The first violations by bar and beat (the summary has them all), in `meter` after an upbeat
+/// of `pickup` quarter notes (bar 0).
+inline void print_violations(const std::vector<Violation>& violations, const TimeSignature& meter,
+                             double pickup, std::size_t shown = 12) {
+  char upbeat[64] = "from the first step";
+  if (pickup > 0) {
+    std::snprintf(upbeat, sizeof upbeat, "after an upbeat of %g beat%s, bar 0", pickup,
+                  pickup == 1 ? "" : "s");
+  }
+  std::printf("  rule violations by bar and beat (%d/%d %s):%s\n", meter.numerator,
+              meter.denominator, upbeat, violations.empty() ? " none" : "");
   for (std::size_t i = 0; i < violations.size() && i < shown; ++i) {
     std::printf("    %s\n", violations[i].describe().c_str());
   }
@@ -283,6 +291,10 @@ class Report : public examples::LessonReport<Options> {
     Score score = harmony_score(grid, tune.melody, o.program, o.tempo);
     score.title = "bach_harmonise: " + tune.described + " (" + harmoniser + ")";
     score.key_signature = signature_of(key);
+    // An ABC melody's meter, upbeat and fermatas: the four voices are held where it is.
+    score.time_signature = tune.meter;
+    score.pickup = tune.pickup;
+    examples::mark_fermatas(score, tune.fermata_starts);
     const examples::ScoreFiles files = examples::write_score_files(score, o.output, o.name);
     std::vector<std::string> outputs{files.midi.string(), files.musicxml.string(),
                                      files.png.string()};
@@ -293,6 +305,18 @@ class Report : public examples::LessonReport<Options> {
     // and the model's are judged alike; else in the key of the harmonisation's four voices.
     CheckOptions rules;
     rules.key = piece_key(bach ? *bach : grid);
+    // Bars and beats in the melody's meter and upbeat; its fermatas mark cadences (where a
+    // leading tone must resolve), as the last chord does.
+    const double spq = grid.steps_per_quarter;
+    rules.beats_per_bar =
+        std::max(1, static_cast<int>(std::lround(tune.meter.bar_quarters())));
+    rules.pickup_steps = std::lround(tune.pickup * spq);
+    for (const double start : tune.fermata_starts) {
+      const Index step = std::lround(start * spq);
+      if (step >= 0 && step < grid.steps()) {
+        rules.fermatas.push_back(step);
+      }
+    }
     std::optional<MusicChecks> bach_checks;
     if (bach) {
       // Bach's own harmonisation beside it, to compare by ear and by eye.
@@ -333,7 +357,7 @@ class Report : public examples::LessonReport<Options> {
     if (bach_checks) {
       print_checks("Bach's own        ", *bach_checks);
     }
-    print_violations(broken);
+    print_violations(broken, tune.meter, tune.pickup);
     if (bach_checks) {
       const HarmonyAccuracy a = evaluate_accuracy({grid}, {*bach});
       std::printf("  agreement with Bach: alto %.1f%%, tenor %.1f%%, bass %.1f%% of steps\n",

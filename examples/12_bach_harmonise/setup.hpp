@@ -165,6 +165,9 @@ struct Tune {
   Melody melody;
   std::vector<int> soprano_line;
   std::string described;
+  TimeSignature meter;                 // a MIDI or ABC melody's (else 4/4)
+  double pickup = 0;                   // an ABC melody's upbeat, in quarter notes
+  std::vector<double> fermata_starts;  // and its fermatas
 };
 
 /// The melody of --notes or --midi (none for --chorale): read before anything is trained, so
@@ -179,6 +182,9 @@ inline Tune read_tune(const Options& o) {
     examples::UserMelody user = examples::read_user_melody(o.melody, "melody");
     tune.melody = std::move(user.melody);
     tune.described = std::move(user.described);
+    tune.meter = user.time_signature;
+    tune.pickup = user.pickup;
+    tune.fermata_starts = std::move(user.fermata_starts);
   }
   if (o.chorale_index() < 0) {
     tune.soprano_line = melody_steps(tune.melody);

@@ -11,12 +11,14 @@
 #include <bachprop/core/error.hpp>
 #include <bachprop/music/draw/piano_roll_image.hpp>
 #include <bachprop/music/score.hpp>
+#include <bachprop/music/score/abc.hpp>
 #include <bachprop/music/score/midi_read.hpp>
 #include <bachprop/music/score/lilypond.hpp>
 #include <bachprop/music/score/midi_write.hpp>
 #include <bachprop/music/score/musicxml.hpp>
 #include <bachprop/music/theory/key.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -71,41 +73,91 @@ inline bachprop::music::Melody melody_from_midi(const std::string& path, int tra
   return melody_from_part(*candidates[static_cast<std::size_t>(track)]);
 }
 
-/// A melody the user gave, how to name it, and the tempo its file asked for (0: none).
+/// A melody the user gave, how to name it, the tempo and meter its file asked for (0 and 4/4:
+/// none), and what only sheet music knows (an ABC file's): its upbeat and where its fermatas
+/// are, both in the melody's time (from its start, a leading rest included).
 struct UserMelody {
   bachprop::music::Melody melody;
   std::string described;
   double tempo_bpm = 0;
+  bachprop::music::TimeSignature time_signature;
+  double pickup = 0;                   // quarter notes before the first bar line
+  std::vector<double> fermata_starts;  // onsets (quarter notes) of the notes under a fermata
 };
+
+/// The same melody's upbeat and fermatas counted from its first note, as notes_of counts (it
+/// drops a leading rest).
+inline void from_first_note(UserMelody& user) {
+  if (user.melody.empty() || !user.melody.front().is_rest()) {
+    return;
+  }
+  const double leading = user.melody.front().duration;
+  const double bar = user.time_signature.bar_quarters();
+  user.pickup = std::fmod(user.pickup - leading + 16 * bar, bar);
+  for (double& start : user.fermata_starts) {
+    start -= leading;
+  }
+}
+
+/// Marks a fermata on every note of `score` that starts where one of `starts` is (to 1e-9).
+inline void mark_fermatas(bachprop::music::Score& score, const std::vector<double>& starts) {
+  for (auto& part : score.parts) {
+    for (auto& note : part.notes) {
+      for (const double s : starts) {
+        note.fermata = note.fermata || std::abs(note.start - s) < 1e-9;
+      }
+    }
+  }
+}
 
 /// The melody `source` names by a note string or a file (not --chorale, which each program
 /// reads from its corpus). Throws UsageError when it names none.
 inline UserMelody read_user_melody(const MelodySource& source, const std::string& role) {
   if (!source.text.empty()) {
-    return {melody_from_text(source.text, role), "the notes \"" + source.text + "\"", 0};
+    return {melody_from_text(source.text, role), "the notes \"" + source.text + "\"", 0, {}, 0,
+            {}};
   }
   if (!source.midi_path.empty()) {
     const bachprop::music::Score score = bachprop::music::read_midi(source.midi_path);
-    return {melody_from_midi(source.midi_path, source.track), source.midi_path, score.tempo_bpm};
+    return {melody_from_midi(source.midi_path, source.track),
+            std::filesystem::path(source.midi_path).filename().string(), score.tempo_bpm,
+            score.time_signature, 0, {}};
+  }
+  if (!source.abc_path.empty()) {
+    // The file's first tune, its first voice (the top line where it has chords).
+    const bachprop::music::Score score = bachprop::music::read_abc(source.abc_path);
+    UserMelody user{bachprop::music::melody_from_part(score.parts.front()),
+                    std::filesystem::path(source.abc_path).filename().string() +
+                        (score.title.empty() ? "" : " (" + score.title + ")"),
+                    score.tempo_bpm, score.time_signature, 0, {}};
+    user.pickup = score.pickup;
+    for (const auto& note : score.parts.front().notes) {
+      if (note.fermata) {
+        user.fermata_starts.push_back(note.start);
+      }
+    }
+    return user;
   }
   throw UsageError("no " + role + " given");
 }
 
 /// A primer and its continuation as a two-part score for choir voices at `tempo_bpm` quarter
-/// notes a minute, in `key`: the primer (part `primer_name`) from the start, then the
-/// continuation.
+/// notes a minute, in `key` and `meter`: the primer (part `primer_name`) from the start, then
+/// the continuation.
 inline bachprop::music::Score continuation_score(std::string title,
                                                  const bachprop::music::NoteSequence& primer,
                                                  const std::string& primer_name,
                                                  const bachprop::music::NoteSequence& continuation,
                                                  const std::string& continuation_name,
                                                  const bachprop::music::Key& key,
-                                                 double tempo_bpm = 80) {
+                                                 double tempo_bpm = 80,
+                                                 bachprop::music::TimeSignature meter = {}) {
   using namespace bachprop::music;
   constexpr int choir_aahs = 52;
   Score score;
   score.title = std::move(title);
   score.tempo_bpm = tempo_bpm;
+  score.time_signature = meter;
   score.key_signature = signature_of(key);
   score.parts.push_back(melody_to_part(melody_of(primer), primer_name, choir_aahs, 0, 0.0));
   score.parts.push_back(melody_to_part(melody_of(continuation), continuation_name, choir_aahs, 1,

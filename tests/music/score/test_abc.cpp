@@ -12,6 +12,7 @@
 #include <bachprop/music/score/abc.hpp>
 #include <bachprop/music/score/midi_read.hpp>
 #include <bachprop/music/score/midi_write.hpp>
+#include <bachprop/music/score/musicxml.hpp>
 #include <bachprop/music/score/note_sequence.hpp>
 
 #include <catch2/catch.hpp>
@@ -492,7 +493,47 @@ TEST_CASE(
   const std::vector<Note> n = notes(score);
   for (std::size_t i = 0; i < n.size(); ++i) {
     CHECK(n[i].start == static_cast<double>(i));  // no grace note takes time
+    // H, +fermata+ and !fermata! put fermatas over F, b and c'; no other decoration does.
+    CHECK(n[i].fermata == (i == 3 || i == 13 || i == 14));
   }
+}
+
+TEST_CASE("ABC: fermatas over notes and chords; an upbeat is the score's pickup", "[abc]") {
+  const Score score = decode_abc(
+      "X:1\nT:Chorale phrase\nM:4/4\nL:1/4\nK:G\n"
+      "G | B A G A | HB2 B c | d c !fermata![A2c2]- | [Ac] z H z2 |]\n");
+  CHECK(score.pickup == 1.0);  // one quarter before the first bar line
+  const std::vector<Note> n = notes(score);
+  std::vector<int> held;
+  for (const Note& note : n) {
+    if (note.fermata) {
+      held.push_back(note.pitch);
+      CHECK((note.duration == 2.0 || note.duration == 3.0));  // tied over the bar: still held
+    }
+  }
+  CHECK(held == std::vector<int>{71, 69, 72});  // B (a half), then the chord A-C; not the rest
+  // The sheet music opens with a measure 0 of one beat and prints the fermatas.
+  const std::string xml = encode_musicxml(score);
+  CHECK(xml.find("<measure number=\"0\" implicit=\"yes\">") != std::string::npos);
+  std::size_t fermatas = 0;
+  for (auto at = xml.find("<fermata"); at != std::string::npos; at = xml.find("<fermata", at + 1)) {
+    ++fermatas;
+  }
+  CHECK(fermatas == 2);  // one per note or chord
+  // No upbeat: a first bar as long as the meter's, or music starting on a bar line.
+  CHECK(decode_abc("X:1\nM:3/4\nL:1/4\nK:C\nC D E | F G A |]").pickup == 0.0);
+  CHECK(decode_abc("X:1\nM:3/4\nL:1/4\nK:C\n|: C D E :|").pickup == 0.0);
+  CHECK(decode_abc("X:1\nM:3/4\nL:1/4\nK:C\n|: C | D E F :|").pickup == 1.0);
+  // The fixture chorale: an upbeat after the opening repeat sign, fermatas at the line ends.
+  const Score chorale = read_abc(fixtures / "chorale.abc");
+  CHECK(chorale.pickup == 1.0);
+  std::size_t lines_held = 0;
+  for (const Note& note : chorale.parts.front().notes) {
+    lines_held += note.fermata ? 1 : 0;
+  }
+  CHECK(lines_held == 6);  // H B and H G, sung twice, then H c and !fermata! G
+  CHECK(decode_abc("X:1\nM:none\nL:1/4\nK:C\nC | D E F G").pickup == 0.0);
+  CHECK(decode_abc("X:1\nM:6/8\nL:1/8\nK:D\nA | d2 d f2 f |]").pickup == 0.5);
 }
 
 TEST_CASE("ABC: inline fields change the key, unit, meter and voice mid-line", "[abc]") {

@@ -33,15 +33,17 @@
 ///   AbcOptions::voice names; a V: field's transpose=, octave= and clef apply to its voice; the
 ///   music before the first V: of a tune whose header declares no voice is that voice's.
 /// - **Inline fields** [K:], [L:], [M:], [Q:], [V:], [P:], [I:]; body fields K:, L:, M:, V:.
+/// - **Fermatas** (H, !fermata!, !invertedfermata!) mark the next note or chord's notes
+///   (Note::fermata; one over a rest is dropped). An **upbeat**, music before the first bar
+///   line that is shorter than a bar, is the score's pickup (Score::pickup).
 ///
-/// Skipped: decorations (!trill!, . ~ H T and the other letters H-W and h-w, +trill+; the score
-/// model has no fermatas, so none is kept), grace notes {...} (no time), chord symbols and
-/// annotations "...", slurs, lyrics (w:, W:), comments %, directives %% (but
-/// propagate-accidentals), voice overlays & (the overlaid notes are left out), later tempo
-/// changes (the score has one tempo, the first). The score's tempo is 120 quarter notes a
-/// minute without Q:, its time signature 4/4 without a meter, its key signature the header's
-/// K: (modes as major, minor and aeolian as minor); the part is named by the voice's name=, its
-/// id or the title, on channel 0 with program 0, every note at velocity 80.
+/// Skipped: other decorations (!trill!, . ~ T and the other letters I-W and h-w, +trill+),
+/// grace notes {...} (no time), chord symbols and annotations "...", slurs, lyrics (w:, W:),
+/// comments %, directives %% (but propagate-accidentals), voice overlays & (the overlaid notes are
+/// left out), later tempo changes (the score has one tempo, the first). The score's tempo is 120
+/// quarter notes a minute without Q:, its time signature 4/4 without a meter, its key signature the
+/// header's K: (modes as major, minor and aeolian as minor); the part is named by the voice's
+/// name=, its id or the title, on channel 0 with program 0, every note at velocity 80.
 ///
 /// Errors: bad input throws FormatError "NAME: line L, column C: expected ..." (NAME is the file
 /// or "<text>"), never a guess: microtones, nested tuplets, a pitch outside MIDI, a meter whose
@@ -224,6 +226,12 @@ class TuneReader {
     }
     if (!header_.meter.free) {
       score.time_signature = {header_.meter.numerator, header_.meter.denominator};
+      // An upbeat: music before the first bar line that is shorter than a bar (2.1 has no
+      // field for it; notation programs read it so).
+      const double before = chosen->first_bar ? quarters(*chosen->first_bar) : 0.0;
+      if (before > 0.0 && before < score.time_signature.bar_quarters()) {
+        score.pickup = before;
+      }
     }
     score.key_signature = header_.key.signature;
     Part part;

@@ -77,9 +77,12 @@ class Body {
       Voice& v = voices[current];
       const char c = t[at];
       const char next = at + 1 < t.size() ? t[at + 1] : '\0';
-      if (is_space(c) || c == '`' || c == '$' || c == 'y' || c == '\\' || c == ')' || c == '.' ||
-          c == '~' || (c >= 'H' && c <= 'W') || (c >= 'h' && c <= 'w')) {
-        ++at;  // spacing, beams, line breaks, slur ends, decorations (H fermata, T trill, ...)
+      if (c == 'H') {
+        v.fermata_next = true;  // a fermata over the next note or chord
+        ++at;
+      } else if (is_space(c) || c == '`' || c == '$' || c == 'y' || c == '\\' || c == ')' ||
+                 c == '.' || c == '~' || (c >= 'H' && c <= 'W') || (c >= 'h' && c <= 'w')) {
+        ++at;  // spacing, beams, line breaks, slur ends, decorations (T trill, ...)
       } else if (c == '%') {
         return;                                       // a comment to the end of the line
       } else if (c == '"' || c == '{' || c == '+') {  // chord symbol or annotation, grace notes
@@ -92,6 +95,9 @@ class Body {
                     "a decoration such as +trill+: the old chord syntax +CEG+ is not "
                     "supported (write [CEG])");
         }
+        if (c == '+' && end != std::string_view::npos) {
+          v.fermata_next = v.fermata_next || is_fermata(t.substr(at + 1, end - at - 1));
+        }
         if (end == std::string_view::npos) {
           line.fail(at, std::string("a '") + close + "' closing the " +
                             (c == '"'   ? "chord symbol or annotation"
@@ -102,6 +108,9 @@ class Body {
         at = end + 1;
       } else if (c == '!') {  // !trill!, or an old line break when no '!' closes it
         const std::size_t end = t.find('!', at + 1);
+        if (end != std::string_view::npos) {
+          v.fermata_next = v.fermata_next || is_fermata(t.substr(at + 1, end - at - 1));
+        }
         at = end == std::string_view::npos ? at + 1 : end + 1;
       } else if (c == '(' && is_digit(next)) {
         tuplet(line, at, v);
@@ -130,6 +139,7 @@ class Body {
         const std::size_t start = at++;
         const Rational length = times(line, start, v.unit, multiplier(line, at));
         v.tied.clear();
+        v.fermata_next = false;  // a fermata over a rest: the score keeps none
         timed(line, start, v, {ItemKind::rest, 0, 0, length});
       } else if (c == 'Z' || c == 'X') {
         multi_bar_rest(line, at, v);
@@ -145,6 +155,24 @@ class Body {
 
  private:
   static bool letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+  // !fermata! and !invertedfermata! (H is the short form): the notes under them are held.
+  static bool is_fermata(std::string_view decoration) {
+    return decoration == "fermata" || decoration == "invertedfermata";
+  }
+
+  // The length of the chords and rests read so far in `v`, in whole notes: at the first bar
+  // line, the pickup when it is shorter than a bar (a length past 64-bit fractions: none).
+  static Rational music_so_far(const Voice& v) {
+    Rational total{0, 1};
+    for (const Item& item : v.items) {
+      if ((item.kind == ItemKind::chord || item.kind == ItemKind::rest) &&
+          !add(total, item.length, total)) {
+        return {0, 1};
+      }
+    }
+    return total;
+  }
 
   void count(const Span& line, std::size_t at) {
     if (++events > max_events) {
@@ -236,6 +264,7 @@ class Body {
                 Rational length) {
     Item item{ItemKind::chord, static_cast<std::uint32_t>(v.sounds.size()),
               static_cast<std::uint32_t>(notes.size()), length};
+    item.fermata = std::exchange(v.fermata_next, false);
     v.tied.clear();
     for (const Written& note : notes) {
       v.sounds.push_back({note.pitch, note.tied});
@@ -260,6 +289,9 @@ class Body {
         }
       } else if (c == '!' || c == '"') {
         const std::size_t end = t.find(c, at + 1);
+        if (c == '!' && end != std::string_view::npos) {
+          v.fermata_next = v.fermata_next || is_fermata(t.substr(at + 1, end - at - 1));
+        }
         at = end == std::string_view::npos ? t.size() : end + 1;
       } else if (is_space(c) || c == '.' || c == '~' || (c >= 'H' && c <= 'W') ||
                  (c >= 'h' && c <= 'w')) {
@@ -367,6 +399,9 @@ class Body {
     if (!run.empty()) {
       if (v.broken) {
         line.fail(start, "a note after the broken rhythm, before the bar line");
+      }
+      if (!v.first_bar && music_so_far(v).num > 0) {  // a bar line before any music: no
+        v.first_bar = music_so_far(v);                   // bar ends there
       }
       v.last_timed.reset();
       v.bar_accidentals.clear();

@@ -59,6 +59,7 @@ struct Item {
   std::uint64_t endings = 0;  ///< ending: bit n-1 for ending n; part: the label's letter
   int line = 0;               ///< where it was written, for errors found while playing
   int column = 0;
+  bool fermata = false;       ///< chord: under a fermata (H, !fermata!)
 };
 
 /// A voice's items and the state its music is read in.
@@ -78,6 +79,8 @@ struct Voice {
   std::optional<Rational> broken;         ///< the next note's factor after '>' or '<'
   std::pair<int, int> broken_at{};        ///< line and column of that '>' or '<'
   std::optional<std::size_t> last_timed;  ///< the item a '>' or '<' lengthens or shortens
+  bool fermata_next = false;              ///< a fermata read, for the next note or chord
+  std::optional<Rational> first_bar;      ///< the music before the first bar line (whole notes)
   bool music() const {
     for (const Item& item : items) {
       if (item.kind == ItemKind::chord || item.kind == ItemKind::rest) {
@@ -184,7 +187,7 @@ class Player {
     std::vector<Note> out;
     out.reserve(played_.size());
     for (const Played& p : played_) {
-      out.push_back({p.pitch, quarters(p.start), quarters(p.length), 80});
+      out.push_back({p.pitch, quarters(p.start), quarters(p.length), 80, p.fermata});
     }
     return out;
   }
@@ -194,6 +197,7 @@ class Player {
     int pitch = 60;
     Rational start;
     Rational length;
+    bool fermata = false;
   };
 
   [[noreturn]] void fail(const Item& item, const std::string& expected) const {
@@ -223,12 +227,13 @@ class Player {
       }
       if (index < played_.size()) {
         played_[index].length = sum(item, played_[index].length, item.length);
+        played_[index].fermata = played_[index].fermata || item.fermata;
       } else {
         if (played_.size() >= max_notes_) {
           fail(item, "a tune that plays out in at most " + std::to_string(max_notes_) +
                          " notes (AbcOptions::max_notes)");
         }
-        played_.push_back({sound.pitch, time_, item.length});
+        played_.push_back({sound.pitch, time_, item.length, item.fermata});
       }
       if (sound.tied) {
         tied.emplace_back(sound.pitch, index);
