@@ -156,23 +156,6 @@ class Body {
  private:
   static bool letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
-  // !fermata! and !invertedfermata! (H is the short form): the notes under them are held.
-  static bool is_fermata(std::string_view decoration) {
-    return decoration == "fermata" || decoration == "invertedfermata";
-  }
-
-  // The length of the chords and rests read so far in `v`, in whole notes: at the first bar
-  // line, the pickup when it is shorter than a bar (a length past 64-bit fractions: none).
-  static Rational music_so_far(const Voice& v) {
-    Rational total{0, 1};
-    for (const Item& item : v.items) {
-      if ((item.kind == ItemKind::chord || item.kind == ItemKind::rest) &&
-          !add(total, item.length, total)) {
-        return {0, 1};
-      }
-    }
-    return total;
-  }
 
   void count(const Span& line, std::size_t at) {
     if (++events > max_events) {

@@ -91,6 +91,24 @@ struct Voice {
   }
 };
 
+// !fermata! and !invertedfermata! (H is the short form): the notes under them are held.
+inline bool is_fermata(std::string_view decoration) {
+  return decoration == "fermata" || decoration == "invertedfermata";
+}
+
+// The length of the chords and rests read so far in `v`, in whole notes: at the first bar
+// line, the pickup when it is shorter than a bar (a length past 64-bit fractions: none).
+inline Rational music_so_far(const Voice& v) {
+  Rational total{0, 1};
+  for (const Item& item : v.items) {
+    if ((item.kind == ItemKind::chord || item.kind == ItemKind::rest) &&
+        !add(total, item.length, total)) {
+      return {0, 1};
+    }
+  }
+  return total;
+}
+
 /// A note as written: its pitch, its staff step (letter + 7 · octave) and its length.
 struct Written {
   int pitch = 60;
