@@ -4,8 +4,8 @@
 # write WAV files beside their MIDI. With --with-fuzz also Clang and its libFuzzer runtime, for
 # scripts/fuzz.sh. With --with-notation also MuseScore 3 and LilyPond, the independent readers
 # the tests run on the MusicXML and LilyPond files the library writes (without them those tests
-# skip with a warning; CI goes without them: with their recommended packages they took 2.5
-# minutes and 190 MB to install, 88 MB without). The flags combine.
+# skip with a warning; CI installs them: 88 MB without their recommended packages, which this
+# script leaves out). The flags combine.
 # Uses sudo when not run as root. Safe to run again: it installs nothing that is present.
 set -euo pipefail
 
