@@ -4,8 +4,10 @@
 // (issue 18) have no twin: the runner runs them on this side only.
 //
 //   bachprop_bench --workload book --batch 10 --threads 1
+//   bachprop_bench --workload fma_peak --threads 2   (the machine's FMA peak: fma_peak.hpp)
 //   bachprop_bench --shapes shapes.json      (the constants the twins read)
 
+#include "fma_peak.hpp"
 #include "workloads.hpp"
 
 #include <common/cli.hpp>
@@ -348,6 +350,24 @@ Result run_gemm(Index repeats) {
   return result;
 }
 
+// The FMA peak (fma_peak.hpp): `threads` threads, each its own register-only loop of about
+// 0.2 s, the sum of their rates; the median of `repeats` measurements.
+Result run_fma_peak(int threads, Index repeats) {
+  const std::int64_t blocks = bench::fma::blocks_for(0.2);
+  Result result;
+  result.unit = "GFLOP/s";
+  std::vector<double> cpu_rates;
+  for (Index r = 0; r < repeats; ++r) {
+    const auto [wall, cpu] = bench::fma::measure(threads, blocks);
+    result.repeats.push_back(wall);
+    cpu_rates.push_back(cpu);
+  }
+  result.value = median(result.repeats);
+  result.cpu_value = median(cpu_rates);
+  result.gflops = result.value;
+  return result;
+}
+
 nlohmann::json shapes_json() {
   return {
       {"book", {{"inputs", Shapes::book_inputs}, {"hidden", Shapes::book_hidden},
@@ -399,7 +419,8 @@ int main(int argc, char** argv) {
                             "Times one benchmark workload and prints one JSON line.");
   cli.option("workload", workload, "NAME",
              "book | autoencoder | rnn | generate_argmax | generate_sample | lstm | "
-             "lstm_generate_argmax | lstm_generate_sample | gemm | biaxial | biaxial_generate")
+             "lstm_generate_argmax | lstm_generate_sample | gemm | fma_peak | biaxial | "
+             "biaxial_generate")
       .option("batch", batch, "N", "samples (sequences; biaxial: windows) per mini-batch")
       .option("threads", threads, "N", "Eigen threads (needs a build with BACHPROP_OPENMP)")
       .option("repeats", repeats, "N", "timed epochs (or repeats) after one warm-up")
@@ -442,6 +463,9 @@ int main(int argc, char** argv) {
     } else if (workload == "biaxial_generate") {
       batch = 1;
       result = run_biaxial_generation(repeats);
+    } else if (workload == "fma_peak") {
+      batch = 1;
+      result = run_fma_peak(threads, repeats);
     } else if (workload == "gemm") {
       batch = Shapes::gemm_size;
       result = run_gemm(repeats);
@@ -453,7 +477,7 @@ int main(int argc, char** argv) {
         {"workload", workload},
         {"batch", batch},
         {"threads", threads},
-        {"threads_used", Eigen::nbThreads()},
+        {"threads_used", workload == "fma_peak" ? threads : Eigen::nbThreads()},
         {"unit", result.unit},
         {"value", result.value},
         {"cpu_value", result.cpu_value},
@@ -466,6 +490,11 @@ int main(int argc, char** argv) {
     };
     if (workload == "biaxial_generate") {  // a frame's share of real time, for the report
       line["frame_budget_ms"] = Shapes::biaxial_frame_budget_ms;
+    }
+    if (workload == "fma_peak") {  // what the loop ran on
+      line["instruction_set"] = bench::fma::instruction_set;
+      line["vector_bits"] = 32 * bench::fma::lanes;
+      line["accumulators"] = bench::fma::accumulators;
     }
     std::cout << line.dump() << std::endl;
     examples::write_summary(summary, line);

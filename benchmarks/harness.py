@@ -1,7 +1,8 @@
 """What the PyTorch and numpy twins share: the command line, the timing rule, the JSON line.
 
-Every side (bachprop_bench, torch_twin.py, numpy_twin.py) runs one workload per process and
-prints one JSON line with the same fields, so that run.sh can put them side by side:
+Every side (bachprop_bench, torch_twin.py, numpy_twin.py, and the C++ peers dlib_peer and
+fann_peer, whose peer_common.hpp follows this file) runs one workload per process and prints one
+JSON line with the same fields, so that run.sh can put them side by side:
 side, workload, batch, threads, unit, value (the median, from wall time), cpu_value (the same
 from processor time), repeats, flops_per_item, gflops, peak_rss_mb. Training throughput is the
 median over timed epochs after one warm-up epoch; every epoch includes shuffling, gathering the

@@ -78,46 +78,49 @@ inline double dense_training_flops(std::initializer_list<Index> widths) {
   return flops;
 }
 
-/// FLOPs per training sequence of the RNN workload (one-hot inputs counted as a dense product,
-/// as the twins compute them; the recurrent products start at step 1 since h_{-1} = 0).
+/// FLOPs per training sequence of the RNN workload: the work a sequence needs, products only.
+/// The inputs are one-hot notes, so W_xh x_t is a column of W_xh (a gather, no arithmetic) and
+/// ∂C/∂W_xh a sum of δ columns (additions only): neither is counted, although the twins compute
+/// them as dense products (that work is theirs, not the workload's). Counted: the recurrent
+/// products from step 1 (h_{-1} = 0), the output layer's, and their gradients.
 inline double rnn_training_flops() {
   const double v = Shapes::rnn_vocabulary;
   const double h = Shapes::rnn_hidden;
   const double t = Shapes::rnn_steps;
-  const double forward = t * 2 * h * v + (t - 1) * 2 * h * h + t * 2 * v * h;
-  const double backward = t * 2 * v * h * 2       // output layer: δ hᵀ and Wᵀ δ
-                          + (t - 1) * 2 * h * h * 2  // W_hh gradient and W_hhᵀ δ through time
-                          + t * 2 * h * v;        // W_xh gradient (no input gradient)
+  const double forward = (t - 1) * 2 * h * h + t * 2 * v * h;
+  const double backward = t * 2 * v * h * 2          // output layer: δ hᵀ and Wᵀ δ
+                          + (t - 1) * 2 * h * h * 2;  // W_hh gradient and W_hhᵀ δ through time
   return forward + backward;
 }
 
-/// FLOPs of one generation step (batch 1).
+/// FLOPs of one generation step (batch 1): W_hh h and the output layer (the one-hot input's
+/// W_xh x is a gather, not counted).
 inline double rnn_step_flops() {
   const double v = Shapes::rnn_vocabulary;
   const double h = Shapes::rnn_hidden;
-  return 2 * h * v + 2 * h * h + 2 * v * h;
+  return 2 * h * h + 2 * v * h;
 }
 
 /// FLOPs per training sequence of the LSTM workload, counted as for the RNN: each of the four
-/// gates has the RNN's input and recurrent products (the recurrent ones from step 1, h_{-1} = 0),
-/// then the same output layer. The gates' elementwise work is not counted.
+/// gates has the RNN's recurrent products (from step 1, h_{-1} = 0), then the same output layer;
+/// the one-hot input projection W_x x_t (a gather) and its gradient (sums of δ columns) are not
+/// counted, nor the gates' elementwise work.
 inline double lstm_training_flops() {
   const double v = Shapes::rnn_vocabulary;
   const double h = Shapes::lstm_hidden;
   const double t = Shapes::rnn_steps;
   const double g = 4 * h;  // the four gates' rows
-  const double forward = t * 2 * g * v + (t - 1) * 2 * g * h + t * 2 * v * h;
-  const double backward = t * 2 * v * h * 2       // output layer: δ hᵀ and Wᵀ δ
-                          + (t - 1) * 2 * g * h * 2  // W_h gradient and W_hᵀ δ through time
-                          + t * 2 * g * v;        // W_x gradient (no input gradient)
+  const double forward = (t - 1) * 2 * g * h + t * 2 * v * h;
+  const double backward = t * 2 * v * h * 2          // output layer: δ hᵀ and Wᵀ δ
+                          + (t - 1) * 2 * g * h * 2;  // W_h gradient and W_hᵀ δ through time
   return forward + backward;
 }
 
-/// FLOPs of one LSTM generation step (batch 1).
+/// FLOPs of one LSTM generation step (batch 1): W_h h for the four gates and the output layer.
 inline double lstm_step_flops() {
   const double v = Shapes::rnn_vocabulary;
   const double h = Shapes::lstm_hidden;
-  return 2 * 4 * h * v + 2 * 4 * h * h + 2 * v * h;
+  return 2 * 4 * h * h + 2 * v * h;
 }
 
 /// The biaxial model's shape: the bach_biaxial program's default (time-axis LSTMs 96 and 96,
