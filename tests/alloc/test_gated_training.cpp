@@ -12,6 +12,7 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <vector>
 
 using namespace bachprop;
 using alloc_test::AllocationCounter;
@@ -136,4 +137,34 @@ TEST_CASE("an embedding, LSTMs with dropout between them, and Adadelta train all
   INFO(counter.describe());
   CHECK(counter.count() == 0);
   CHECK(net.layer<2>().masks_drawn() == 0);  // step() never drops
+}
+
+TEST_CASE("a beam search's step allocates nothing: melodies side by side, reordered, fed",
+          "[alloc][lstm][gru][beam]") {
+  // What beam_continue_melody does at every note: each hypothesis continues its parent (the
+  // recurrent state's columns reordered) and hears its new note (one batched step).
+  auto steady = [](auto model, const std::string& what) {
+    INFO(what);
+    const std::vector<Index> parents{2, 0, 0, 3};
+    const std::vector<int> pitches{60, 62, 64, 65};
+    const std::vector<double> durations{1.0, 0.5, 2.0, 1.0};
+    model.reset(4);
+    model.feed_batch(pitches, durations);  // sizes the step buffers
+    model.reorder(parents);                // and the reorder's scratch
+    model.feed_batch(pitches, durations);
+    AllocationCounter counter;
+    float total = 0;
+    for (int s = 0; s < 50; ++s) {
+      model.reorder(parents);
+      total += model.feed_batch(pitches, durations)(0, 0);
+    }
+    counter.stop();
+    INFO(counter.describe());
+    CHECK(counter.count() == 0);
+    CHECK(total > 0);
+  };
+  const music::MelodyVocabulary vocabulary{48, 84, {0.5, 1.0, 2.0}};
+  steady(music::MelodyLstm(vocabulary, 64, 1), "LSTM");
+  steady(music::MelodyGru(vocabulary, 64, 1), "GRU");
+  steady(music::MelodyRnn(vocabulary, 64, 1), "RNN");
 }
