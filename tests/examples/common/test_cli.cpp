@@ -149,7 +149,7 @@ TEST_CASE("--help prints every option with its default and stops with exit code 
   CHECK_THAT(outcome.printed, Contains("(default: \"out\")"));
 }
 
-TEST_CASE("--version prints the program and the library's version", "[cli]") {
+TEST_CASE("the program and the library's version, printed by --version", "[cli]") {
   const Outcome outcome = parse({"--seed", "3", "--version"});
   CHECK_FALSE(outcome.run);
   CHECK(outcome.exit_code == 0);
