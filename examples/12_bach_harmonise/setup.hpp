@@ -170,8 +170,9 @@ struct Tune {
   std::vector<double> fermata_starts;  // and its fermatas
 };
 
-/// The melody of --notes or --midi (none for --chorale): read before anything is trained, so
-/// that a mistake in it costs no training. Throws ArgumentError for a melody without notes.
+/// The melody of --melody, a MIDI or an ABC file (none for --chorale): read before anything is
+/// trained, so that a mistake in it costs no training. Throws ArgumentError for a melody without
+/// notes.
 inline Tune read_tune(const Options& o) {
   Tune tune;
   if (!o.melody.text.empty()) {

@@ -351,7 +351,7 @@ class CommandLine {
 
 /// Throws ArgumentError for --resume without --checkpoint FILE or without that file, and for
 /// --checkpoint in a run that only evaluates (`evaluating`; `evaluating_options` then names the
-/// options that made it so, e.g. "--load only evaluates").
+/// options that made it so, e.g. "--model only evaluates").
 inline void check_checkpoint_options(const std::string& path, bool resume, bool evaluating = false,
                                      const std::string& evaluating_options = {}) {
   if (resume && path.empty()) {
