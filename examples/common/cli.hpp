@@ -109,6 +109,13 @@ class CommandLine {
                });
   }
 
+  /// `text` read as a T (an integer, a number or a string) for option --`name`, as option()
+  /// reads it; throws UsageError for a bad value.
+  template <class T>
+  static T value_of(const std::string& name, const std::string& text) {
+    return parse_value<T>(name, text);
+  }
+
   /// --name, setting `target` to true.
   CommandLine& flag(std::string name, bool& target, std::string help) {
     return add(std::move(name), "", std::move(help), "",

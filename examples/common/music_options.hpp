@@ -82,7 +82,13 @@ struct MelodySource {
                 "the " + role + " from an ABC file (its first tune)")
         .option("track", track, "N", "with a MIDI file: which part with notes to use");
     if (!chorale_help.empty()) {
-      cli.option("chorale", chorale, "N", chorale_help);
+      // No default shown: "none" is -1 inside, and the help says what the program does then.
+      cli.custom("chorale", "N", chorale_help, "", [this](const std::string& text) {
+        chorale = CommandLine::value_of<long>("chorale", text);
+        if (chorale < 0) {
+          throw UsageError("--chorale expects a chorale number 0, 1, ..., got " + text);
+        }
+      });
     }
     cli.positional(positional, role == "primer" ? "PRIMER" : "MELODY",
                    "the " + role + ": a MIDI file (.mid), an ABC file (.abc) or a note string");
