@@ -12,6 +12,7 @@
 #include <bachprop/core/loss.hpp>
 #include <bachprop/core/network.hpp>
 #include <bachprop/core/network_group.hpp>
+#include <bachprop/core/number_text.hpp>
 #include <bachprop/core/parameter.hpp>
 #include <bachprop/core/product.hpp>
 #include <bachprop/core/random.hpp>

@@ -19,6 +19,7 @@
 /// A bad token is reported with its position (character offset) in the text.
 
 #include <bachprop/core/error.hpp>
+#include <bachprop/core/number_text.hpp>
 
 #include <array>
 #include <cctype>
@@ -214,9 +215,8 @@ inline double parse_duration_suffix(std::string_view suffix, std::string& why) {
   // ':Q', a length in quarter notes.
   const std::string_view number = suffix.substr(1);
   double value = 0.0;
-  const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
-  if (number.empty() || error != std::errc() || end != number.data() + number.size() ||
-      !(value > 0.0) || !std::isfinite(value) || value > 1.0e6) {
+  if (!bachprop::number_text::parse_decimal(number, value) || !(value > 0.0) ||
+      !std::isfinite(value) || value > 1.0e6) {
     why = "a positive length in quarter notes after ':' (as in :1.5)";
     return -1.0;
   }
