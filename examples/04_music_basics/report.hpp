@@ -145,15 +145,8 @@ class Report : public examples::LessonReport<Options> {
                 files_.musicxml.string().c_str(), png_path.string().c_str());
     if (files_.wav) {
       std::printf("  wrote %s\n", files_.wav_path.string().c_str());
-    } else if (files_.why_no_wav != "--no-wav") {
-      std::printf("  (no WAV: %s)\n", files_.why_no_wav.c_str());
     }
-    if (!files_.lilypond.empty()) {
-      std::printf("  wrote %s%s%s\n", files_.lilypond.string().c_str(),
-                  files_.engraved ? " and " : "; no engraving: ",
-                  files_.engraved ? files_.engraved_png.string().c_str()
-                                  : files_.why_not_engraved.c_str());
-    }
+    examples::print_missing_wav_and_engraving(files_, "  ", "wrote");
     std::cout << "\n  Listen: scripts/render_wav.sh " << midi_path.string()
               << " (FluidSynth), or open it in any MIDI player.\n";
     summary_["midi"] = midi_path.string();

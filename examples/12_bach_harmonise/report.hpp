@@ -369,15 +369,7 @@ class Report : public examples::LessonReport<Options> {
       std::printf(", %s", outputs[i].c_str());
     }
     std::printf("\n");
-    if (!files.wav && !files.why_no_wav.empty() && files.why_no_wav != "--no-wav") {
-      std::printf("(no WAV: %s)\n", files.why_no_wav.c_str());
-    }
-    if (!files.lilypond.empty()) {
-      std::printf("Wrote %s%s%s\n", files.lilypond.string().c_str(),
-                  files.engraved ? " and " : "; no engraving: ",
-                  files.engraved ? files.engraved_png.string().c_str()
-                                 : files.why_not_engraved.c_str());
-    }
+    examples::print_missing_wav_and_engraving(files, "");
     const double total = seconds_since(start_);
     std::printf("Total time %.1f s\n", total);
 

@@ -165,10 +165,11 @@ inline bachprop::music::Score continuation_score(std::string title,
   return score;
 }
 
-/// Where a score was written: NAME.mid, NAME.musicxml, NAME.png and, when `wav` is true,
-/// NAME.wav (otherwise `why_no_wav` says why not); with --score NAME.ly (`lilypond`) and, when
-/// `engraved` is true, NAME-score.png (otherwise `why_not_engraved` says why not). NAME is the
-/// name asked for, or numbered when files of that name exist and --force is not given.
+/// Where a score was written: NAME.mid, NAME.musicxml, NAME.png and, when `wav` is true, NAME.wav
+/// (otherwise `why_no_wav` says why not, empty when none was asked for); with --score NAME.ly
+/// (`lilypond`) and, when `engraved` is true, NAME-score.png (otherwise `why_not_engraved` says why
+/// not). NAME is the name asked for, or numbered when files of that name exist and --force is not
+/// given.
 struct ScoreFiles {
   std::filesystem::path midi;
   std::filesystem::path musicxml;
@@ -249,8 +250,6 @@ inline void write_beside_midi(ScoreFiles& files, const bachprop::music::Score& s
       throw bachprop::IoError("--wav: no WAV for " + files.midi.string() + ": " +
                               files.why_no_wav);
     }
-  } else {
-    files.why_no_wav = with_wav ? "--no-wav" : "not asked for";
   }
   if (output.score) {
     write_lilypond(files.lilypond, score);
@@ -273,22 +272,29 @@ inline ScoreFiles write_score_files(const bachprop::music::Score& score,
   return files;
 }
 
-/// Prints what write_score_files wrote, one line per file after `indent`, and how to listen.
+/// Prints, after `indent`, why a WAV that was asked for is missing, and the LilyPond file with
+/// its engraving (or why there is none) after `wrote`.
+inline void print_missing_wav_and_engraving(const ScoreFiles& files, const char* indent,
+                                            const char* wrote = "Wrote") {
+  if (!files.wav && !files.why_no_wav.empty()) {
+    std::printf("%s(no WAV: %s)\n", indent, files.why_no_wav.c_str());
+  }
+  if (!files.lilypond.empty()) {
+    std::printf("%s%s %s%s%s\n", indent, wrote, files.lilypond.string().c_str(),
+                files.engraved ? " and " : "; no engraving: ",
+                files.engraved ? files.engraved_png.string().c_str()
+                               : files.why_not_engraved.c_str());
+  }
+}
+
+/// Prints what write_score_files wrote, one line per file after `indent`.
 inline void print_score_files(const ScoreFiles& files, const char* indent = "  ") {
   std::printf("%sWrote %s, %s and %s\n", indent, files.midi.string().c_str(),
               files.musicxml.string().c_str(), files.png.string().c_str());
   if (files.wav) {
     std::printf("%sWrote %s\n", indent, files.wav_path.string().c_str());
-  } else if (!files.why_no_wav.empty() && files.why_no_wav != "--no-wav" &&
-             files.why_no_wav != "not asked for") {
-    std::printf("%s(no WAV: %s)\n", indent, files.why_no_wav.c_str());
   }
-  if (!files.lilypond.empty()) {
-    std::printf("%sWrote %s%s%s\n", indent, files.lilypond.string().c_str(),
-                files.engraved ? " and " : "; no engraving: ",
-                files.engraved ? files.engraved_png.string().c_str()
-                               : files.why_not_engraved.c_str());
-  }
+  print_missing_wav_and_engraving(files, indent);
 }
 
 }  // namespace examples
