@@ -52,7 +52,7 @@ inline bachprop::music::Melody melody_from_text(const std::string& text,
 }
 
 /// The top line (where notes start together, the highest) of part `track` of a MIDI file,
-/// counting only the parts that have notes, as given to --midi FILE --track N.
+/// counting only the parts that have notes, as given to --primer-midi FILE --track N.
 inline bachprop::music::Melody melody_from_midi(const std::string& path, int track) {
   using namespace bachprop::music;
   const Score score = read_midi(path);
