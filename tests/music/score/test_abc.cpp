@@ -618,6 +618,16 @@ TEST_CASE("ABC: bad input is a FormatError naming the source, line, column and w
   CHECK(at6("C99999") == line6 + "2: expected a note length of at most 9999");
   CHECK(at6("C/9999/9999/9999/9999/9999") ==
         line6 + "2: expected a note length that fits in 64-bit fractions");
+  // A fuzzer's finding: B/////...(57 halvings) fits in 64 bits but, as a double, ends where
+  // it starts twenty bars in. The limit: 1/262144 of a whole note (L:1/4 here, so /256/256 is
+  // the shortest).
+  CHECK_NOTHROW(decode_abc(h + "C/256/256 D", "tune.abc"));
+  CHECK(at6("C/256/256/2") ==
+        line6 + "1: expected a note length of at least 1/262144 of a whole note (the lengths "
+                "and tuplets before it make it too fine)");
+  CHECK(at6("C/////////////////") ==
+        line6 + "1: expected a note length of at least 1/262144 of a whole note (the lengths "
+                "and tuplets before it make it too fine)");
   CHECK(at6("[0 C") == line6 + "2: expected an ending's numbers 1..64, such as 1, 2, 1,3 or 1-3");
   CHECK(at6("[2-1 C") == line6 +
                              "2: expected an ending's numbers 1..64, such as 1, 2, 1,3 or "

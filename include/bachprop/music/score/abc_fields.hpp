@@ -357,13 +357,24 @@ inline int tune_number(std::string_view line) {
   return static_cast<int>(n);
 }
 
-/// a·b, or an error at `at` when it does not fit in 64-bit fractions.
+/// The shortest note a tune may hold: 1/262144 of a whole note (1/65536 of a quarter, finer
+/// than a MIDI file's finest tick). Finer lengths are refused because a score keeps its times
+/// as doubles: a note of 2⁻⁶⁰ quarters twenty bars in would end where it starts.
+inline constexpr std::int64_t shortest_note_denominator = 262144;
+
+/// a·b (a note's length, in whole notes), or an error at `at` when it does not fit in 64-bit
+/// fractions or is shorter than the shortest note.
 inline Rational times(const Span& line, std::size_t at, Rational a, Rational b) {
   Rational out;
   if (!multiply(a, b, out)) {
     line.fail(at,
               "a note length that fits in 64-bit fractions (the lengths and tuplets "
               "before it make it too fine)");
+  }
+  std::int64_t scaled = 0;  // num · 262144 < den: shorter than the shortest (no overflow: longer)
+  if (!__builtin_mul_overflow(out.num, shortest_note_denominator, &scaled) && scaled < out.den) {
+    line.fail(at, "a note length of at least 1/262144 of a whole note (the lengths and tuplets "
+                  "before it make it too fine)");
   }
   return out;
 }
