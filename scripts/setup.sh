@@ -5,7 +5,11 @@
 # scripts/fuzz.sh. With --with-notation also MuseScore 3 and LilyPond, the independent readers
 # the tests run on the MusicXML and LilyPond files the library writes (without them those tests
 # skip with a warning; CI installs them: 88 MB without their recommended packages, which this
-# script leaves out). The flags combine.
+# script leaves out). With --with-web also emscripten and chromium, for the web pages and their
+# browser tests (web/build.sh, web/test.sh), and the test's node package (playwright-core, from
+# web/test/package-lock.json, with npm). With --with-libcxx also Clang and LLVM's libc++, to
+# build the test suites against the standard library emscripten uses (scripts/test_libcxx.sh).
+# The flags combine.
 # Uses sudo when not run as root. Safe to run again: it installs nothing that is present.
 set -euo pipefail
 
@@ -24,14 +28,31 @@ packages=(
   doxygen                    # the API reference (a test checks it builds with no warnings)
 )
 
+with_web=0
 for option in "$@"; do
   case "$option" in
     --with-audio) packages+=(fluidsynth fluid-soundfont-gm) ;;
     --with-fuzz) packages+=(clang libclang-rt-14-dev) ;;  # libFuzzer: scripts/fuzz.sh
     --with-notation) packages+=(musescore3 lilypond) ;;   # read back MusicXML and LilyPond
-    *) echo "usage: $0 [--with-audio] [--with-fuzz] [--with-notation]" >&2; exit 2 ;;
+    --with-web) packages+=(emscripten chromium); with_web=1 ;;  # web/: em++, headless browser
+    --with-libcxx) packages+=(clang libc++-14-dev libc++abi-14-dev) ;;
+    *) echo "usage: $0 [--with-audio] [--with-fuzz] [--with-notation] [--with-web]" \
+            "[--with-libcxx]" >&2
+       exit 2 ;;
   esac
 done
+
+if [ "$with_web" -eq 1 ] && ! command -v npm >/dev/null; then
+  packages+=(npm)  # Debian's; a Node.js that brings its own npm is used as it is
+fi
+
+# The browser test's node package, from its lock file, once the packages are in.
+web_test="$(cd "$(dirname "$0")/.." && pwd)/web/test"
+install_web_test() {
+  if [ "$with_web" -eq 1 ] && [ ! -d "$web_test/node_modules/playwright-core" ]; then
+    (cd "$web_test" && npm ci --no-audit --no-fund)
+  fi
+}
 
 missing=()
 for package in "${packages[@]}"; do
@@ -41,6 +62,7 @@ for package in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  install_web_test
   exit 0
 fi
 
@@ -56,3 +78,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update
 "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+install_web_test

@@ -204,6 +204,14 @@ inline FrequencyScale frequency_scale() {
   return {mean, std::sqrt(squares / note_count - mean * mean)};
 }
 
+/// The lesson's generated clicks: how many, how far they spread around their region, and the
+/// share held out (notes_canvas's defaults, and the web page's preset).
+struct DataSettings {
+  std::size_t clicks = 350;
+  double spread = 0.06;
+  double held_out_share = 0.2;
+};
+
 /// Settings of both models.
 struct Settings {
   bachprop::Index hidden = 32;
@@ -242,19 +250,22 @@ inline std::vector<double> mean_losses(const std::vector<bachprop::EpochReport>&
   return losses;
 }
 
-/// Trains the classifier; returns the mean loss per epoch.
+/// Trains the classifier; returns the mean loss per epoch. `callbacks` see every epoch (the web
+/// page redraws the plane from them).
 inline std::vector<double> train_classifier(Classifier& network, const std::vector<Click>& clicks,
-                                            const Settings& settings, std::uint64_t seed) {
+                                            const Settings& settings, std::uint64_t seed,
+                                            const bachprop::TrainCallbacks& callbacks = {}) {
   bachprop::Adam<float> adam(settings.learning_rate);
   return mean_losses(bachprop::train(
       network, bachprop::CrossEntropy<float>(), adam, inputs_of(clicks),
       bachprop::one_hot<float>(labels_of(clicks), note_count),
-      {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed}));
+      {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed}, callbacks));
 }
 
 /// Trains the regressor on standardised frequencies; returns the mean loss per epoch.
 inline std::vector<double> train_regressor(Regressor& network, const std::vector<Click>& clicks,
-                                           const Settings& settings, std::uint64_t seed) {
+                                           const Settings& settings, std::uint64_t seed,
+                                           const bachprop::TrainCallbacks& callbacks = {}) {
   const FrequencyScale scale = frequency_scale();
   bachprop::Matrix<float> targets(1, static_cast<bachprop::Index>(clicks.size()));
   for (std::size_t i = 0; i < clicks.size(); ++i) {
@@ -263,7 +274,7 @@ inline std::vector<double> train_regressor(Regressor& network, const std::vector
   bachprop::Adam<float> adam(settings.learning_rate);
   return mean_losses(bachprop::train(
       network, bachprop::Quadratic<float>(), adam, inputs_of(clicks), targets,
-      {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed}));
+      {.epochs = settings.epochs, .batch_size = settings.batch_size, .seed = seed}, callbacks));
 }
 
 /// Regression errors on a set of clicks.

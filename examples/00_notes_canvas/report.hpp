@@ -30,9 +30,9 @@ struct Options {
   std::string summary_path;
   std::string points_path;    // CSV of clicks; empty: generate them
   examples::OutputOptions output;
-  std::size_t clicks = 350;   // clicks to generate
-  double spread = 0.06;       // standard deviation of generated clicks around their region
-  double held_out_share = 0.2;
+  std::size_t clicks = canvas::DataSettings{}.clicks;  // clicks to generate
+  double spread = canvas::DataSettings{}.spread;  // deviation of generated clicks from their region
+  double held_out_share = canvas::DataSettings{}.held_out_share;
   int path_length = 32;       // notes sampled along the path
   canvas::Settings settings;
 

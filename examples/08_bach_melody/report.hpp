@@ -226,7 +226,7 @@ class Report : public examples::LessonReport<Options> {
     const Options& o = options_;
     const Key key = melody_key(primer);
     const examples::ScoreFiles files = examples::write_score_files(
-        examples::continuation_score(
+        continuation_score(
             "JSB test chorale " + std::to_string(o.chorale) + ": Bach, then the " +
                 cell_title(o.cell),
             primer, "Bach (primer)", continuation, cell_title(o.cell) + " continuation", key),

@@ -170,20 +170,6 @@ inline Primer read_primer(const Options& o) {
   return primer;
 }
 
-/// The octave shift that brings every pitch of `notes` into the model's range (0 if none
-/// needed); throws ArgumentError when no shift by whole octaves fits.
-inline int octave_shift_into(const NoteSequence& notes, const MelodyVocabulary& vocabulary) {
-  const auto [low, high] = std::minmax_element(notes.pitches.begin(), notes.pitches.end());
-  for (int shift : {0, 12, -12, 24, -24, 36, -36}) {
-    if (vocabulary.has_pitch(*low + shift) && vocabulary.has_pitch(*high + shift)) {
-      return shift;
-    }
-  }
-  throw ArgumentError("the primer spans " + pitch_name(*low) + ".." + pitch_name(*high) +
-                      ", wider than the model's range " + pitch_name(vocabulary.lowest_pitch) +
-                      ".." + pitch_name(vocabulary.highest_pitch));
-}
-
 /// What --stats measured: the generated continuations, Bach's own, and (for scale) Bach's
 /// training chorales.
 struct StatsResults {
@@ -247,7 +233,7 @@ class Report : public examples::LessonReport<Options> {
     const Options& o = options_;
     const double tempo = o.tempo > 0 ? o.tempo : primer.tempo_bpm > 0 ? primer.tempo_bpm : 80;
     Score score =
-        examples::continuation_score("bach_generate: " + primer.described, primer.notes,
+        continuation_score("bach_generate: " + primer.described, primer.notes,
                                      "Primer", continuation, "Continuation", key, tempo,
                                      primer.meter);
     // An ABC primer's upbeat and fermatas carry into the sheet music.

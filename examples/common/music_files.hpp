@@ -32,23 +32,11 @@ namespace examples {
 /// one note at a time. Throws UsageError naming the option for a bad string.
 inline bachprop::music::Melody melody_from_text(const std::string& text,
                                                 const std::string& option = "primer") {
-  using namespace bachprop::music;
-  std::vector<ParsedEvent> events;
   try {
-    events = parse_notes(text);
+    return bachprop::music::melody_from_note_text(text);
   } catch (const bachprop::FormatError& error) {
     throw UsageError("--" + option + ": " + error.what());
   }
-  Melody melody;
-  for (const auto& event : events) {
-    if (event.pitches.size() > 1) {
-      throw UsageError("--" + option + ": a melody has one note at a time; the chord at "
-                       "character " + std::to_string(event.position) + " has " +
-                       std::to_string(event.pitches.size()));
-    }
-    melody.push_back({event.is_rest() ? rest_pitch : event.pitches.front(), event.quarter_length});
-  }
-  return melody;
 }
 
 /// The top line (where notes start together, the highest) of part `track` of a MIDI file,
@@ -139,30 +127,6 @@ inline UserMelody read_user_melody(const MelodySource& source, const std::string
     return user;
   }
   throw UsageError("no " + role + " given");
-}
-
-/// A primer and its continuation as a two-part score for choir voices at `tempo_bpm` quarter
-/// notes a minute, in `key` and `meter`: the primer (part `primer_name`) from the start, then
-/// the continuation.
-inline bachprop::music::Score continuation_score(std::string title,
-                                                 const bachprop::music::NoteSequence& primer,
-                                                 const std::string& primer_name,
-                                                 const bachprop::music::NoteSequence& continuation,
-                                                 const std::string& continuation_name,
-                                                 const bachprop::music::Key& key,
-                                                 double tempo_bpm = 80,
-                                                 bachprop::music::TimeSignature meter = {}) {
-  using namespace bachprop::music;
-  constexpr int choir_aahs = 52;
-  Score score;
-  score.title = std::move(title);
-  score.tempo_bpm = tempo_bpm;
-  score.time_signature = meter;
-  score.key_signature = signature_of(key);
-  score.parts.push_back(melody_to_part(melody_of(primer), primer_name, choir_aahs, 0, 0.0));
-  score.parts.push_back(melody_to_part(melody_of(continuation), continuation_name, choir_aahs, 1,
-                                       melody_length(melody_of(primer))));
-  return score;
 }
 
 /// Where a score was written: NAME.mid, NAME.musicxml, NAME.png and, when `wav` is true, NAME.wav

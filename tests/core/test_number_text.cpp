@@ -1,21 +1,27 @@
 // Tests of bachprop/core/number_text.hpp: parse_decimal reads text exactly as std::from_chars
 // does, and its fallback for standard libraries without a floating-point from_chars (libc++
-// before LLVM 20, emscripten's) gives the same doubles bit for bit and refuses the same texts.
+// before LLVM 20, emscripten's) gives the same doubles bit for bit and refuses the same texts;
+// shortest() and its fallback write the fewest digits that read back exactly.
 
 #include <bachprop/core/number_text.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <bit>
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
 
 using bachprop::number_text::parse_decimal;
+using bachprop::number_text::fixed;
 using bachprop::number_text::parse_decimal_portable;
+using bachprop::number_text::shortest;
+using bachprop::number_text::shortest_portable;
 
 namespace {
 
@@ -81,4 +87,33 @@ TEST_CASE("decimal text: the fallback reads every number as from_chars does, bit
       same(buffer);
     }
   }
+}
+
+TEST_CASE("shortest text: the fallback writes what to_chars writes, and both read back exactly",
+          "[number_text]") {
+  std::mt19937_64 random(7);
+  std::uniform_int_distribution<int> exponent(-40, 40);
+  std::uniform_real_distribution<double> mantissa(1.0, 10.0);
+  for (int i = 0; i < 20000; ++i) {
+    const double x = mantissa(random) * std::pow(10.0, exponent(random)) * (i % 2 ? -1 : 1);
+    const auto f = static_cast<float>(x);  // infinite beyond 3.4e38: written "inf" by both
+    INFO("x = " << shortest(x) << ", float " << shortest(f));
+    CHECK(std::strtod(shortest(x).c_str(), nullptr) == x);
+    CHECK((std::strtof(shortest(f).c_str(), nullptr) == f || std::isinf(f)));
+    CHECK(shortest_portable(x) == shortest(x));
+    CHECK(shortest_portable(f) == shortest(f));
+    const double whole = std::round(x);  // whole numbers, written in full where that is shorter
+    CHECK(shortest_portable(whole) == shortest(whole));
+  }
+  for (const double x : {0.0, -0.0, 1.0, 1e-5, 0.001, 1e16, 1e22, 123456.0, 0.1 + 0.2,
+                         5e-324, 1.7976931348623157e308}) {
+    CHECK(shortest_portable(x) == shortest(x));
+  }
+  CHECK(shortest(80.0) == "80");
+  CHECK(shortest_portable(80.0) == "80");
+  CHECK(shortest(72.5) == "72.5");
+  CHECK(shortest_portable(0.1f) == "0.1");
+  CHECK(fixed(70.0, 2) == "70.00");
+  CHECK(fixed(100 / 0.9, 2) == "111.11");
+  CHECK(fixed(0.125, 2) == "0.12");  // a tie, to even, as printf and to_chars both round
 }

@@ -7,9 +7,9 @@
 /// libstdc++ and libc++. Only the engine, std::mt19937_64, is fully specified, so every
 /// distribution the library needs is written here on top of it.
 
+#include <bachprop/core/bit_cast.hpp>
 #include <bachprop/core/error.hpp>
 
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <istream>
@@ -101,7 +101,7 @@ class Rng {
   /// which is what resuming a training run from a checkpoint needs.
   std::string state() const {
     std::ostringstream out;
-    out << engine_ << ' ' << (has_spare_ ? 1 : 0) << ' ' << std::bit_cast<std::uint64_t>(spare_);
+    out << engine_ << ' ' << (has_spare_ ? 1 : 0) << ' ' << bit_cast<std::uint64_t>(spare_);
     return std::move(out).str();
   }
 
@@ -119,7 +119,7 @@ class Rng {
     }
     engine_ = engine;
     has_spare_ = has_spare == 1;
-    spare_ = std::bit_cast<double>(spare_bits);
+    spare_ = bit_cast<double>(spare_bits);
   }
 
  private:

@@ -19,6 +19,7 @@
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/layer.hpp>
+#include <bachprop/core/number_text.hpp>
 #include <bachprop/core/types.hpp>
 #include <bachprop/io/file.hpp>
 #include <bachprop/layers/dropout.hpp>
@@ -27,7 +28,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <charconv>
 #include <concepts>
 #include <cstdint>
 #include <cmath>
@@ -93,10 +93,7 @@ inline std::string json_excerpt(const nlohmann::json& value) {
 template <class S>
 double shortest_double(S value) {
   if constexpr (std::is_same_v<S, float>) {
-    char text[32];
-    const auto result = std::to_chars(text, text + sizeof text, value);
-    *result.ptr = '\0';
-    return std::strtod(text, nullptr);
+    return std::strtod(number_text::shortest(value).c_str(), nullptr);
   } else {
     return value;
   }

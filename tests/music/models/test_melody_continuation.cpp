@@ -1,5 +1,6 @@
 // Tests of bachprop/music/models/melody_continuation.hpp: continuations are seeded, keep their
-// constraints, and at temperature 0 follow the most likely note.
+// constraints, at temperature 0 follow the most likely note, and a primer out of range is moved
+// by whole octaves.
 
 #include "helpers.hpp"
 
@@ -83,4 +84,23 @@ TEST_CASE("temperature 0 follows the most likely note", "[generation]") {
   Index best = 0;
   p->col(0).head(model.vocabulary().pitch_count()).maxCoeff(&best);
   CHECK(notes.pitches[0] == model.vocabulary().pitch_at(best));
+}
+
+TEST_CASE("a primer outside the model's range is heard whole octaves away", "[generation]") {
+  MelodyVocabulary vocabulary;  // C4..A5
+  vocabulary.lowest_pitch = 60;
+  vocabulary.highest_pitch = 81;
+  const auto notes = [](std::vector<int> pitches) {
+    NoteSequence sequence;
+    sequence.durations.assign(pitches.size(), 1.0);
+    sequence.pitches = std::move(pitches);
+    return sequence;
+  };
+  CHECK(octave_shift_into(notes({60, 81}), vocabulary) == 0);
+  CHECK(octave_shift_into(notes({48, 55}), vocabulary) == 12);   // up first
+  CHECK(octave_shift_into(notes({84, 93}), vocabulary) == -12);
+  CHECK(octave_shift_into(notes({40, 50}), vocabulary) == 24);
+  CHECK_THROWS_WITH(octave_shift_into(notes({50, 80}), vocabulary),
+                    "the primer spans D3..G#5, wider than the model's range C4..A5");
+  CHECK_THROWS_AS(octave_shift_into(NoteSequence{}, vocabulary), ArgumentError);
 }

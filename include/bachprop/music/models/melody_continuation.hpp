@@ -10,6 +10,7 @@
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/generate/sampling.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -32,6 +33,24 @@ struct ContinuationSettings {
 /// The key a melody suggests (Krumhansl-Schmuckler on its duration-weighted pitch classes).
 inline Key melody_key(const NoteSequence& melody) {
   return estimate_key(pitch_class_histogram(melody.pitches, melody.durations)).key;
+}
+
+/// The octave shift that brings every pitch of `notes` into the model's range (0 if none
+/// needed; else the nearest of ±12, ±24, ±36, upwards first); throws ArgumentError when no
+/// shift by whole octaves fits, or `notes` is empty.
+inline int octave_shift_into(const NoteSequence& notes, const MelodyVocabulary& vocabulary) {
+  if (notes.empty()) {
+    throw ArgumentError("octave_shift_into: the melody has no notes");
+  }
+  const auto [low, high] = std::minmax_element(notes.pitches.begin(), notes.pitches.end());
+  for (int shift : {0, 12, -12, 24, -24, 36, -36}) {
+    if (vocabulary.has_pitch(*low + shift) && vocabulary.has_pitch(*high + shift)) {
+      return shift;
+    }
+  }
+  throw ArgumentError("the primer spans " + pitch_name(*low) + ".." + pitch_name(*high) +
+                      ", wider than the model's range " + pitch_name(vocabulary.lowest_pitch) +
+                      ".." + pitch_name(vocabulary.highest_pitch));
 }
 
 /// The notes that follow `primer` (not including it). Throws ArgumentError when the primer is

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bachprop::music {
@@ -164,6 +165,21 @@ inline std::vector<Melody> transpositions(const Melody& melody, int lowest, int 
     }
   }
   return out;
+}
+
+/// A melody from a note string ("C4 D4 E4/8 R": the syntax of parse_notes), one note at a time.
+/// Throws FormatError for a bad string, or a chord (naming its position).
+inline Melody melody_from_note_text(std::string_view text) {
+  Melody melody;
+  for (const ParsedEvent& event : parse_notes(text)) {
+    if (event.pitches.size() > 1) {
+      throw FormatError("a melody has one note at a time; the chord at character " +
+                        std::to_string(event.position) + " has " +
+                        std::to_string(event.pitches.size()));
+    }
+    melody.push_back({event.is_rest() ? rest_pitch : event.pitches.front(), event.quarter_length});
+  }
+  return melody;
 }
 
 }  // namespace bachprop::music

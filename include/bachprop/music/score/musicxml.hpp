@@ -17,12 +17,12 @@
 /// are not UTF-8 replaced by '?'. Files are written through write_file_atomically.
 
 #include <bachprop/core/error.hpp>
+#include <bachprop/core/number_text.hpp>
 #include <bachprop/io/file.hpp>
 #include <bachprop/music/score/notation.hpp>
 #include <bachprop/music/score/score.hpp>
 
 #include <array>
-#include <charconv>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -66,11 +66,7 @@ inline std::string escaped(std::string_view text) {
 }
 
 /// The shortest decimal text that reads back as `value` ("80", "72.5").
-inline std::string number(double value) {
-  std::array<char, 32> text{};
-  const auto result = std::to_chars(text.data(), text.data() + text.size(), value);
-  return std::string(text.data(), result.ptr);
-}
+inline std::string number(double value) { return number_text::shortest(value); }
 
 /// MusicXML's name of a note type (log2 of a quarter: 0 quarter, -1 eighth, 2 whole).
 inline std::string_view type_name(int log2) {
@@ -85,10 +81,7 @@ inline void write_event(std::string& out, const NotatedEvent& event, std::size_t
   for (std::size_t h = 0; h < heads; ++h) {
     out += "      <note";
     if (!event.is_rest()) {
-      std::array<char, 16> dynamics{};
-      const auto end = std::to_chars(dynamics.data(), dynamics.data() + dynamics.size(),
-                                     event.pitches[h].velocity / 0.9, std::chars_format::fixed, 2);
-      out += " dynamics=\"" + std::string(dynamics.data(), end.ptr) + "\"";
+      out += " dynamics=\"" + number_text::fixed(event.pitches[h].velocity / 0.9, 2) + "\"";
     }
     out += ">\n";
     if (h > 0) {

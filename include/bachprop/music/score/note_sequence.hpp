@@ -10,10 +10,13 @@
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/music/score/melody.hpp>
+#include <bachprop/music/score/score.hpp>
+#include <bachprop/music/theory/key.hpp>
 
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bachprop::music {
@@ -64,6 +67,25 @@ inline NoteSequence transposed(const NoteSequence& notes, int semitones) {
     p += semitones;
   }
   return out;
+}
+
+/// A primer and its continuation as a two-part score for choir voices at `tempo_bpm` quarter
+/// notes a minute, in `key` and `meter`: the primer (part `primer_name`) from the start, then
+/// the continuation (as the programs that continue a melody write it).
+inline Score continuation_score(std::string title, const NoteSequence& primer,
+                                const std::string& primer_name, const NoteSequence& continuation,
+                                const std::string& continuation_name, const Key& key,
+                                double tempo_bpm = 80, TimeSignature meter = {}) {
+  constexpr int choir_aahs = 52;
+  Score score;
+  score.title = std::move(title);
+  score.tempo_bpm = tempo_bpm;
+  score.time_signature = meter;
+  score.key_signature = signature_of(key);
+  score.parts.push_back(melody_to_part(melody_of(primer), primer_name, choir_aahs, 0, 0.0));
+  score.parts.push_back(melody_to_part(melody_of(continuation), continuation_name, choir_aahs, 1,
+                                       melody_length(melody_of(primer))));
+  return score;
 }
 
 }  // namespace bachprop::music
