@@ -20,12 +20,16 @@ namespace {
 
 using namespace bach_tokens;
 
-// The lesson, 1: the words. Notes starting together are one token; rare tokens (fewer than
-// --min-count in the training pieces) become <unk>, which the generator never draws.
+// The lesson, 1: the words. Notes starting together are one token; every piece is first moved
+// into C major or A minor (its key estimated from its notes), so that the same music in another
+// key gives the same tokens; rare tokens (fewer than --min-count in the training pieces) become
+// <unk>, which the generator never draws.
 TokenCorpus read_corpus(const Options& o) {
   TokenCorpusOptions options;
   options.min_count = o.min_count;
   options.seed = o.seed;
+  options.to_c = !o.original_keys;
+  options.transpose = o.transpose;
   if (!o.midi_dir.empty()) {
     return midi_token_corpus(o.midi_dir, options);
   }
@@ -33,8 +37,9 @@ TokenCorpus read_corpus(const Options& o) {
   return jsb_token_corpus(load_jsb_chorales(folder / "Jsb16thSeparated.json"), options);
 }
 
-// The lesson, 2: the primer as tokens — a note string, a MIDI file's opening, or the opening of
-// the first validation piece (with a loaded model and no corpus: its commonest token).
+// The lesson, 2: the primer as tokens — a note string, a MIDI file's opening (moved into C major
+// or A minor as the corpus was), or the opening of the first validation piece (with a loaded
+// model and no corpus: its commonest token).
 ChordTokens read_primer(const Options& o, const std::optional<TokenCorpus>& corpus,
                         const TokenLstm& model) {
   ChordTokens primer;
@@ -52,7 +57,8 @@ ChordTokens read_primer(const Options& o, const std::optional<TokenCorpus>& corp
     return primer;
   }
   if (!o.primer_midi.empty()) {
-    primer = chord_tokens(read_midi(o.primer_midi), model.durations());
+    const Score score = read_midi(o.primer_midi);
+    primer = chord_tokens(o.original_keys ? score : in_c(score), model.durations());
     primer.name = o.primer_midi;
     if (primer.tokens.empty()) {
       throw ArgumentError(o.primer_midi + ": no notes to use as a primer");

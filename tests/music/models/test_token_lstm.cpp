@@ -43,8 +43,12 @@ void token_test_piece(int n, std::size_t length, std::vector<int>& ids, std::vec
 TEST_CASE("Token LSTM: stepping with the state carried equals the windowed forward pass",
           "[token_lstm]") {
   for (const Index layers : {1, 2, 3}) {
+    // One embedding column per token, or (with two layers) per token and duration.
     TokenLstm model(token_test_vocabulary(6), DurationClasses(),
-                    {.embedding = 5, .hidden = 7, .layers = layers, .dropout = 0.3}, 4);
+                    {.embedding = 5, .hidden = 7, .layers = layers, .dropout = 0.3,
+                     .hears_durations = layers == 2},
+                    4);
+    REQUIRE(model.inputs() == (layers == 2 ? 7 * 8 : 7));
     std::vector<int> ids;
     std::vector<int> durs;
     token_test_piece(6, 13, ids, durs);
@@ -66,8 +70,11 @@ TEST_CASE("Token LSTM: stepping with the state carried equals the windowed forwa
 
 TEST_CASE("Token LSTM: learns a repeating piece; saved and loaded, it predicts the same",
           "[token_lstm]") {
+  // The network hears the durations: their cycle of 3 is not the tokens' cycle of 5.
   TokenLstm model(token_test_vocabulary(5), DurationClasses(),
-                  {.embedding = 8, .hidden = 16, .layers = 2, .dropout = 0.1}, 2);
+                  {.embedding = 8, .hidden = 16, .layers = 2, .dropout = 0.1,
+                   .hears_durations = true},
+                  2);
   std::vector<std::vector<int>> ids(3);
   std::vector<std::vector<int>> durs(3);
   for (std::size_t p = 0; p < 3; ++p) {
@@ -93,6 +100,7 @@ TEST_CASE("Token LSTM: learns a repeating piece; saved and loaded, it predicts t
   TokenLstm copy = loaded;
   CHECK(copy.vocabulary() == model.vocabulary());
   CHECK(copy.shape().layers == 2);
+  CHECK(copy.shape().hears_durations);
   CHECK(model.to_json()["metadata"]["shape"]["hidden"] == 16);
   const Matrix<float> a = model.predict(ids[0], durs[0]);
   const Matrix<float> b = copy.predict(ids[0], durs[0]);
@@ -113,7 +121,7 @@ TEST_CASE("Token LSTM: generation is seeded and never draws the unknown token", 
   TokenLstm model(token_test_vocabulary(4), DurationClasses(),
                   {.embedding = 4, .hidden = 6, .layers = 1, .dropout = 0.0}, 5);
   // Make the unknown token the likeliest by far.
-  std::get<0>(model.network()).layer<3>().biases().value(0, 0) = 20.0F;
+  std::get<0>(model.network()).layer<4>().biases().value(0, 0) = 20.0F;
   TokenGenerationSettings settings;
   settings.length = 200;
   settings.seed = 9;

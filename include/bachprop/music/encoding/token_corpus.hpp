@@ -11,7 +11,9 @@
 #include <bachprop/music/corpora/midi_folder.hpp>
 #include <bachprop/music/encoding/chord_tokens.hpp>
 #include <bachprop/music/encoding/vocabulary.hpp>
+#include <bachprop/music/theory/key.hpp>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -20,8 +22,40 @@
 
 namespace bachprop::music {
 
+/// The semitones (−6..5) that move `score` from the key its notes suggest (Krumhansl-Kessler,
+/// weighted by duration) to C major, or A minor for a minor key.
+inline int shift_to_c(const Score& score) {
+  std::array<double, 12> histogram{};
+  for (const Part& part : score.parts) {
+    for (const Note& n : part.notes) {
+      if (part.channel != 9) {
+        histogram[static_cast<std::size_t>(n.pitch % 12)] += n.duration;
+      }
+    }
+  }
+  const Key key = estimate_key(histogram).key;
+  const int target = key.mode == Mode::major ? 0 : 9;
+  int shift = ((target - key.tonic) % 12 + 12) % 12;
+  return shift >= 6 ? shift - 12 : shift;
+}
+
+/// The score moved into C major or A minor (shift_to_c), unless that would leave the MIDI range.
+inline Score in_c(const Score& score) {
+  try {
+    return transposed(score, shift_to_c(score));
+  } catch (const ArgumentError&) {
+    return score;
+  }
+}
+
 /// How a token corpus is made.
 struct TokenCorpusOptions {
+  /// Move every piece into C major or A minor first (its key estimated from its notes): the
+  /// same music in another key becomes the same tokens.
+  bool to_c = false;
+  /// Augmentation: each training piece also moved by every shift from −transpose to +transpose
+  /// semitones (those that keep its notes in the MIDI range). Validation pieces stay as they are.
+  int transpose = 0;
   /// Tokens seen fewer times than this in the training pieces map to the unknown token.
   std::size_t min_count = 2;
   double validation_share = 0.1;  ///< of a MIDI folder's files (the JSB chorales have a split)
@@ -80,6 +114,26 @@ struct TokenCorpus {
   }
 };
 
+/// `score` as chord tokens named `name` (moved into C first when asked), appended to `out`;
+/// with `augment`, also every transposition of it options.transpose asks for.
+inline void add_tokenised(const Score& score, const std::string& name,
+                          const TokenCorpusOptions& options, bool augment,
+                          std::vector<ChordTokens>& out) {
+  const Score base = options.to_c ? in_c(score) : score;
+  const int reach = augment ? std::max(options.transpose, 0) : 0;
+  for (int shift = -reach; shift <= reach; ++shift) {
+    Score moved;
+    try {
+      moved = shift == 0 ? base : transposed(base, shift);
+    } catch (const ArgumentError&) {
+      continue;  // a note would leave the MIDI range
+    }
+    ChordTokens piece = chord_tokens(moved, options.durations, options.tokens);
+    piece.name = shift == 0 ? name : name + " moved " + std::to_string(shift);
+    out.push_back(std::move(piece));
+  }
+}
+
 /// A corpus of already tokenised pieces: the training and validation pieces as given, the
 /// vocabulary built from the training pieces (options.min_count). ArgumentError when no
 /// training piece has a token.
@@ -112,13 +166,8 @@ inline TokenCorpus midi_token_corpus(const std::filesystem::path& folder,
     throw ArgumentError(folder.string() + ": no MIDI file could be read (" +
                         midi_folder_report(read) + ")");
   }
-  std::vector<ChordTokens> pieces;
-  for (const auto& file : read.files) {
-    ChordTokens piece = chord_tokens(file.score, options.durations, options.tokens);
-    piece.name = file.path.generic_string();
-    pieces.push_back(std::move(piece));
-  }
-  FileSplit split = split_by_file(pieces.size(), options.validation_share, 0.0, options.seed);
+  FileSplit split =
+      split_by_file(read.files.size(), options.validation_share, 0.0, options.seed);
   if (split.valid.empty() && split.train.size() >= 2) {
     split.valid.push_back(split.train.back());
     split.train.pop_back();
@@ -126,10 +175,11 @@ inline TokenCorpus midi_token_corpus(const std::filesystem::path& folder,
   std::vector<ChordTokens> train;
   std::vector<ChordTokens> valid;
   for (const std::size_t i : split.train) {
-    train.push_back(pieces[i]);
+    add_tokenised(read.files[i].score, read.files[i].path.generic_string(), options, true, train);
   }
   for (const std::size_t i : split.valid) {
-    valid.push_back(pieces[i]);
+    add_tokenised(read.files[i].score, read.files[i].path.generic_string(), options, false,
+                  valid);
   }
   TokenCorpus corpus = token_corpus(std::move(train), std::move(valid), options,
                                     "MIDI folder " + folder.string());
@@ -143,18 +193,16 @@ inline TokenCorpus midi_token_corpus(const std::filesystem::path& folder,
 /// tokens: each chorale's score (chorale_to_score), their own training and validation split.
 inline TokenCorpus jsb_token_corpus(const JsbCorpus& chorales,
                                     const TokenCorpusOptions& options = {}) {
-  auto tokens_of = [&](const std::vector<JsbChorale>& split, const char* name) {
+  auto tokens_of = [&](const std::vector<JsbChorale>& split, const char* name, bool augment) {
     std::vector<ChordTokens> out;
     for (std::size_t i = 0; i < split.size(); ++i) {
-      ChordTokens piece =
-          chord_tokens(chorale_to_score(split[i], chorales), options.durations, options.tokens);
-      piece.name = std::string(name) + " chorale " + std::to_string(i);
-      out.push_back(std::move(piece));
+      add_tokenised(chorale_to_score(split[i], chorales),
+                    std::string(name) + " chorale " + std::to_string(i), options, augment, out);
     }
     return out;
   };
-  return token_corpus(tokens_of(chorales.train, "training"),
-                      tokens_of(chorales.valid, "validation"), options, "JSB chorales");
+  return token_corpus(tokens_of(chorales.train, "training", true),
+                      tokens_of(chorales.valid, "validation", false), options, "JSB chorales");
 }
 
 }  // namespace bachprop::music

@@ -1,9 +1,10 @@
 #pragma once
 /// @file
 /// The next-token model of the Play-Bach series, with durations: each step reads one chord token
-/// and its duration class (one embedding column per pair), runs it through stacked LSTMs (1 to
-/// 3, dropout after each while training) and predicts the next token and the next duration, a
-/// softmax each (GroupedSoftmax: the two cross-entropies are summed). Trained on windows of 40
+/// (an embedding column per token, or per token and duration class when it hears durations),
+/// runs it through stacked LSTMs (1 to 3; dropout after the embedding and after each LSTM while
+/// training) and predicts the next token and the next duration, a softmax each (GroupedSoftmax:
+/// the two cross-entropies are summed). Trained on windows of 40
 /// tokens; run one step at a time, its state carried, to generate. Saved with its vocabulary,
 /// duration classes and sizes, so that generation needs no corpus.
 
@@ -38,9 +39,18 @@ struct TokenLstmShape {
   Index hidden = 128;    ///< units of each LSTM
   Index layers = 2;      ///< stacked LSTMs, 1 to 3
   double dropout = 0.2;  ///< rate after each LSTM while training
+  double input_dropout = 0.2;  ///< rate after the embedding while training
+  /// Whether the network hears each token's duration too: one embedding column per (token,
+  /// duration) pair (V·D columns) rather than per token (V).
+  bool hears_durations = false;
   /// The sizes as JSON.
   nlohmann::json to_json() const {
-    return {{"embedding", embedding}, {"hidden", hidden}, {"layers", layers}, {"dropout", dropout}};
+    return {{"embedding", embedding},
+            {"hidden", hidden},
+            {"layers", layers},
+            {"dropout", dropout},
+            {"input_dropout", input_dropout},
+            {"hears_durations", hears_durations}};
   }
 };
 
@@ -51,6 +61,7 @@ struct TokenTrainingSettings {
   Index epochs = 20;            ///< most passes over the windows
   Index batch_size = 32;        ///< windows per Adam step
   double learning_rate = 3e-3;  ///< Adam
+  double weight_decay = 0;      ///< Adam's L2 penalty λ on the weights (not the biases)
   double clip_norm = 5.0;       ///< gradient-norm clipping
   Index patience = 3;           ///< stop after this many epochs without a better validation
   double max_seconds = 0;       ///< > 0: no epoch starts after this much training time
@@ -59,8 +70,8 @@ struct TokenTrainingSettings {
   nlohmann::json to_json() const {
     return {{"window", window},         {"stride", stride},       {"epochs", epochs},
             {"batch_size", batch_size}, {"learning_rate", learning_rate},
-            {"clip_norm", clip_norm},   {"patience", patience},   {"max_seconds", max_seconds},
-            {"seed", seed}};
+            {"weight_decay", weight_decay}, {"clip_norm", clip_norm},
+            {"patience", patience},     {"max_seconds", max_seconds}, {"seed", seed}};
   }
 };
 
@@ -102,22 +113,23 @@ template <Scalar S, int Layers>
 struct Net;
 template <Scalar S>
 struct Net<S, 1> {
-  using type = Network<Embedding<S>, Lstm<S>, Dropout<S>, Dense<S>, GroupedSoftmax<S>>;
-};
-template <Scalar S>
-struct Net<S, 2> {
-  using type = Network<Embedding<S>, Lstm<S>, Dropout<S>, Lstm<S>, Dropout<S>, Dense<S>,
+  using type = Network<Embedding<S>, Dropout<S>, Lstm<S>, Dropout<S>, Dense<S>,
                        GroupedSoftmax<S>>;
 };
 template <Scalar S>
+struct Net<S, 2> {
+  using type = Network<Embedding<S>, Dropout<S>, Lstm<S>, Dropout<S>, Lstm<S>, Dropout<S>,
+                       Dense<S>, GroupedSoftmax<S>>;
+};
+template <Scalar S>
 struct Net<S, 3> {
-  using type = Network<Embedding<S>, Lstm<S>, Dropout<S>, Lstm<S>, Dropout<S>, Lstm<S>,
-                       Dropout<S>, Dense<S>, GroupedSoftmax<S>>;
+  using type = Network<Embedding<S>, Dropout<S>, Lstm<S>, Dropout<S>, Lstm<S>, Dropout<S>,
+                       Lstm<S>, Dropout<S>, Dense<S>, GroupedSoftmax<S>>;
 };
 }  // namespace detail::token_lstm
 
-/// Embedding → LSTM (× layers, dropout after each) → Dense → softmax over tokens ⊕ softmax
-/// over durations.
+/// Embedding → dropout → LSTM (× layers, dropout after each) → Dense → softmax over tokens ⊕
+/// softmax over durations.
 class TokenLstm : public ModelFile<TokenLstm> {
  public:
   using S = float;  ///< the element type
@@ -142,7 +154,8 @@ class TokenLstm : public ModelFile<TokenLstm> {
   const TokenLstmShape& shape() const { return shape_; }  ///< the sizes
   Index tokens() const { return static_cast<Index>(vocabulary_.size()); }  ///< V
   Index duration_count() const { return static_cast<Index>(durations_.size()); }  ///< D
-  Index inputs() const { return tokens() * duration_count(); }  ///< embedding columns, V·D
+  /// Embedding columns: V·D when the network hears durations, else V.
+  Index inputs() const { return shape_.hears_durations ? tokens() * duration_count() : tokens(); }
   /// Parameters of the network.
   Index parameter_count() const {
     return std::visit([](const auto& net) { return net.parameter_count(); }, network_);
@@ -152,7 +165,8 @@ class TokenLstm : public ModelFile<TokenLstm> {
 
   /// The embedding column of token `token` lasting duration class `duration`.
   Index input_id(int token, int duration) const {
-    return static_cast<Index>(token) * duration_count() + duration;
+    return shape_.hears_durations ? static_cast<Index>(token) * duration_count() + duration
+                                  : static_cast<Index>(token);
   }
 
   /// Windows of window + 1 tokens of each piece (ids and duration classes), every `stride`
@@ -200,7 +214,8 @@ class TokenLstm : public ModelFile<TokenLstm> {
     }
     return std::visit(
         [&](auto& net) {
-          Adam<S> adam(settings.learning_rate);
+          Adam<S> adam(AdamOptions{.learning_rate = settings.learning_rate,
+                                   .weight_decay = settings.weight_decay});
           const TrainOptions options{.epochs = settings.epochs,
                                      .batch_size = settings.batch_size,
                                      .seed = settings.seed,
@@ -326,9 +341,21 @@ class TokenLstm : public ModelFile<TokenLstm> {
       throw FormatError(source + ": metadata.shape.dropout must be a number in [0, 1)");
     }
     shape.dropout = rate->get<double>();
-    const auto columns = static_cast<Index>(vocabulary.size() * durations.size());
+    const auto input_rate = shape_json.find("input_dropout");
+    if (input_rate == shape_json.end() || !input_rate->is_number() ||
+        !(input_rate->get<double>() >= 0.0) || !(input_rate->get<double>() < 1.0)) {
+      throw FormatError(source + ": metadata.shape.input_dropout must be a number in [0, 1)");
+    }
+    shape.input_dropout = input_rate->get<double>();
+    const auto hears = shape_json.find("hears_durations");
+    if (hears == shape_json.end() || !hears->is_boolean()) {
+      throw FormatError(source + ": metadata.shape.hears_durations must be true or false");
+    }
+    shape.hears_durations = hears->get<bool>();
+    const auto columns = static_cast<Index>(
+        shape.hears_durations ? vocabulary.size() * durations.size() : vocabulary.size());
     require_stored_matrix(document, 0, "weights", shape.embedding, columns, source);
-    require_stored_matrix(document, 1, "recurrent_weights", 4 * shape.hidden, shape.hidden, source);
+    require_stored_matrix(document, 2, "recurrent_weights", 4 * shape.hidden, shape.hidden, source);
     TokenLstm model(std::move(vocabulary), std::move(durations), shape, 1);
     std::visit([&](auto& net) { model_from_json(net, document, source); }, model.network_);
     return model;
@@ -337,7 +364,8 @@ class TokenLstm : public ModelFile<TokenLstm> {
  private:
   static Networks make(const TokenLstmShape& s, Index inputs, Index tokens, Index durations) {
     if (s.layers < 1 || s.layers > 3 || s.embedding < 1 || s.hidden < 1 ||
-        !(s.dropout >= 0.0 && s.dropout < 1.0)) {
+        !(s.dropout >= 0.0 && s.dropout < 1.0) ||
+        !(s.input_dropout >= 0.0 && s.input_dropout < 1.0)) {
       throw ArgumentError("TokenLstm: expected 1 to 3 layers, positive sizes and a dropout rate "
                           "in [0, 1), got " + s.to_json().dump());
     }
@@ -345,20 +373,21 @@ class TokenLstm : public ModelFile<TokenLstm> {
     using L = Lstm<S>;
     using P = Dropout<S>;
     const E embedding(inputs, s.embedding);
+    const P input_dropout(s.input_dropout);
     const Dense<S> dense(s.hidden, tokens + durations, Init::xavier);
     const GroupedSoftmax<S> softmax({tokens, durations});
     if (s.layers == 1) {
       return typename detail::token_lstm::Net<S, 1>::type(
-          embedding, L(s.embedding, s.hidden), P(s.dropout), dense, softmax);
+          embedding, input_dropout, L(s.embedding, s.hidden), P(s.dropout), dense, softmax);
     }
     if (s.layers == 2) {
       return typename detail::token_lstm::Net<S, 2>::type(
-          embedding, L(s.embedding, s.hidden), P(s.dropout), L(s.hidden, s.hidden), P(s.dropout),
-          dense, softmax);
+          embedding, input_dropout, L(s.embedding, s.hidden), P(s.dropout),
+          L(s.hidden, s.hidden), P(s.dropout), dense, softmax);
     }
     return typename detail::token_lstm::Net<S, 3>::type(
-        embedding, L(s.embedding, s.hidden), P(s.dropout), L(s.hidden, s.hidden), P(s.dropout),
-        L(s.hidden, s.hidden), P(s.dropout), dense, softmax);
+        embedding, input_dropout, L(s.embedding, s.hidden), P(s.dropout),
+        L(s.hidden, s.hidden), P(s.dropout), L(s.hidden, s.hidden), P(s.dropout), dense, softmax);
   }
 
   Vocabulary vocabulary_;
