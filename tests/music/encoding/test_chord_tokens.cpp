@@ -54,7 +54,7 @@ TEST_CASE("Chord tokens: onsets across parts merged, durations until the next on
   CHECK(chord_tokens(Score{}).tokens.empty());
 }
 
-TEST_CASE("Chord tokens: a short gap lengthens the token before; the way back to notes",
+TEST_CASE("Chord tokens: a short gap lengthens the token before, and the way back to notes",
           "[chord_tokens]") {
   Score score;
   Part part;

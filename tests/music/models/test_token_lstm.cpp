@@ -68,7 +68,7 @@ TEST_CASE("Token LSTM: stepping with the state carried equals the windowed forwa
   }
 }
 
-TEST_CASE("Token LSTM: learns a repeating piece; saved and loaded, it predicts the same",
+TEST_CASE("Token LSTM: learns a repeating piece, and saved and loaded predicts the same",
           "[token_lstm]") {
   // The network hears the durations: their cycle of 3 is not the tokens' cycle of 5.
   TokenLstm model(token_test_vocabulary(5), DurationClasses(),
