@@ -25,14 +25,14 @@ SHARED = {
     "melody-midi": "FILE", "melody-abc": "FILE", "track": "N", "chorale": "N", "length": "N",
     "primer-length": "N", "temperature": "T", "top-k": "K", "top-p": "P", "tempo": "BPM",
     "key": "NAME", "lowest": "PITCH", "highest": "PITCH", "name": "NAME", "num-outputs": "N",
-    "batch-size": "M", "version": "", "help": "",
+    "batch-size": "M", "midi-dir": "DIR", "version": "", "help": "",
 }
 # Spellings the vocabulary replaced: none may come back.
 RETIRED = {"eta", "paper-eta", "fast", "notes", "midi", "load", "frames", "primer-frames",
            "path-notes", "out-dir"}
 # Programs that write music files, and programs that write files at all.
 MUSIC = {"notes_canvas", "music_basics", "algorithmic_composition", "markov_bach", "bach_melody",
-         "bach_polyphony", "bach_generate", "bach_harmonise", "bach_biaxial"}
+         "bach_polyphony", "bach_generate", "bach_harmonise", "bach_biaxial", "bach_tokens"}
 WRITERS = MUSIC | {"mnist_autoencoder"}
 
 OPTION = re.compile(r"^  --([a-z0-9-]+)(?: ([A-Z]+))?(?:\s|$)")

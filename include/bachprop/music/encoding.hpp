@@ -7,10 +7,12 @@
 
 #include <bachprop/music/encoding/articulated_roll.hpp>
 #include <bachprop/music/encoding/biaxial_features.hpp>
+#include <bachprop/music/encoding/chord_tokens.hpp>
 #include <bachprop/music/encoding/grid_windows.hpp>
 #include <bachprop/music/encoding/melody_vocabulary.hpp>
 #include <bachprop/music/encoding/note_embedding.hpp>
 #include <bachprop/music/encoding/piano_roll.hpp>
+#include <bachprop/music/encoding/token_corpus.hpp>
 #include <bachprop/music/encoding/tokens.hpp>
 #include <bachprop/music/encoding/vocabulary.hpp>
 #include <bachprop/music/encoding/voice_classes.hpp>

@@ -15,4 +15,6 @@
 #include <bachprop/music/models/minibach.hpp>
 #include <bachprop/music/models/model_file.hpp>
 #include <bachprop/music/models/piano_roll_rnn.hpp>
+#include <bachprop/music/models/token_generation.hpp>
+#include <bachprop/music/models/token_lstm.hpp>
 #include <bachprop/music/models/window_model.hpp>

@@ -1,0 +1,40 @@
+# Checks a bach_tokens summary (cmake -DSUMMARY=FILE [-DLSTM_WINS=ON] -P check_summary.cmake):
+# the validation perplexity of the LSTM and of the Markov chain (numbers ≥ 1 and below twice the
+# vocabulary's size: no infinite perplexity), their accuracies, the token counts and the
+# vocabulary's size; with LSTM_WINS, the LSTM's perplexity must be the lower.
+cmake_minimum_required(VERSION 3.19)  # string(JSON)
+if(NOT EXISTS "${SUMMARY}")
+  message(STATUS "no summary: the run found no data")  # the test is then skipped
+  return()
+endif()
+file(READ "${SUMMARY}" summary)
+function(require_number)
+  string(JSON type TYPE "${summary}" ${ARGN})
+  if(NOT type STREQUAL "NUMBER")
+    string(REPLACE ";" "." where "${ARGN}")
+    message(FATAL_ERROR "${SUMMARY}: ${where} is ${type}, not a number")
+  endif()
+endfunction()
+foreach(key train_tokens valid_tokens vocabulary_size train_pieces valid_pieces)
+  require_number(data ${key})
+endforeach()
+string(JSON vocabulary GET "${summary}" data vocabulary_size)
+math(EXPR most "2 * ${vocabulary}")
+foreach(model lstm markov)
+  require_number(validation_perplexity ${model})
+  require_number(${model} validation_perplexity)
+  require_number(${model} validation_accuracy)
+  string(JSON perplexity GET "${summary}" validation_perplexity ${model})
+  if(perplexity LESS 1 OR perplexity GREATER ${most})
+    message(FATAL_ERROR "${SUMMARY}: the ${model}'s validation perplexity is ${perplexity}")
+  endif()
+  set(${model}_perplexity ${perplexity})
+endforeach()
+require_number(lstm validation_duration_perplexity)
+require_number(generation step_ms)
+if(LSTM_WINS AND NOT lstm_perplexity LESS markov_perplexity)
+  message(FATAL_ERROR "${SUMMARY}: the LSTM's validation perplexity ${lstm_perplexity} is not "
+                      "below the Markov chain's ${markov_perplexity}")
+endif()
+message(STATUS "summary checked: validation perplexity LSTM ${lstm_perplexity}, Markov "
+               "${markov_perplexity}, ${vocabulary} tokens")
