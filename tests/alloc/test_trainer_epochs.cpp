@@ -96,6 +96,7 @@ TEST_CASE("data-parallel epochs allocate nothing once the first batch has sized 
   TrainOptions options{.epochs = 3, .batch_size = 32, .seed = 11, .clip_norm = 1.0};
   options.parallelism = Parallelism::data;
   options.threads = 2;  // the team's own thread counted too: the counter sees every thread
+  options.shards = 2;
   CHECK(allocations_after_first_epoch(net, CrossEntropy<float>(), adam, x, y, options) == 0);
 }
 

@@ -68,7 +68,8 @@ Vector<typename Net::Scalar> trained(Net net, const Matrix<typename Net::Scalar>
 TEST_CASE("data-parallel training gives the same weights, bit for bit, on 1, 2 and 3 threads",
           "[data_parallel][trainer]") {
   // 150 samples in batches of 64: two of 4 shards, then a ragged one of 22 (shards of 5 and 6).
-  const TrainOptions options{.epochs = 2, .batch_size = 64, .seed = 5, .clip_norm = 1.0};
+  TrainOptions options{.epochs = 2, .batch_size = 64, .seed = 5, .clip_norm = 1.0};
+  options.shards = 4;
   SECTION("double, a dense network with dropout") {
     const Matrix<double> x = test::normal_matrix<double>(12, 150, 1);
     const Matrix<double> y = test::one_hot_matrix<double>(5, 150, 2);
@@ -182,7 +183,7 @@ TEST_CASE("a data-parallel run resumed from a checkpoint ends as one never stopp
 TEST_CASE("automatic parallelism: data-parallel shards only where they pay",
           "[data_parallel]") {
   const auto net = dense_network<float>();  // 437 weights: 2,622 operations per sample
-  TrainOptions options{.batch_size = 4096};
+  TrainOptions options{.batch_size = 8192};
   options.threads = 1;
   CHECK_FALSE(plan_parallelism(net, options).data);  // one thread: products, as ever
   options.threads = 2;
@@ -198,7 +199,7 @@ TEST_CASE("automatic parallelism: data-parallel shards only where they pay",
   CHECK(plan_parallelism(net, options).shards == 1);
   CHECK(plan_parallelism(net, options).threads == 1);
   options.parallelism = Parallelism::products;
-  options.batch_size = 4096;
+  options.batch_size = 8192;
   CHECK_FALSE(plan_parallelism(net, options).data);
 }
 

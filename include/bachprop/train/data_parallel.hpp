@@ -1,15 +1,17 @@
 #pragma once
 /// @file
-/// Data-parallel training steps: the mini-batch cut into shards (train/shards.hpp), each shard's
-/// gradients computed on a replica of the network (its own caches and gradients) by one thread
-/// of a team (train/thread_team.hpp), then summed into the network's gradients in shard order,
-/// weighted by the shards' sizes, so that the network holds the batch's mean gradient ∇C̄ as
-/// after Network::compute_gradients, and train() clips, checks and updates it as ever. The
-/// replicas' weights are refreshed from the network at the start of every step.
+/// Data-parallel training steps: the mini-batch cut into shards (train/shards.hpp), each thread
+/// of a team (train/thread_team.hpp) computing the gradients of its shards on its own replica of
+/// the network (its own caches), each shard's into buffers of its own, then the shards' summed
+/// into the network's gradients in shard order, weighted by the shards' sizes, so that the
+/// network holds the batch's mean gradient ∇C̄ as after Network::compute_gradients, and train()
+/// clips, checks and updates it as ever. The replicas' weights are copied from the network at
+/// the start of every step.
 ///
 /// Results do not depend on the thread count: the shards come from the batch size, every shard
 /// is computed alike whichever thread takes it, its dropout masks come from the layer's seed,
 /// the shard's number and the count of masks drawn (shard_seed), and the sum's order is fixed.
+/// (A replica's result depends on its weights and the shard alone: its buffers are overwritten.)
 /// So 1, 2 or 3 threads give the same weights, bit for bit. Against one network computing the
 /// whole batch (Parallelism::products) the gradients agree to rounding (the sums over the
 /// batch's samples are grouped differently) and the dropout masks differ.
@@ -57,10 +59,9 @@ struct ParallelPlan {
 };
 
 /// Whether data-parallel steps pay for `network`'s batches of `batch_size` (sequences of
-/// `steps`): more than one thread and shard, and at least 4 million operations per thread and
-/// step (6 per weight and sample, forward and backward), about 25 µs: below it a wake-up and
-/// the weights' refresh and sum cost more than the second core saves, as for a split product
-/// (core/product.hpp).
+/// `steps`): more than one thread and shard, and at least 8 million operations per thread and
+/// step (6 per weight and sample, forward and backward), about 50-100 µs: below it the wake-ups,
+/// the weights' copies and the sum cost more than the second core saves.
 template <class Net>
 bool data_parallel_pays(const Net& network, Index batch_size, Index steps, int threads,
                         Index shards) {
@@ -71,7 +72,7 @@ bool data_parallel_pays(const Net& network, Index batch_size, Index steps, int t
   const double work = 6.0 * static_cast<double>(network.parameter_count()) *
                       static_cast<double>(batch_size) *
                       static_cast<double>(std::max<Index>(steps, 1));
-  return work / static_cast<double>(team) >= 4e6;
+  return work / static_cast<double>(team) >= 8e6;
 }
 
 /// Resolves TrainOptions' parallelism, threads and shards for `network` (automatic: data
@@ -86,7 +87,8 @@ ParallelPlan plan_parallelism(const Net& network, const TrainOptions& options) {
   }
   ParallelPlan plan;
   const int threads = options.threads > 0 ? options.threads : std::max(1, Eigen::nbThreads());
-  const Index shards = data_parallel_shards(options.batch_size, options.shards);
+  const Index shards =
+      data_parallel_shards(options.batch_size, options.shards, options.sequence_steps);
   if constexpr (Replicable<Net>) {
     plan.data = options.parallelism == Parallelism::data ||
                 (options.parallelism == Parallelism::automatic &&
@@ -109,8 +111,8 @@ class DataParallel {
   /// The network's scalar type.
   using S = typename Net::Scalar;
 
-  /// Replicas of `master` for `plan`'s shards and a team of its threads (none when the plan
-  /// is not data-parallel).
+  /// A replica of `master` for each of `plan`'s threads, gradient buffers for each of its shards
+  /// and a team of its threads (none of it when the plan is not data-parallel).
   DataParallel(Net& master, const ParallelPlan& plan)
       : team_(plan.data ? plan.threads : 1), active_(plan.data) {
     if constexpr (Replicable<Net>) {
@@ -119,16 +121,28 @@ class DataParallel {
       }
       eigen_threads_ = Eigen::nbThreads();
       Eigen::setNbThreads(1);
-      shards_.reserve(static_cast<std::size_t>(plan.shards));  // the replicas stay put
-      for (Index j = 0; j < plan.shards; ++j) {
-        shards_.emplace_back(master);
-        Shard& shard = shards_.back();
-        shard.replica.set_training(true);  // replicas only ever train
-        shard.replica.for_each_parameter(
-            [&shard](Parameter<S>& p) { shard.parameters.push_back(&p); });
+      master.for_each_parameter([this](Parameter<S>& p) { master_parameters_.push_back(&p); });
+      replicas_.reserve(static_cast<std::size_t>(team_.size()));  // the replicas stay put
+      for (int t = 0; t < team_.size(); ++t) {
+        replicas_.emplace_back(master);
+        Replica& replica = replicas_.back();
+        replica.network.set_training(true);  // replicas only ever train
+        replica.network.for_each_parameter(
+            [&replica](Parameter<S>& p) { replica.parameters.push_back(&p); });
       }
-      index_master(master);
-      shard_gradients_.resize(shards_.size() * static_cast<std::size_t>(team_.size()));
+      shards_.resize(static_cast<std::size_t>(plan.shards));
+      for (Shard& shard : shards_) {
+        for (const Parameter<S>* p : master_parameters_) {
+          shard.gradients.push_back(Matrix<S>::Zero(p->value.rows(), p->value.cols()));
+        }
+      }
+      for (std::size_t i = 0; i < master_parameters_.size(); ++i) {
+        const Index size = master_parameters_[i]->value.size();
+        for (Index first = 0; first < size; first += piece_entries) {
+          pieces_.push_back({i, first, std::min(size, first + piece_entries)});
+        }
+      }
+      shard_gradients_.resize(shards_.size() * replicas_.size());
       weights_.resize(shards_.size());
     }
   }
@@ -144,7 +158,7 @@ class DataParallel {
   /// Whether steps are data-parallel.
   bool active() const { return active_; }
 
-  /// Batch `b` of `data`: every shard's gradients on its replica, then master's gradients
+  /// Batch `b` of `data`: every shard's gradients on a replica, then master's gradients
   /// ∇C̄ = Σ_j (m_j / m) ∇C̄_j in shard order; returns the batch's mean loss, the same sum.
   /// Advances master's dropout masks by one, as a whole-batch forward would.
   template <Loss L>
@@ -155,9 +169,11 @@ class DataParallel {
       for (Index j = 0; j < shards; ++j) {
         shards_[static_cast<std::size_t>(j)].range = shard_range(batch, shards, j);
       }
-      seed_dropout(master);
-      auto step = [this, &data, b, &loss](int member) { compute_shards(member, data, b, loss); };
+      auto step = [this, &master, &data, b, &loss](int member) {
+        compute_shards(member, master, data, b, loss);
+      };
       team_.run(step);
+      advance_dropout(master, std::make_index_sequence<Net::depth>());
       // ∇C̄ = Σ_j (m_j / m) ∇C̄_j (section 4.3's mean, shard by shard), in shard order.
       std::size_t used = 0;
       S mean_loss = 0;
@@ -179,12 +195,15 @@ class DataParallel {
   }
 
  private:
-  struct Shard {
-    explicit Shard(const Net& master) : replica(master) {}
-    Net replica;
-    std::vector<Parameter<S>*> parameters;  // the replica's, in for_each_parameter's order
+  struct Replica {
+    explicit Replica(const Net& master) : network(master) {}
+    Net network;
+    std::vector<Parameter<S>*> parameters;  // in for_each_parameter's order
     Matrix<S> inputs;
     Matrix<S> targets;
+  };
+  struct Shard {
+    std::vector<Matrix<S>> gradients;  // ∇C̄_j, parameter by parameter
     ShardRange range;
     S loss = 0;
   };
@@ -196,22 +215,16 @@ class DataParallel {
   };
   static constexpr Index piece_entries = 16384;
 
-  // Master's parameters, and the fixed pieces the sum is cut into.
-  void index_master(Net& master) {
-    master.for_each_parameter(
-        [this](Parameter<S>& p) { master_parameters_.push_back(&p); });
-    for (std::size_t i = 0; i < master_parameters_.size(); ++i) {
-      const Index size = master_parameters_[i]->value.size();
-      for (Index first = 0; first < size; first += piece_entries) {
-        pieces_.push_back({i, first, std::min(size, first + piece_entries)});
-      }
-    }
-  }
-
-  // Member `member`'s shards (a contiguous block of them): the replica's weights from master,
-  // the shard's samples, its gradients.
+  // Member `member`'s shards, a contiguous block of them, on its replica: the weights from
+  // master once, then per shard its dropout seeds, its samples and its gradients, written into
+  // the shard's own buffers (swapped in and out: no copy).
   template <Loss L>
-  void compute_shards(int member, const Batches<S>& data, Index b, const L& loss) {
+  void compute_shards(int member, const Net& master, const Batches<S>& data, Index b,
+                      const L& loss) {
+    Replica& replica = replicas_[static_cast<std::size_t>(member)];
+    for (std::size_t i = 0; i < replica.parameters.size(); ++i) {
+      replica.parameters[i]->value = master_parameters_[i]->value;  // same shape: no allocation
+    }
     const auto shards = static_cast<Index>(shards_.size());
     const Index members = team_.size();
     for (Index j = member * shards / members; j < (member + 1) * shards / members; ++j) {
@@ -219,14 +232,20 @@ class DataParallel {
       if (shard.range.count == 0) {
         continue;
       }
-      for (std::size_t i = 0; i < shard.parameters.size(); ++i) {
-        shard.parameters[i]->value = master_parameters_[i]->value;  // same shape: no allocation
-      }
-      data.load_part(b, shard.range.first, shard.range.count, shard.inputs, shard.targets);
+      seed_dropout(replica.network, master, j, std::make_index_sequence<Net::depth>());
+      data.load_part(b, shard.range.first, shard.range.count, replica.inputs, replica.targets);
       if (data.steps() > 0) {
-        shard.replica.set_steps(data.steps());
+        replica.network.set_steps(data.steps());
       }
-      shard.loss = shard.replica.compute_gradients(shard.inputs, shard.targets, loss);
+      swap_gradients(replica, shard);
+      shard.loss = replica.network.compute_gradients(replica.inputs, replica.targets, loss);
+      swap_gradients(replica, shard);
+    }
+  }
+
+  static void swap_gradients(Replica& replica, Shard& shard) {
+    for (std::size_t i = 0; i < shard.gradients.size(); ++i) {
+      replica.parameters[i]->gradient.swap(shard.gradients[i]);
     }
   }
 
@@ -242,7 +261,7 @@ class DataParallel {
       std::size_t used = 0;
       for (const Shard& shard : shards_) {
         if (shard.range.count > 0) {
-          gradients[used++] = shard.parameters[piece.parameter]->gradient.data();
+          gradients[used++] = shard.gradients[piece.parameter].data();
         }
       }
       sum_in_shard_order<S>(std::span<const S* const>(gradients, used_),
@@ -252,35 +271,36 @@ class DataParallel {
     }
   }
 
-  // Each shard's dropout masks from (the layer's seed, the shard, the masks master has drawn),
-  // then master's count moved on by one, as a whole-batch forward moves it.
-  void seed_dropout(Net& master) {
-    seed_dropout_layers(master, std::make_index_sequence<Net::depth>());
-  }
+  // Shard j's dropout masks: from (the layer's seed, j, the masks master has drawn), whichever
+  // replica computes it.
   template <std::size_t... I>
-  void seed_dropout_layers(Net& master, std::index_sequence<I...>) {
-    (seed_dropout_layer<I>(master), ...);
+  static void seed_dropout(Net& replica, const Net& master, Index j, std::index_sequence<I...>) {
+    (seed_dropout_layer(replica.template layer<I>(), master.template layer<I>(), j), ...);
   }
-  template <std::size_t I>
-  void seed_dropout_layer(Net& master) {
-    auto& layer = master.template layer<I>();
+  template <class Layer>
+  static void seed_dropout_layer(Layer& replica, const Layer& master, Index j) {
+    if constexpr (requires { replica.set_seed(master.seed(), master.masks_drawn()); }) {
+      replica.set_seed(shard_seed(master.seed(), j), master.masks_drawn());
+    }
+  }
+  // Master's dropout moves on by one mask, as a whole-batch forward moves it.
+  template <std::size_t... I>
+  static void advance_dropout(Net& master, std::index_sequence<I...>) {
+    (advance_dropout_layer(master.template layer<I>()), ...);
+  }
+  template <class Layer>
+  static void advance_dropout_layer(Layer& layer) {
     if constexpr (requires { layer.set_seed(layer.seed(), layer.masks_drawn()); layer.rate(); }) {
-      if (layer.rate() <= 0) {
-        return;  // draws no masks
+      if (layer.rate() > 0) {
+        layer.set_seed(layer.seed(), layer.masks_drawn() + 1);
       }
-      const std::uint64_t seed = layer.seed();
-      const std::uint64_t drawn = layer.masks_drawn();
-      for (std::size_t j = 0; j < shards_.size(); ++j) {
-        shards_[j].replica.template layer<I>().set_seed(
-            shard_seed(seed, static_cast<Index>(j)), drawn);
-      }
-      layer.set_seed(seed, drawn + 1);
     }
   }
 
   ThreadTeam team_;
   bool active_ = false;
   int eigen_threads_ = 1;
+  std::vector<Replica> replicas_;  // one per member of the team
   std::vector<Shard> shards_;
   std::vector<Parameter<S>*> master_parameters_;
   std::vector<Piece> pieces_;

@@ -21,12 +21,15 @@
 
 namespace bachprop {
 
-/// Shards per batch of `batch_size` samples (or sequences): `requested` when positive, else one
-/// per 16 samples and at most 4 (4 splits evenly over 1, 2 or 4 threads; a shard under 16
-/// columns would leave the product kernels' 8-column tiles half empty). Never more than the
-/// batch, never fewer than 1.
-inline Index data_parallel_shards(Index batch_size, Index requested = 0) {
-  const Index shards = requested > 0 ? requested : std::min<Index>(4, batch_size / 16);
+/// Shards per batch of `batch_size` samples (or sequences of `steps` steps): `requested` when
+/// positive, else at most 4 (they split evenly over 1, 2 or 4 threads) of at least 32 columns
+/// and 16 samples each. Each shard's gradients cost a pass over the parameters in the sum, and
+/// its products work best on 32 columns or more (a shard of 16 is two 8-column tiles). Never
+/// more than the batch, never fewer than 1.
+inline Index data_parallel_shards(Index batch_size, Index requested = 0, Index steps = 0) {
+  const Index columns = batch_size * std::max<Index>(steps, 1);
+  const Index shards =
+      requested > 0 ? requested : std::min({Index{4}, batch_size / 16, columns / 32});
   return std::clamp<Index>(shards, 1, std::max<Index>(batch_size, 1));
 }
 
@@ -55,24 +58,31 @@ inline std::uint64_t shard_seed(std::uint64_t seed, Index shard) {
 /// out[i] = Σ_j weights[j] · shards[j][i] for i in [first, last), the shards in their order:
 /// the first product, then each next one added. Every entry takes the same operations in the
 /// same order wherever a caller cuts [first, last), provided the cuts themselves do not depend
-/// on the thread count (DataParallel cuts every parameter at fixed offsets).
+/// on the thread count (DataParallel cuts every parameter at fixed offsets). A block of entries
+/// at a time collects every shard before it is stored: one pass over `out`, not one per shard.
 template <class S>
 void sum_in_shard_order(std::span<const S* const> shards, std::span<const S> weights, S* out,
                         Index first, Index last) {
   if (shards.empty()) {
     return;
   }
-  const S* g = shards[0];
-  const S w = weights[0];
-  for (Index i = first; i < last; ++i) {
-    out[i] = w * g[i];
-  }
-  for (std::size_t j = 1; j < shards.size(); ++j) {
-    const S* gj = shards[j];
-    const S wj = weights[j];
-    for (Index i = first; i < last; ++i) {
-      out[i] += wj * gj[i];
+  constexpr Index block = 256;
+  S sum[block];
+  for (Index start = first; start < last; start += block) {
+    const Index n = std::min(block, last - start);
+    const S* g = shards[0] + start;
+    const S w = weights[0];
+    for (Index i = 0; i < n; ++i) {
+      sum[i] = w * g[i];
     }
+    for (std::size_t j = 1; j < shards.size(); ++j) {
+      const S* gj = shards[j] + start;
+      const S wj = weights[j];
+      for (Index i = 0; i < n; ++i) {
+        sum[i] += wj * gj[i];
+      }
+    }
+    std::copy(sum, sum + n, out + start);
   }
 }
 

@@ -58,8 +58,9 @@ struct TrainOptions {
   /// Threads a step may use; 0: Eigen's setting (Eigen::nbThreads(): OpenMP's in an OpenMP
   /// build, else 1).
   int threads = 0;
-  /// Data-parallel shards per batch; 0: from the batch size alone (data_parallel_shards), never
-  /// from the thread count, so that the sum, and so the weights, do not depend on it.
+  /// Data-parallel shards per batch; 0: from the batch size and sequence steps alone
+  /// (data_parallel_shards: at most 4, of 32 columns or more), never from the thread count, so
+  /// that the sum, and so the weights, do not depend on it.
   Index shards = 0;
 };
 
