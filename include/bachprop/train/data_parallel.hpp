@@ -18,6 +18,11 @@
 ///
 /// While it trains, Eigen's thread count is 1: each thread's products stay on that thread
 /// instead of forking threads of their own on cores the team already uses.
+///
+/// Limits: the network itself computes nothing in these steps (its caches keep what they held);
+/// a Dropout given a fixed mask (use_mask, for tests) has the whole batch's shape, not a
+/// shard's, so such a network trains with Parallelism::products; a model that is not a Network
+/// (not Replicable) always does.
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/loss.hpp>
