@@ -68,10 +68,13 @@ struct Result {
   double compute_value = 0;     // training only: steps on one batch, no shuffle or gather
   double flops_per_item = 0;    // per sample, sequence or step (0 for the GEMM)
   double gflops = 0;            // achieved
+  std::string parallelism;      // training only: "data" (shards on replicas) or "products"
 };
 
 // Trains for 1 + repeats epochs through the public trainer (shuffle, gather, loss, update);
 // the first epoch is the warm-up. Throughput per epoch from the trainer's own epoch timing.
+// The trainer chooses how to use the threads (Parallelism::automatic): at two threads, data-
+// parallel shards where they pay (train/data_parallel.hpp), split products elsewhere.
 template <class Net, class Loss, class Optimiser>
 Result time_training(Net& network, const Loss& loss, Optimiser& optimiser,
                      const Matrix<float>& inputs, const Matrix<float>& targets, Index batch,
@@ -83,11 +86,14 @@ Result time_training(Net& network, const Loss& loss, Optimiser& optimiser,
     cpu_marks.push_back(cpu_seconds());
     return true;
   };
-  const auto reports = bachprop::train(
-      network, loss, optimiser, inputs, targets,
-      {.epochs = 1 + repeats, .batch_size = batch, .seed = 1, .sequence_steps = steps}, callbacks);
+  const bachprop::TrainOptions options{
+      .epochs = 1 + repeats, .batch_size = batch, .seed = 1, .sequence_steps = steps};
+  const bachprop::ParallelPlan plan = bachprop::plan_parallelism(network, options);
+  const auto reports = bachprop::train(network, loss, optimiser, inputs, targets, options,
+                                       callbacks);
   Result result;
   result.unit = unit;
+  result.parallelism = plan.data ? "data" : "products";
   std::vector<double> cpu_rates;
   for (std::size_t e = 1; e < reports.size(); ++e) {
     result.repeats.push_back(static_cast<double>(samples) / reports[e].seconds);
@@ -113,11 +119,21 @@ Result time_training(Net& network, const Loss& loss, Optimiser& optimiser,
     bachprop::gather_columns(targets, first, 0, in_batch, y);
   }
   const Index batches = samples / in_batch;
+  // Data-parallel as the trainer steps: the first batch's shards (gathered by each thread from
+  // the data set, as the trainer's shards are, but the same cache-warm samples every step).
+  const bachprop::Batches<float> first_batch(inputs, targets,
+                                             {.batch_size = in_batch, .shuffle = false,
+                                              .sequence_steps = steps});
+  bachprop::DataParallel<Net> parallel(network, plan);
   std::vector<double> step_rates;
   for (Index r = 0; r <= repeats; ++r) {
     const auto start = Clock::now();
     for (Index b = 0; b < batches; ++b) {
-      network.compute_gradients(x, y, loss);
+      if (parallel.active()) {
+        parallel.compute_gradients(network, first_batch, 0, loss);
+      } else {
+        network.compute_gradients(x, y, loss);
+      }
       optimiser.step(network);
     }
     const std::chrono::duration<double> elapsed = Clock::now() - start;
@@ -478,6 +494,7 @@ int main(int argc, char** argv) {
         {"batch", batch},
         {"threads", threads},
         {"threads_used", workload == "fma_peak" ? threads : Eigen::nbThreads()},
+        {"parallelism", result.parallelism},
         {"unit", result.unit},
         {"value", result.value},
         {"cpu_value", result.cpu_value},

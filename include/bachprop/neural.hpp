@@ -47,10 +47,13 @@
 #include <bachprop/optim/state.hpp>
 #include <bachprop/train/batches.hpp>
 #include <bachprop/train/checkpoint.hpp>
+#include <bachprop/train/data_parallel.hpp>
 #include <bachprop/train/divergence.hpp>
 #include <bachprop/train/early_stopping.hpp>
 #include <bachprop/train/metrics.hpp>
 #include <bachprop/train/optimiser_json.hpp>
 #include <bachprop/train/resume.hpp>
+#include <bachprop/train/shards.hpp>
+#include <bachprop/train/thread_team.hpp>
 #include <bachprop/train/train_options.hpp>
 #include <bachprop/train/trainer.hpp>

@@ -84,3 +84,32 @@ TEST_CASE("a ragged last batch costs a fixed number of allocations per epoch, wh
   CHECK(few_batches > 0);
   CHECK(many_batches == few_batches);
 }
+
+TEST_CASE("data-parallel epochs allocate nothing once the first batch has sized the replicas",
+          "[alloc][trainer][data_parallel]") {
+  const Matrix<float> x = alloc_test::normal_matrix<float>(30, 128, 8);
+  const Matrix<float> y = alloc_test::one_hot_matrix<float>(4, 128, 9);
+  Network net{Dense<float>(30, 16), Tanh<float>(), Dropout<float>(0.2), Dense<float>(16, 4),
+              Softmax<float>()};
+  net.initialise(10);
+  Adam<float> adam(1e-3);
+  TrainOptions options{.epochs = 3, .batch_size = 32, .seed = 11, .clip_norm = 1.0};
+  options.parallelism = Parallelism::data;
+  options.threads = 2;  // the team's own thread counted too: the counter sees every thread
+  options.shards = 2;
+  CHECK(allocations_after_first_epoch(net, CrossEntropy<float>(), adam, x, y, options) == 0);
+}
+
+TEST_CASE("data-parallel sequence epochs allocate nothing", "[alloc][trainer][data_parallel]") {
+  const Index steps = 5;
+  const Matrix<float> x = alloc_test::one_hot_matrix<float>(12, 24 * steps, 3);
+  const Matrix<float> y = alloc_test::one_hot_matrix<float>(12, 24 * steps, 4);
+  Network net{Lstm<float>(12, 16), Dense<float>(16, 12), Softmax<float>()};
+  net.initialise(5);
+  Sgd<float> sgd(0.1);
+  TrainOptions options{.epochs = 3, .batch_size = 6, .sequence_steps = steps};
+  options.parallelism = Parallelism::data;
+  options.threads = 3;
+  options.shards = 3;
+  CHECK(allocations_after_first_epoch(net, CrossEntropy<float>(), sgd, x, y, options) == 0);
+}

@@ -122,10 +122,19 @@ class Batches {
   /// batch: a callback may have run it on other lengths).
   template <class Net>
   void load(Index b, Net& network, Matrix<S>& inputs, Matrix<S>& targets) const {
-    const Index first = b * size_;
-    const Index count = size_of(b);
     if (steps_ > 0) {
       network.set_steps(steps_);
+    }
+    load_part(b, 0, size_of(b), inputs, targets);
+  }
+
+  /// Gathers samples [offset, offset + count) of batch `b` (a data-parallel shard) into
+  /// `inputs` and `targets`, laid out as a batch of `count` (whole sequences, time-major).
+  /// Reads only: threads may load different parts at once.
+  void load_part(Index b, Index offset, Index count, Matrix<S>& inputs,
+                 Matrix<S>& targets) const {
+    const Index first = b * size_ + offset;
+    if (steps_ > 0) {
       gather_sequences(inputs_, steps_, order_, first, count, inputs);
     } else {
       gather_columns(inputs_, order_, first, count, inputs);
@@ -136,6 +145,9 @@ class Batches {
       gather_columns(targets_, order_, first, count, targets);
     }
   }
+
+  /// Steps per sequence (TrainOptions::sequence_steps; 0: samples are columns).
+  Index steps() const { return steps_; }
 
  private:
   const Matrix<S>& inputs_;

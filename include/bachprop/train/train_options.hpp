@@ -13,6 +13,20 @@
 
 namespace bachprop {
 
+/// How train() spreads a step over threads (train/data_parallel.hpp).
+enum class Parallelism {
+  /// Data-parallel shards when more than one thread is available and the step is large enough
+  /// to pay for it (data_parallel_pays), split products otherwise.
+  automatic,
+  /// One network computes the whole batch; large products split their columns between threads
+  /// (core/product.hpp).
+  products,
+  /// The batch is cut into shards, each computed on a replica of the network by one of the
+  /// threads, and their gradients summed in shard order: the same weights, bit for bit, for any
+  /// thread count.
+  data,
+};
+
 /// How train() walks through the data.
 struct TrainOptions {
   Index epochs = 1;         ///< passes over the training set
@@ -39,6 +53,15 @@ struct TrainOptions {
   /// batch size, samples, shuffle, sequence steps, clipping). `epochs` may be raised to train
   /// on; the learning rate continues from the checkpoint.
   std::filesystem::path resume_from{};
+  /// Data-parallel shards or split products (Parallelism; automatic chooses by size).
+  Parallelism parallelism = Parallelism::automatic;
+  /// Threads a step may use; 0: Eigen's setting (Eigen::nbThreads(): OpenMP's in an OpenMP
+  /// build, else 1).
+  int threads = 0;
+  /// Data-parallel shards per batch; 0: from the batch size and sequence steps alone
+  /// (data_parallel_shards: at most 4, of 32 columns or more), never from the thread count, so
+  /// that the sum, and so the weights, do not depend on it.
+  Index shards = 0;
 };
 
 /// What train() reports after each mini-batch.

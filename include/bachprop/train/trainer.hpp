@@ -3,13 +3,15 @@
 /// Mini-batch gradient descent: the training algorithm of section 5, with the mini-batch average
 /// of section 4.3. The pieces around the loop have their own headers: the options and callbacks
 /// (train/train_options.hpp), the batches (train/batches.hpp), checkpoints and resuming
-/// (train/resume.hpp), and the stop when a number stops being finite (train/divergence.hpp).
+/// (train/resume.hpp), the stop when a number stops being finite (train/divergence.hpp), and
+/// the data-parallel steps that spread a batch over threads (train/data_parallel.hpp).
 
 #include <bachprop/core/loss.hpp>
 #include <bachprop/core/random.hpp>
 #include <bachprop/core/types.hpp>
 #include <bachprop/optim/clip.hpp>
 #include <bachprop/train/batches.hpp>
+#include <bachprop/train/data_parallel.hpp>
 #include <bachprop/train/divergence.hpp>
 #include <bachprop/train/resume.hpp>
 #include <bachprop/train/train_options.hpp>
@@ -79,6 +81,8 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
   // Dropout drops in the training steps only: the callbacks (a validation score, a checkpoint)
   // see the network in evaluation, and it is given back in the mode it came in.
   const detail::TrainingMode mode(network);
+  // Data-parallel shards on replicas of the network, or none (TrainOptions::parallelism).
+  DataParallel<Net> parallel(network, plan_parallelism(network, options));
   Matrix<S> batch_inputs;
   Matrix<S> batch_targets;
 
@@ -93,11 +97,16 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
     }
     double loss_sum = mid_epoch ? start.loss_sum : 0;
     for (Index b = mid_epoch ? start.batch : 0; b < data.count(); ++b) {
-      data.load(b, network, batch_inputs, batch_targets);
+      if (!parallel.active()) {
+        data.load(b, network, batch_inputs, batch_targets);
+      }
       mode.train();  // dropout (40) drops in this step
       // Steps 2-5: feed forward, the errors δ of every neuron, ∂C/∂w and ∂C/∂b, all for the
       // whole mini-batch at once; the loss divides by its m, so these are the averages ∇C̄ (4.3).
-      const S batch_loss = network.compute_gradients(batch_inputs, batch_targets, loss);
+      // Data-parallel: the same per shard on replicas, the shards' means summed in their order.
+      const S batch_loss = parallel.active()
+                               ? parallel.compute_gradients(network, data, b, loss)
+                               : network.compute_gradients(batch_inputs, batch_targets, loss);
       const double gradient_norm =
           options.clip_norm > 0 ? clip_gradient_norm(network, options.clip_norm) : 0.0;
       // A NaN or an infinity in the loss or a gradient stops training before the update.

@@ -1,0 +1,317 @@
+#pragma once
+/// @file
+/// Data-parallel training steps: the mini-batch cut into shards (train/shards.hpp), each thread
+/// of a team (train/thread_team.hpp) computing the gradients of its shards on its own replica of
+/// the network (its own caches), each shard's into buffers of its own, then the shards' summed
+/// into the network's gradients in shard order, weighted by the shards' sizes, so that the
+/// network holds the batch's mean gradient ∇C̄ as after Network::compute_gradients, and train()
+/// clips, checks and updates it as ever. The replicas' weights are copied from the network at
+/// the start of every step.
+///
+/// Results do not depend on the thread count: the shards come from the batch size, every shard
+/// is computed alike whichever thread takes it, its dropout masks come from the layer's seed,
+/// the shard's number and the count of masks drawn (shard_seed), and the sum's order is fixed.
+/// (A replica's result depends on its weights and the shard alone: its buffers are overwritten.)
+/// So 1, 2 or 3 threads give the same weights, bit for bit. Against one network computing the
+/// whole batch (Parallelism::products) the gradients agree to rounding (the sums over the
+/// batch's samples are grouped differently) and the dropout masks differ.
+///
+/// While it trains, Eigen's thread count is 1: each thread's products stay on that thread
+/// instead of forking threads of their own on cores the team already uses.
+///
+/// Limits: the network itself computes nothing in these steps (its caches keep what they held);
+/// a Dropout given a fixed mask (use_mask, for tests) has the whole batch's shape, not a
+/// shard's, so such a network trains with Parallelism::products; a model that is not a Network
+/// (not Replicable) always does.
+
+#include <bachprop/core/error.hpp>
+#include <bachprop/core/loss.hpp>
+#include <bachprop/core/parameter.hpp>
+#include <bachprop/core/types.hpp>
+#include <bachprop/train/batches.hpp>
+#include <bachprop/train/shards.hpp>
+#include <bachprop/train/thread_team.hpp>
+#include <bachprop/train/train_options.hpp>
+
+#include <Eigen/Core>
+
+#include <algorithm>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace bachprop {
+
+/// A model data-parallel steps can replicate: a Network (copied layer by layer, its layers
+/// reached by index to keep the replicas' dropout in step with it).
+template <class Net>
+concept Replicable = std::copy_constructible<Net> && requires(Net& net, Index steps) {
+  { Net::depth } -> std::convertible_to<std::size_t>;
+  net.template layer<0>();
+  net.set_steps(steps);
+  net.set_training(true);
+};
+
+/// How train() will use its threads: resolved from TrainOptions by plan_parallelism.
+struct ParallelPlan {
+  bool data = false;  ///< data-parallel shards (else one network, split products)
+  int threads = 1;    ///< threads a step uses (data: at most one per shard)
+  Index shards = 1;   ///< shards per full batch (data only)
+};
+
+/// Whether data-parallel steps pay for `network`'s batches of `batch_size` (sequences of
+/// `steps`): more than one thread and shard, and at least 8 million operations per thread and
+/// step (6 per weight and sample, forward and backward), about 50-100 µs: below it the wake-ups,
+/// the weights' copies and the sum cost more than the second core saves.
+template <class Net>
+bool data_parallel_pays(const Net& network, Index batch_size, Index steps, int threads,
+                        Index shards) {
+  const Index team = std::min<Index>(threads, shards);
+  if (team < 2) {
+    return false;
+  }
+  const double work = 6.0 * static_cast<double>(network.parameter_count()) *
+                      static_cast<double>(batch_size) *
+                      static_cast<double>(std::max<Index>(steps, 1));
+  return work / static_cast<double>(team) >= 8e6;
+}
+
+/// Resolves TrainOptions' parallelism, threads and shards for `network` (automatic: data
+/// parallelism where data_parallel_pays and the model is Replicable). Throws ArgumentError for
+/// a negative thread or shard count, or Parallelism::data for a model that cannot be replicated.
+template <class Net>
+ParallelPlan plan_parallelism(const Net& network, const TrainOptions& options) {
+  if (options.threads < 0 || options.shards < 0) {
+    throw ArgumentError("train: threads and shards must be non-negative (0: automatic), got " +
+                        std::to_string(options.threads) + " and " +
+                        std::to_string(options.shards));
+  }
+  ParallelPlan plan;
+  const int threads = options.threads > 0 ? options.threads : std::max(1, Eigen::nbThreads());
+  const Index shards =
+      data_parallel_shards(options.batch_size, options.shards, options.sequence_steps);
+  if constexpr (Replicable<Net>) {
+    plan.data = options.parallelism == Parallelism::data ||
+                (options.parallelism == Parallelism::automatic &&
+                 data_parallel_pays(network, options.batch_size, options.sequence_steps, threads,
+                                    shards));
+  } else if (options.parallelism == Parallelism::data) {
+    throw ArgumentError("train: Parallelism::data needs a model that can be copied layer by "
+                        "layer (a Network); use Parallelism::products for this one");
+  }
+  plan.threads = plan.data ? static_cast<int>(std::min<Index>(threads, shards)) : threads;
+  plan.shards = plan.data ? shards : 1;
+  return plan;
+}
+
+/// Computes a batch's gradients shard by shard on replicas of `Net`, as the plan says; does
+/// nothing (active() false) for a plan without data parallelism.
+template <class Net>
+class DataParallel {
+ public:
+  /// The network's scalar type.
+  using S = typename Net::Scalar;
+
+  /// A replica of `master` for each of `plan`'s threads, gradient buffers for each of its shards
+  /// and a team of its threads (none of it when the plan is not data-parallel).
+  DataParallel(Net& master, const ParallelPlan& plan)
+      : team_(plan.data ? plan.threads : 1), active_(plan.data) {
+    if constexpr (Replicable<Net>) {
+      if (!active_) {
+        return;
+      }
+      eigen_threads_ = Eigen::nbThreads();
+      Eigen::setNbThreads(1);
+      master.for_each_parameter([this](Parameter<S>& p) { master_parameters_.push_back(&p); });
+      replicas_.reserve(static_cast<std::size_t>(team_.size()));  // the replicas stay put
+      for (int t = 0; t < team_.size(); ++t) {
+        replicas_.emplace_back(master);
+        Replica& replica = replicas_.back();
+        replica.network.set_training(true);  // replicas only ever train
+        replica.network.for_each_parameter(
+            [&replica](Parameter<S>& p) { replica.parameters.push_back(&p); });
+      }
+      shards_.resize(static_cast<std::size_t>(plan.shards));
+      for (Shard& shard : shards_) {
+        for (const Parameter<S>* p : master_parameters_) {
+          shard.gradients.push_back(Matrix<S>::Zero(p->value.rows(), p->value.cols()));
+        }
+      }
+      for (std::size_t i = 0; i < master_parameters_.size(); ++i) {
+        const Index size = master_parameters_[i]->value.size();
+        for (Index first = 0; first < size; first += piece_entries) {
+          pieces_.push_back({i, first, std::min(size, first + piece_entries)});
+        }
+      }
+      shard_gradients_.resize(shards_.size() * replicas_.size());
+      weights_.resize(shards_.size());
+    }
+  }
+  DataParallel(const DataParallel&) = delete;
+  DataParallel& operator=(const DataParallel&) = delete;
+  /// Gives Eigen back its thread count.
+  ~DataParallel() {
+    if (active_) {
+      Eigen::setNbThreads(eigen_threads_);
+    }
+  }
+
+  /// Whether steps are data-parallel.
+  bool active() const { return active_; }
+
+  /// Batch `b` of `data`: every shard's gradients on a replica, then master's gradients
+  /// ∇C̄ = Σ_j (m_j / m) ∇C̄_j in shard order; returns the batch's mean loss, the same sum.
+  /// Advances master's dropout masks by one, as a whole-batch forward would.
+  template <Loss L>
+  S compute_gradients(Net& master, const Batches<S>& data, Index b, const L& loss) {
+    if constexpr (Replicable<Net>) {
+      const Index batch = data.size_of(b);
+      const auto shards = static_cast<Index>(shards_.size());
+      for (Index j = 0; j < shards; ++j) {
+        shards_[static_cast<std::size_t>(j)].range = shard_range(batch, shards, j);
+      }
+      auto step = [this, &master, &data, b, &loss](int member) {
+        compute_shards(member, master, data, b, loss);
+      };
+      team_.run(step);
+      advance_dropout(master, std::make_index_sequence<Net::depth>());
+      // ∇C̄ = Σ_j (m_j / m) ∇C̄_j (section 4.3's mean, shard by shard), in shard order.
+      std::size_t used = 0;
+      S mean_loss = 0;
+      for (Shard& shard : shards_) {
+        if (shard.range.count > 0) {
+          weights_[used] = static_cast<S>(shard.range.count) / static_cast<S>(batch);
+          mean_loss += weights_[used] * shard.loss;
+          ++used;
+        }
+      }
+      used_ = used;
+      auto sum = [this](int member) { sum_pieces(member); };
+      team_.run(sum);
+      return mean_loss;
+    } else {
+      (void)master, (void)data, (void)b, (void)loss;
+      throw ArgumentError("DataParallel: the model cannot be replicated");
+    }
+  }
+
+ private:
+  struct Replica {
+    explicit Replica(const Net& master) : network(master) {}
+    Net network;
+    std::vector<Parameter<S>*> parameters;  // in for_each_parameter's order
+    Matrix<S> inputs;
+    Matrix<S> targets;
+  };
+  struct Shard {
+    std::vector<Matrix<S>> gradients;  // ∇C̄_j, parameter by parameter
+    ShardRange range;
+    S loss = 0;
+  };
+  // A fixed part of one parameter's entries: the sum is cut into these, whatever the threads.
+  struct Piece {
+    std::size_t parameter = 0;
+    Index first = 0;
+    Index last = 0;
+  };
+  static constexpr Index piece_entries = 16384;
+
+  // Member `member`'s shards, a contiguous block of them, on its replica: the weights from
+  // master once, then per shard its dropout seeds, its samples and its gradients, written into
+  // the shard's own buffers (swapped in and out: no copy).
+  template <Loss L>
+  void compute_shards(int member, const Net& master, const Batches<S>& data, Index b,
+                      const L& loss) {
+    Replica& replica = replicas_[static_cast<std::size_t>(member)];
+    for (std::size_t i = 0; i < replica.parameters.size(); ++i) {
+      replica.parameters[i]->value = master_parameters_[i]->value;  // same shape: no allocation
+    }
+    const auto shards = static_cast<Index>(shards_.size());
+    const Index members = team_.size();
+    for (Index j = member * shards / members; j < (member + 1) * shards / members; ++j) {
+      Shard& shard = shards_[static_cast<std::size_t>(j)];
+      if (shard.range.count == 0) {
+        continue;
+      }
+      seed_dropout(replica.network, master, j, std::make_index_sequence<Net::depth>());
+      data.load_part(b, shard.range.first, shard.range.count, replica.inputs, replica.targets);
+      if (data.steps() > 0) {
+        replica.network.set_steps(data.steps());
+      }
+      swap_gradients(replica, shard);
+      shard.loss = replica.network.compute_gradients(replica.inputs, replica.targets, loss);
+      swap_gradients(replica, shard);
+    }
+  }
+
+  static void swap_gradients(Replica& replica, Shard& shard) {
+    for (std::size_t i = 0; i < shard.gradients.size(); ++i) {
+      replica.parameters[i]->gradient.swap(shard.gradients[i]);
+    }
+  }
+
+  // Member `member`'s pieces of the sum: master's gradient = Σ_j w_j · shard j's, in order.
+  void sum_pieces(int member) {
+    const auto pieces = static_cast<Index>(pieces_.size());
+    const Index members = team_.size();
+    // This member's own row of pointers: the members fill theirs at once.
+    const S** gradients =
+        shard_gradients_.data() + static_cast<std::size_t>(member) * shards_.size();
+    for (Index k = member * pieces / members; k < (member + 1) * pieces / members; ++k) {
+      const Piece& piece = pieces_[static_cast<std::size_t>(k)];
+      std::size_t used = 0;
+      for (const Shard& shard : shards_) {
+        if (shard.range.count > 0) {
+          gradients[used++] = shard.gradients[piece.parameter].data();
+        }
+      }
+      sum_in_shard_order<S>(std::span<const S* const>(gradients, used_),
+                            std::span<const S>(weights_.data(), used_),
+                            master_parameters_[piece.parameter]->gradient.data(), piece.first,
+                            piece.last);
+    }
+  }
+
+  // Shard j's dropout masks: from (the layer's seed, j, the masks master has drawn), whichever
+  // replica computes it.
+  template <std::size_t... I>
+  static void seed_dropout(Net& replica, const Net& master, Index j, std::index_sequence<I...>) {
+    (seed_dropout_layer(replica.template layer<I>(), master.template layer<I>(), j), ...);
+  }
+  template <class Layer>
+  static void seed_dropout_layer(Layer& replica, const Layer& master, Index j) {
+    if constexpr (requires { replica.set_seed(master.seed(), master.masks_drawn()); }) {
+      replica.set_seed(shard_seed(master.seed(), j), master.masks_drawn());
+    }
+  }
+  // Master's dropout moves on by one mask, as a whole-batch forward moves it.
+  template <std::size_t... I>
+  static void advance_dropout(Net& master, std::index_sequence<I...>) {
+    (advance_dropout_layer(master.template layer<I>()), ...);
+  }
+  template <class Layer>
+  static void advance_dropout_layer(Layer& layer) {
+    if constexpr (requires { layer.set_seed(layer.seed(), layer.masks_drawn()); layer.rate(); }) {
+      if (layer.rate() > 0) {
+        layer.set_seed(layer.seed(), layer.masks_drawn() + 1);
+      }
+    }
+  }
+
+  ThreadTeam team_;
+  bool active_ = false;
+  int eigen_threads_ = 1;
+  std::vector<Replica> replicas_;  // one per member of the team
+  std::vector<Shard> shards_;
+  std::vector<Parameter<S>*> master_parameters_;
+  std::vector<Piece> pieces_;
+  std::vector<const S*> shard_gradients_;  // per member: a piece's shard gradients, in order
+  std::vector<S> weights_;                 // m_j / m of the used shards, in order
+  std::size_t used_ = 0;                   // shards with samples in the current batch
+};
+
+}  // namespace bachprop
