@@ -183,7 +183,7 @@ TEST_CASE("a data-parallel run resumed from a checkpoint ends as one never stopp
 TEST_CASE("automatic parallelism: data-parallel shards only where they pay",
           "[data_parallel]") {
   const auto net = dense_network<float>();  // 437 weights: 2,622 operations per sample
-  TrainOptions options{.batch_size = 8192};
+  TrainOptions options{.batch_size = 65536};  // 86M operations per thread at 2 threads
   options.threads = 1;
   CHECK_FALSE(plan_parallelism(net, options).data);  // one thread: products, as ever
   options.threads = 2;
@@ -191,7 +191,7 @@ TEST_CASE("automatic parallelism: data-parallel shards only where they pay",
   CHECK(big.data);
   CHECK(big.shards == 4);  // from the batch size alone
   CHECK(big.threads == 2);
-  options.batch_size = 64;  // 168k operations a step: not worth a wake-up
+  options.batch_size = 8192;  // 11M operations per thread: not worth the wake-ups and the sum
   CHECK_FALSE(plan_parallelism(net, options).data);
   options.parallelism = Parallelism::data;
   CHECK(plan_parallelism(net, options).data);
@@ -199,7 +199,7 @@ TEST_CASE("automatic parallelism: data-parallel shards only where they pay",
   CHECK(plan_parallelism(net, options).shards == 1);
   CHECK(plan_parallelism(net, options).threads == 1);
   options.parallelism = Parallelism::products;
-  options.batch_size = 8192;
+  options.batch_size = 65536;
   CHECK_FALSE(plan_parallelism(net, options).data);
 }
 

@@ -64,9 +64,13 @@ struct ParallelPlan {
 };
 
 /// Whether data-parallel steps pay for `network`'s batches of `batch_size` (sequences of
-/// `steps`): more than one thread and shard, and at least 8 million operations per thread and
-/// step (6 per weight and sample, forward and backward), about 50-100 µs: below it the wake-ups,
-/// the weights' copies and the sum cost more than the second core saves.
+/// `steps`): more than one thread and shard, and at least 64 million operations per thread and
+/// step (6 per weight and sample, forward and backward; about half a millisecond). Below it the
+/// wake-ups, the weights' copies, the sum and the optimiser's update on one thread cost more
+/// than the second core saves: on an idle 2-core machine the RNN (100M per thread), the LSTM
+/// (400M) and the autoencoder at batch 256 (160M) ran 1.91, 1.69 and 1.38 times faster on two
+/// threads, the autoencoder at batch 64 (40M) and the book network at batch 256 (18M) 0.84 and
+/// 0.90 times as fast (docs/benchmarks.md).
 template <class Net>
 bool data_parallel_pays(const Net& network, Index batch_size, Index steps, int threads,
                         Index shards) {
@@ -77,7 +81,7 @@ bool data_parallel_pays(const Net& network, Index batch_size, Index steps, int t
   const double work = 6.0 * static_cast<double>(network.parameter_count()) *
                       static_cast<double>(batch_size) *
                       static_cast<double>(std::max<Index>(steps, 1));
-  return work / static_cast<double>(team) >= 8e6;
+  return work / static_cast<double>(team) >= 64e6;
 }
 
 /// Resolves TrainOptions' parallelism, threads and shards for `network` (automatic: data
