@@ -54,7 +54,8 @@ function native(program, args, name) {
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
+  // As root in CI: no sandbox; a container's small /dev/shm: use /tmp.
+  args: ["--no-sandbox", "--disable-dev-shm-usage", "--autoplay-policy=no-user-gesture-required"],
 });
 try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
