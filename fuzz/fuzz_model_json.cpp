@@ -5,8 +5,9 @@
 // and the masks' draws checked on load), two stacked bidirectional layers (an LSTM, a GRU) —
 // and read as the melody models (simple RNN, LSTM, GRU) that bach_generate --model loads
 // (music/models/melody_rnn.hpp), the harmonisers that bach_harmonise --model loads (MiniBach,
-// HarmonyRnn) and the piano-roll RNN, each of whose shape comes from the file's metadata. A
-// model that loads must hold only finite parameters.
+// HarmonyRnn), the piano-roll RNN and the token LSTM that bach_tokens --model loads, each of
+// whose shape comes from the file's metadata. A model that loads must hold only finite
+// parameters (the token LSTM: give finite probabilities).
 
 #include "fuzz_common.hpp"
 
@@ -26,6 +27,7 @@
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
 #include <bachprop/music/models/piano_roll_rnn.hpp>
+#include <bachprop/music/models/token_lstm.hpp>
 
 #include <cmath>
 
@@ -90,6 +92,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto biaxial = music::BiaxialModel::from_json(document, "fuzz.json");
     require_finite(biaxial.networks());
+  } catch (const Error&) {
+  }
+  try {
+    // bach_tokens --model: a loaded token LSTM runs a step to finite probabilities.
+    music::TokenLstm tokens = music::TokenLstm::from_json(document, "fuzz.json");
+    if (!tokens.step(0, 0).allFinite()) {
+      __builtin_trap();
+    }
   } catch (const Error&) {
   }
   return 0;

@@ -28,6 +28,7 @@
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
+#include <bachprop/music/models/token_lstm.hpp>
 #include <bachprop/music/models/piano_roll_rnn.hpp>
 #include <bachprop/music/score/stream.hpp>
 
@@ -118,6 +119,10 @@ void model_seeds() {
   seed("model_json", "melody_rnn.json", melody.to_json().dump());
   seed("model_json", "melody_lstm.json", music::MelodyLstm(vocabulary, 2, 1, 0.2).to_json().dump());
   seed("model_json", "melody_gru.json", music::MelodyGru(vocabulary, 2).to_json().dump());
+  const music::TokenLstm tokens(music::Vocabulary::build({{"C4", "E4.G4", "R"}}),
+                                music::DurationClasses(),
+                                {.embedding = 3, .hidden = 2, .layers = 2});
+  seed("model_json", "token_lstm.json", tokens.to_json().dump());
   music::HarmonyEncoding encoding;
   encoding.voices = {music::VoiceClasses{67, 70}, music::VoiceClasses{62, 65},
                      music::VoiceClasses{55, 58}, music::VoiceClasses{45, 48}};

@@ -21,7 +21,7 @@ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
       -DCMAKE_EXE_LINKER_FLAGS="-stdlib=libc++" -DBACHPROP_BUILD_EXAMPLES=OFF \
       -DBACHPROP_SANITIZE_TESTS=OFF -DBACHPROP_INSTALL=OFF > /dev/null
 if [ $# -eq 0 ]; then
-  cmake --build "$build"
+  cmake --build "$build" -- -k 0  # every failure, not only the first
   ctest --test-dir "$build" --output-on-failure -j "$(nproc)" -LE package
 else
   targets=()

@@ -211,7 +211,7 @@ TEST_CASE("a finished run's checkpoint resumes to nothing, or to more epochs", "
 
 TEST_CASE("sequences with clipping, and early stopping's best weights, resume exactly",
           "[checkpoint][resume][rnn]") {
-  const Index steps = 6;
+  constexpr Index steps = 6;  // constexpr: the lambdas below read it without capturing it
   Rng rng(9);
   Matrix<float> x = Matrix<float>::Zero(5, 30 * steps);
   Matrix<float> y = Matrix<float>::Zero(5, 30 * steps);
@@ -231,7 +231,7 @@ TEST_CASE("sequences with clipping, and early stopping's best weights, resume ex
                        .clip_norm = 0.5};
   // A validation score that moves up and down, so that the best epoch is not the last.
   auto score_of = [&](auto& net) {
-    return [&net, &x, &y, steps] {
+    return [&net, &x, &y] {
       net.set_steps(steps);
       return static_cast<double>(net.loss(x, y, CrossEntropy<float>())) +
              0.01 * std::sin(static_cast<double>(net.template layer<1>().weights().value(0, 0)) *
