@@ -193,6 +193,7 @@ TEST_CASE("automatic parallelism: data-parallel shards only where they pay",
   CHECK(big.threads == 2);
   options.batch_size = 8192;  // 11M operations per thread: not worth the wake-ups and the sum
   CHECK_FALSE(plan_parallelism(net, options).data);
+  CHECK(plan_parallelism(net, options).threads == 1);  // nor splitting products: one thread
   options.parallelism = Parallelism::data;
   CHECK(plan_parallelism(net, options).data);
   options.batch_size = 20;  // a single shard of 20, 2 threads: still data-parallel when asked
