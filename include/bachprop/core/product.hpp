@@ -176,11 +176,17 @@ void product_columns(Index first, Index last, Index m, Index depth, const S* a, 
   Index row = 0;
   if (last - first <= 2) {
     constexpr int tall = thin_block_vectors<Packet>();
-    for (; m - row >= tall * P; row += tall * P) {
+    // A tall block is taken only if it leaves no rows or at least a vector's: fewer could only
+    // be covered by a vector reaching back into the block, which, accumulating, would add the
+    // product to rows already holding it.
+    const auto leaves_a_vector = [&](Index block) {
+      return m - row - block == 0 || m - row - block >= P;
+    };
+    for (; m - row >= tall * P && leaves_a_vector(tall * P); row += tall * P) {
       product_rows<Packet, tall, Accumulate>(first, last, tall * P, depth, a + row, lda, b,
                                              bias != nullptr ? bias + row : nullptr, c + row, ldc);
     }
-    if (m - row >= (tall / 2) * P) {
+    if (m - row >= (tall / 2) * P && leaves_a_vector((tall / 2) * P)) {
       product_rows<Packet, tall / 2, Accumulate>(first, last, (tall / 2) * P, depth, a + row, lda,
                                                  b, bias != nullptr ? bias + row : nullptr,
                                                  c + row, ldc);
