@@ -21,9 +21,8 @@
 /// A Bᵀ with A over 1 MiB runs on the kernel in slices of A's columns (the same sums as one
 /// pass), and fewer rows than a vector go to Eigen in slices of columns it packs on the stack.
 ///
-/// With an OpenMP build and Eigen::setNbThreads(n > 1), a large product (millions of
-/// operations per thread) splits its columns between threads; smaller ones stay on one thread,
-/// where fork and join would cost more than they save.
+/// With OpenMP and Eigen::setNbThreads(n > 1), a large product (millions of operations per
+/// thread) splits its columns between threads; smaller ones stay on one (fork and join cost).
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
@@ -41,8 +40,8 @@
 
 namespace bachprop {
 
-// Eigen's packet types carry vector attributes that GCC warns about when they are template
-// arguments; they are only used to pick sizes and to call Eigen's own packet functions.
+// Eigen's packet types carry vector attributes GCC warns about as template arguments; they
+// only pick sizes and call Eigen's own packet functions.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wignored-attributes"
 
@@ -176,17 +175,13 @@ void product_columns(Index first, Index last, Index m, Index depth, const S* a, 
   Index row = 0;
   if (last - first <= 2) {
     constexpr int tall = thin_block_vectors<Packet>();
-    // A tall block is taken only if it leaves no rows or at least a vector's: fewer could only
-    // be covered by a vector reaching back into the block, which, accumulating, would add the
-    // product to rows already holding it.
-    const auto leaves_a_vector = [&](Index block) {
-      return m - row - block == 0 || m - row - block >= P;
-    };
-    for (; m - row >= tall * P && leaves_a_vector(tall * P); row += tall * P) {
+    // A tall block leaves none or a vector's rows (reaching back would add the product twice).
+    const auto whole_rest = [&](Index block) { return m - row == block || m - row - block >= P; };
+    for (; m - row >= tall * P && whole_rest(tall * P); row += tall * P) {
       product_rows<Packet, tall, Accumulate>(first, last, tall * P, depth, a + row, lda, b,
                                              bias != nullptr ? bias + row : nullptr, c + row, ldc);
     }
-    if (m - row >= (tall / 2) * P && leaves_a_vector((tall / 2) * P)) {
+    if (m - row >= (tall / 2) * P && whole_rest((tall / 2) * P)) {
       product_rows<Packet, tall / 2, Accumulate>(first, last, (tall / 2) * P, depth, a + row, lda,
                                                  b, bias != nullptr ? bias + row : nullptr,
                                                  c + row, ldc);
@@ -450,7 +445,6 @@ void multiply_transposed_a(C&& c, const Eigen::MatrixBase<A>& a, const Eigen::Ma
     c.noalias() = a.transpose() * b;
   }
 }
-
 #pragma GCC diagnostic pop
 
 }  // namespace bachprop
