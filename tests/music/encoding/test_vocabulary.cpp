@@ -60,6 +60,10 @@ TEST_CASE("a vocabulary survives JSON, and bad JSON is refused", "[encoding][err
   auto j = v.to_json();
   j["format"] = "other";
   refused(j, "bachprop.vocabulary");
+  j["format"] = nlohmann::json::array({"<unk>", "C4"});  // not a string: refused, not a type_error
+  refused(j, "bachprop.vocabulary");
+  j.erase("format");
+  refused(j, "bachprop.vocabulary");
   j = v.to_json();
   j["version"] = 2;
   refused(j, "version");

@@ -158,7 +158,9 @@ class Vocabulary {
     auto fail = [&](const std::string& what) {
       throw FormatError(name + ": vocabulary: expected " + what);
     };
-    if (!j.is_object() || j.value("format", "") != "bachprop.vocabulary") {
+    // Compared as JSON, not read with value(): a "format" that is not a string must be refused,
+    // not throw nlohmann's type_error (found by fuzzing the 8-bit model's file).
+    if (!j.is_object() || !j.contains("format") || j["format"] != "bachprop.vocabulary") {
       fail("an object with \"format\": \"bachprop.vocabulary\"");
     }
     if (!j.contains("version") || j["version"] != 1) {
