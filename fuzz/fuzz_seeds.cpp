@@ -29,6 +29,7 @@
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
 #include <bachprop/music/models/token_lstm.hpp>
+#include <bachprop/music/models/token_quantised_file.hpp>
 #include <bachprop/music/models/piano_roll_rnn.hpp>
 #include <bachprop/music/score/stream.hpp>
 
@@ -123,6 +124,8 @@ void model_seeds() {
                                 music::DurationClasses(),
                                 {.embedding = 3, .hidden = 2, .layers = 2});
   seed("model_json", "token_lstm.json", tokens.to_json().dump());
+  seed("quantised_model", "token_lstm.bpq",
+       music::quantised_bytes(music::QuantisedTokenLstm(tokens)));
   music::HarmonyEncoding encoding;
   encoding.voices = {music::VoiceClasses{67, 70}, music::VoiceClasses{62, 65},
                      music::VoiceClasses{55, 58}, music::VoiceClasses{45, 48}};

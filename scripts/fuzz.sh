@@ -6,7 +6,7 @@
 #   ./scripts/fuzz.sh [SECONDS] [TARGET...]    SECONDS per target (default 60); TARGETs from
 #                                              idx midi midi_folder model_json book_json
 #                                              torch_state_dict chorales_json chorales_lisp notes
-#                                              canvas_csv abc (default: all)
+#                                              canvas_csv abc quantised_model (default: all)
 #
 # Needs clang and libclang-rt-14-dev (./scripts/setup.sh --with-fuzz installs them). Builds into
 # build-fuzz/ (BACHPROP_FUZZ_BUILD to change); runs BACHPROP_FUZZ_JOBS targets at a time (default:
@@ -22,7 +22,7 @@ if ! [[ "$seconds" =~ ^[1-9][0-9]*$ ]]; then
 fi
 shift || true
 all_targets=(idx midi midi_folder model_json book_json torch_state_dict chorales_json chorales_lisp
-             notes canvas_csv abc)
+             notes canvas_csv abc quantised_model)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   targets=("${all_targets[@]}")
@@ -62,7 +62,7 @@ cp tests/fixtures/abc/*.abc "$seeds/abc/"
 max_len() {
   case "$1" in
     idx|midi|midi_folder|book_json|chorales_lisp|abc) echo 4096 ;;
-    model_json|torch_state_dict) echo 8192 ;;
+    model_json|torch_state_dict|quantised_model) echo 8192 ;;
     chorales_json) echo 16384 ;;
     notes|canvas_csv) echo 1024 ;;
   esac
@@ -71,7 +71,7 @@ max_len() {
 dictionary() {
   case "$1" in
     midi|midi_folder) echo fuzz/midi.dict ;;
-    model_json|book_json|torch_state_dict|chorales_json) echo fuzz/json.dict ;;
+    model_json|book_json|torch_state_dict|chorales_json|quantised_model) echo fuzz/json.dict ;;
     chorales_lisp) echo fuzz/lisp.dict ;;
     notes) echo fuzz/notes.dict ;;
     canvas_csv) echo fuzz/csv.dict ;;

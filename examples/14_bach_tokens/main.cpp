@@ -5,13 +5,15 @@
 // Markov chain on the same tokens is the baseline its validation perplexity must beat. Then the
 // same network runs one step at a time, its state carried, to continue a primer: MIDI, piano-roll
 // PNG and WAV. The model is saved with its vocabulary, so `--model FILE` generates without a
-// corpus.
+// corpus; its 8-bit twin (a byte per weight, --quantised, --save-quantised) is a quarter of the
+// size, for small devices.
 //
 // The lesson comes first; report.hpp holds the command line and prints and writes.
 
 #include "report.hpp"
 
 #include <bachprop/music/corpora/jsb.hpp>
+#include <bachprop/music/models/token_quantised_file.hpp>
 
 #include <chrono>
 #include <optional>
@@ -40,8 +42,9 @@ TokenCorpus read_corpus(const Options& o) {
 // The lesson, 2: the primer as tokens — a note string, a MIDI file's opening (moved into C major
 // or A minor as the corpus was), or the opening of the first validation piece (with a loaded
 // model and no corpus: its commonest token).
+template <class Model>
 ChordTokens read_primer(const Options& o, const std::optional<TokenCorpus>& corpus,
-                        const TokenLstm& model) {
+                        const Model& model) {
   ChordTokens primer;
   const std::size_t most = std::max<std::size_t>(o.primer_length, 1);
   if (!o.primer_text.empty()) {
@@ -74,9 +77,53 @@ ChordTokens read_primer(const Options& o, const std::optional<TokenCorpus>& corp
   return primer;
 }
 
+// The lesson, 3: generation. The primer heard one token at a time, then each next token and
+// duration drawn from the network's two softmaxes, the state carried from step to step.
+template <class Model>
+int play(const Options& o, Report& report, const std::optional<TokenCorpus>& corpus,
+         Model& model, bool eight_bit) {
+  const ChordTokens primer = read_primer(o, corpus, model);
+  TokenGenerationSettings settings;
+  settings.length = o.length;
+  settings.seed = o.seed;
+  settings.tokens = {o.temperature, o.top_k, o.top_p};
+  settings.durations = {o.temperature, 0, 1.0};
+  const auto began = std::chrono::steady_clock::now();
+  const GeneratedTokens drawn = generate_tokens(model, model.vocabulary().encode(primer.tokens),
+                                                primer.durations, settings);
+  const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - began;
+  const ChordTokens piece{"generated", model.vocabulary().decode(drawn.ids), drawn.durations};
+  report.generated(primer, piece, model.durations(),
+                   spent.count() / static_cast<double>(primer.size() + piece.size()), eight_bit);
+  return report.finish();
+}
+
+// Seconds per step of `model`, over 2000 steps through its vocabulary after 100 to warm up.
+template <class Model>
+double seconds_per_step(Model& model) {
+  model.reset();
+  const auto step = [&](int i) {
+    model.step(static_cast<int>(i % model.tokens()), static_cast<int>(i % model.duration_count()));
+  };
+  for (int i = 0; i < 100; ++i) {
+    step(i);
+  }
+  const auto began = std::chrono::steady_clock::now();
+  for (int i = 0; i < 2000; ++i) {
+    step(i);
+  }
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count() / 2000;
+}
+
 // The lesson: the corpus, the Markov baseline, the LSTM trained on windows, the two compared on
 // the same validation tokens, then generation step by step.
 int lesson(const Options& o, Report& report) {
+  if (!o.model_path.empty() && o.midi_dir.empty() && is_quantised_file(o.model_path)) {
+    // A compact 8-bit model (--save-quantised): generation alone, as on a small device.
+    QuantisedTokenLstm eight_bit = load_quantised(o.model_path);
+    report.network(eight_bit, static_cast<std::size_t>(std::filesystem::file_size(o.model_path)));
+    return play(o, report, std::nullopt, eight_bit, true);
+  }
   std::optional<TokenCorpus> corpus;
   if (o.model_path.empty() || !o.midi_dir.empty()) {
     corpus = read_corpus(o);
@@ -119,22 +166,23 @@ int lesson(const Options& o, Report& report) {
     report.compared(model.evaluate(valid, valid_durations), markov);
   }
 
-  // Generation: the primer heard one token at a time, then each next token and duration drawn
-  // from the network's two softmaxes, the state carried from step to step.
-  const ChordTokens primer = read_primer(o, corpus, model);
-  TokenGenerationSettings settings;
-  settings.length = o.length;
-  settings.seed = o.seed;
-  settings.tokens = {o.temperature, o.top_k, o.top_p};
-  settings.durations = {o.temperature, 0, 1.0};
-  const auto began = std::chrono::steady_clock::now();
-  const GeneratedTokens drawn = generate_tokens(model, model.vocabulary().encode(primer.tokens),
-                                                primer.durations, settings);
-  const std::chrono::duration<double> spent = std::chrono::steady_clock::now() - began;
-  const ChordTokens piece{"generated", model.vocabulary().decode(drawn.ids), drawn.durations};
-  report.generated(primer, piece, model.durations(),
-                   spent.count() / static_cast<double>(primer.size() + piece.size()));
-  return report.finish();
+  // Small devices: the same network with every weight in 8 bits and a scale per row (55), a
+  // quarter of the bytes. How often it picks the float model's likeliest token on the
+  // validation pieces, and how long a step takes, say what the saving costs.
+  QuantisedTokenLstm eight_bit(model);
+  std::optional<QuantisedAgreement> agreement;
+  if (corpus) {
+    agreement = argmax_agreement(model, eight_bit, ids_of(corpus->valid, model.vocabulary()),
+                                 TokenCorpus::duration_ids(corpus->valid));
+  }
+  if (!o.save_quantised.empty()) {
+    save_quantised(eight_bit, o.save_quantised, {{"trained_by", "bach_tokens"}});
+  }
+  report.quantised(eight_bit, model, agreement, seconds_per_step(eight_bit),
+                   seconds_per_step(model));
+
+  return o.quantised ? play(o, report, corpus, eight_bit, true)
+                     : play(o, report, corpus, model, false);
 }
 
 }  // namespace

@@ -14,12 +14,14 @@
 #include <bachprop/music/encoding/token_corpus.hpp>
 #include <bachprop/music/models/token_generation.hpp>
 #include <bachprop/music/models/token_lstm.hpp>
+#include <bachprop/music/models/token_quantised.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +42,8 @@ struct Options {
   examples::OutputOptions output;
   std::string save;
   std::string model_path;
+  bool quantised = false;
+  std::string save_quantised;
   bool quick = false;
   // The sizes and regularisation that beat the Markov chain on the JSB chorales (about 20,000
   // training tokens): one wide LSTM, heavy dropout and weight decay (docs/examples/bach_tokens.md).
@@ -136,7 +140,12 @@ inline examples::CommandLine command_line(Options& o) {
       .flag("original-keys", o.original_keys,
             "keep every piece in its key (default: moved into C major or A minor)")
       .option("save", o.save, "FILE", "where to save the model (default OUT/bach_tokens.json)")
-      .option("model", o.model_path, "FILE", "load this model instead of training one")
+      .option("model", o.model_path, "FILE",
+              "load this model instead of training one (JSON, or an 8-bit model's compact file)")
+      .flag("quantised", o.quantised,
+            "generate with the model's 8-bit twin (a byte per weight, a scale per row)")
+      .option("save-quantised", o.save_quantised, "FILE",
+              "also save the 8-bit model as a compact file (generation only)")
       .option("embedding", o.shape.embedding, "N", "entries of each token's vector")
       .option("hidden", o.shape.hidden, "N", "units of each LSTM")
       .option("layers", o.shape.layers, "N", "stacked LSTMs (1 to 3)")
@@ -262,6 +271,53 @@ class Report : public examples::LessonReport<Options> {
     std::fflush(stdout);
   }
 
+  /// An 8-bit model loaded from its compact file (generation only).
+  void network(const QuantisedTokenLstm& model, std::size_t file_bytes) {
+    const TokenLstmShape& s = model.shape();
+    std::printf("8-bit model %s loaded (%zu bytes): Embedding(%ld → %ld) → %ld × Lstm(%ld) → "
+                "Dense → softmax over %ld tokens ⊕ softmax over %ld durations\n",
+                options_.model_path.c_str(), file_bytes, static_cast<long>(model.inputs()),
+                static_cast<long>(s.embedding), static_cast<long>(s.layers),
+                static_cast<long>(s.hidden), static_cast<long>(model.tokens()),
+                static_cast<long>(model.duration_count()));
+    summary_["shape"] = s.to_json();
+    summary_["quantised"] = {{"file", options_.model_path}, {"file_bytes", file_bytes},
+                             {"bytes", model.bytes()}};
+    std::fflush(stdout);
+  }
+
+  /// The model in 8 bits beside the float model: bytes, agreement of the likeliest tokens on
+  /// the validation pieces (when there are some), time per step.
+  void quantised(const QuantisedTokenLstm& eight_bit, const TokenLstm& model,
+                 const std::optional<QuantisedAgreement>& agreement, double step_seconds,
+                 double float_step_seconds) {
+    const auto float_bytes = 4 * static_cast<std::size_t>(model.parameter_count());
+    const double ratio =
+        static_cast<double>(float_bytes) / static_cast<double>(eight_bit.bytes());
+    std::printf("\nIn 8 bits (a byte per weight, a scale per row): %zu bytes against %zu in "
+                "float, %.2f× smaller;", eight_bit.bytes(), float_bytes, ratio);
+    if (agreement) {
+      std::printf(" the same likeliest token in %.1f%% of %zu validation steps;",
+                  100 * agreement->share(), agreement->steps);
+    }
+    std::printf(" one step %.3f ms against %.3f ms in float\n", step_seconds * 1e3,
+                float_step_seconds * 1e3);
+    summary_["quantised"] = {{"bytes", eight_bit.bytes()},
+                             {"float_bytes", float_bytes},
+                             {"ratio", ratio},
+                             {"step_ms", step_seconds * 1e3},
+                             {"float_step_ms", float_step_seconds * 1e3}};
+    if (agreement) {
+      summary_["quantised"]["argmax_agreement"] = agreement->share();
+      summary_["quantised"]["agreement_steps"] = agreement->steps;
+    }
+    if (!options_.save_quantised.empty()) {
+      std::printf("Saved the 8-bit model to %s\n", options_.save_quantised.c_str());
+      summary_["quantised"]["file"] = options_.save_quantised;
+    }
+    std::fflush(stdout);
+  }
+
   /// Every epoch trained, and where the model went.
   void trained(const std::vector<TokenEpoch>& epochs, const std::filesystem::path& saved) {
     nlohmann::json log = nlohmann::json::array();
@@ -311,7 +367,7 @@ class Report : public examples::LessonReport<Options> {
 
   /// The generated piece after its primer, written as MIDI, MusicXML, PNG and WAV.
   void generated(const ChordTokens& primer, const ChordTokens& piece,
-                 const DurationClasses& classes, double step_seconds) {
+                 const DurationClasses& classes, double step_seconds, bool eight_bit) {
     Score score;
     score.title = "Tokens after a primer";
     score.tempo_bpm = options_.tempo;
@@ -329,10 +385,10 @@ class Report : public examples::LessonReport<Options> {
     score.parts = {before, after};
     const auto files = examples::write_score_files(score, options_.output, options_.name);
     std::printf("\nPrimer (%s): %s\nGenerated %zu tokens (temperature %.2g, top-k %zu, top-p "
-                "%.2g, seed %llu): %s\n  one step %.3f ms\n",
+                "%.2g, seed %llu%s): %s\n  one step %.3f ms\n",
                 primer.name.c_str(), token_text(primer.tokens, primer.durations, classes).c_str(),
                 piece.size(), options_.temperature, options_.top_k, options_.top_p,
-                static_cast<unsigned long long>(options_.seed),
+                static_cast<unsigned long long>(options_.seed), eight_bit ? ", 8-bit model" : "",
                 token_text(piece.tokens, piece.durations, classes).c_str(), step_seconds * 1e3);
     examples::print_score_files(files, "  ");
     summary_["generation"] = {{"primer", primer.name},
@@ -344,6 +400,7 @@ class Report : public examples::LessonReport<Options> {
                               {"top_k", options_.top_k},
                               {"top_p", options_.top_p},
                               {"step_ms", step_seconds * 1e3},
+                              {"eight_bit", eight_bit},
                               {"midi", files.midi.string()},
                               {"png", files.png.string()},
                               {"wav", files.wav ? files.wav_path.string() : ""}};

@@ -12,6 +12,7 @@
 #include <bachprop/music/models/token_lstm.hpp>
 
 #include <cmath>
+#include <concepts>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -82,13 +83,26 @@ struct GeneratedTokens {
   std::vector<int> durations{};  ///< their duration classes
 };
 
+/// A model that plays one token at a time: TokenLstm, or its 8-bit twin QuantisedTokenLstm
+/// (token_quantised.hpp). step() returns the next token's probabilities then the next
+/// duration's, one column.
+template <class Model>
+concept TokenStepper = requires(Model& model, int token) {
+  model.reset();
+  { model.step(token, token) } -> std::convertible_to<const Matrix<float>&>;
+  { model.tokens() } -> std::convertible_to<Index>;
+  { model.duration_count() } -> std::convertible_to<Index>;
+  { model.vocabulary() } -> std::convertible_to<const Vocabulary&>;
+};
+
 /// Continues `primer_ids` (with `primer_durations`; at least one token) by settings.length
 /// tokens: the model hears the primer one step at a time, then each drawn token in turn. The
 /// unknown token (id 0 when the vocabulary has one) is never drawn. After the primer a step
 /// allocates nothing. ArgumentError for an empty primer or streams of different lengths.
-inline GeneratedTokens generate_tokens(TokenLstm& model, const std::vector<int>& primer_ids,
-                                       const std::vector<int>& primer_durations,
-                                       const TokenGenerationSettings& settings) {
+template <TokenStepper Model>
+GeneratedTokens generate_tokens(Model& model, const std::vector<int>& primer_ids,
+                                const std::vector<int>& primer_durations,
+                                const TokenGenerationSettings& settings) {
   if (primer_ids.empty() || primer_ids.size() != primer_durations.size()) {
     throw ArgumentError("generate_tokens: the primer needs at least one token and as many "
                         "durations as tokens (" + std::to_string(primer_ids.size()) + " and " +

@@ -162,6 +162,8 @@ class TokenLstm : public ModelFile<TokenLstm> {
   }
   /// The network (one of three depths).
   Networks& network() { return network_; }
+  /// The network, read-only.
+  const Networks& network() const { return network_; }
 
   /// The embedding column of token `token` lasting duration class `duration`.
   Index input_id(int token, int duration) const {
