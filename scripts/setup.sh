@@ -9,7 +9,9 @@
 # browser tests (web/build.sh, web/test.sh), and the test's node package (playwright-core, from
 # web/test/package-lock.json, with npm). With --with-libcxx also Clang and LLVM's libc++, to
 # build the test suites against the standard library emscripten uses (scripts/test_libcxx.sh).
-# The flags combine.
+# With --with-arm also Debian's cross compilers for 64- and 32-bit ARM, qemu-user-static and
+# zlib for both (Debian's multiarch: arm64 and armhf are added to dpkg's architectures), for
+# scripts/test_arm.sh. The flags combine.
 # Uses sudo when not run as root. Safe to run again: it installs nothing that is present.
 set -euo pipefail
 
@@ -29,6 +31,7 @@ packages=(
 )
 
 with_web=0
+with_arm=0
 for option in "$@"; do
   case "$option" in
     --with-audio) packages+=(fluidsynth fluid-soundfont-gm) ;;
@@ -36,8 +39,10 @@ for option in "$@"; do
     --with-notation) packages+=(musescore3 lilypond) ;;   # read back MusicXML and LilyPond
     --with-web) packages+=(emscripten chromium); with_web=1 ;;  # web/: em++, headless browser
     --with-libcxx) packages+=(clang libc++-14-dev libc++abi-14-dev) ;;
+    --with-arm) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static
+                           zlib1g-dev:arm64 zlib1g-dev:armhf); with_arm=1 ;;
     *) echo "usage: $0 [--with-audio] [--with-fuzz] [--with-notation] [--with-web]" \
-            "[--with-libcxx]" >&2
+            "[--with-libcxx] [--with-arm]" >&2
        exit 2 ;;
   esac
 done
@@ -76,6 +81,12 @@ if [ "$(id -u)" -ne 0 ]; then
   as_root=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [ "$with_arm" -eq 1 ]; then
+  for architecture in arm64 armhf; do
+    dpkg --print-foreign-architectures | grep -qx "$architecture" ||
+      "${as_root[@]}" dpkg --add-architecture "$architecture"
+  done
+fi
 "${as_root[@]}" apt-get update
 "${as_root[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 install_web_test
