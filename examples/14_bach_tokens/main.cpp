@@ -9,6 +9,7 @@
 //
 // The lesson comes first; report.hpp holds the command line and prints and writes.
 
+#include "live.hpp"
 #include "report.hpp"
 
 #include <bachprop/music/corpora/jsb.hpp>
@@ -77,6 +78,8 @@ ChordTokens read_primer(const Options& o, const std::optional<TokenCorpus>& corp
 // The lesson: the corpus, the Markov baseline, the LSTM trained on windows, the two compared on
 // the same validation tokens, then generation step by step.
 int lesson(const Options& o, Report& report) {
+  std::FILE* midi_out = o.live.on && o.live.chosen_sink() == "stdout" ? claim_stdout_for_midi()
+                                                                      : nullptr;
   std::optional<TokenCorpus> corpus;
   if (o.model_path.empty() || !o.midi_dir.empty()) {
     corpus = read_corpus(o);
@@ -127,6 +130,10 @@ int lesson(const Options& o, Report& report) {
   settings.seed = o.seed;
   settings.tokens = {o.temperature, o.top_k, o.top_p};
   settings.durations = {o.temperature, 0, 1.0};
+  if (o.live.on) {  // the same draws, each played as it is drawn (live.hpp)
+    play_live_tokens(o, model, primer, settings, midi_out, report);
+    return report.finish();
+  }
   const auto began = std::chrono::steady_clock::now();
   const GeneratedTokens drawn = generate_tokens(model, model.vocabulary().encode(primer.tokens),
                                                 primer.durations, settings);

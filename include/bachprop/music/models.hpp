@@ -17,4 +17,5 @@
 #include <bachprop/music/models/piano_roll_rnn.hpp>
 #include <bachprop/music/models/token_generation.hpp>
 #include <bachprop/music/models/token_lstm.hpp>
+#include <bachprop/music/models/token_stream.hpp>
 #include <bachprop/music/models/window_model.hpp>
