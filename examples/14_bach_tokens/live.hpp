@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include <sched.h>
 #include <unistd.h>
 
 namespace bach_tokens {
@@ -41,6 +42,24 @@ inline std::FILE* claim_stdout_for_midi() {
     throw bachprop::IoError("--sink stdout: cannot set standard output apart for MIDI bytes");
   }
   return stream;
+}
+
+/// Asks for real-time scheduling (SCHED_FIFO, a low priority) for the playing thread, so that a
+/// busy machine's other processes do not delay its wake-ups; where that is not permitted the
+/// performance runs at normal priority. Says which.
+inline std::string raise_live_priority() {
+  sched_param realtime{};
+  realtime.sched_priority = 10;
+  if (sched_setscheduler(0, SCHED_FIFO, &realtime) == 0) {
+    return "real-time (SCHED_FIFO 10)";
+  }
+  return "normal (real-time scheduling not permitted)";
+}
+
+/// Back to normal scheduling after playing.
+inline void lower_live_priority() {
+  sched_param normal{};
+  sched_setscheduler(0, SCHED_OTHER, &normal);
 }
 
 /// What a live performance drew, kept for the summary: the first tokens (room reserved up
@@ -96,6 +115,7 @@ inline void play_live_tokens(const Options& o, TokenLstm& model, const ChordToke
   DrawnRecord drawn;
   std::size_t primer_played = 0;
   // The source: the primer's steps as they are, then one draw per step.
+  // doc:begin live-source
   auto next_step = [&](LiveStep& step) {
     if (primer_played < primer_ids.size()) {
       step = table[static_cast<std::size_t>(primer_ids[primer_played])];
@@ -109,6 +129,7 @@ inline void play_live_tokens(const Options& o, TokenLstm& model, const ChordToke
     step.quarters = quarters[static_cast<std::size_t>(token.duration)];
     return true;
   };
+  // doc:end live-source
   const LiveSettings live{.tempo_bpm = o.tempo, .ahead = o.live.ahead, .seconds = o.live.seconds};
   const std::string sink_name = o.live.chosen_sink();
   live_stop_requested = false;
@@ -120,12 +141,15 @@ inline void play_live_tokens(const Options& o, TokenLstm& model, const ChordToke
   std::printf("\nPlaying live into %s at %g quarter notes a minute, %zu steps ahead (%s)...\n",
               sink_name.c_str(), o.tempo, o.live.ahead, how_long.c_str());
   std::fflush(stdout);
+  const std::string priority = raise_live_priority();
   SteadyClock clock;
   LiveStats stats;
   std::string destination;
+  // doc:begin live-play
   auto perform = [&](auto& sink) {
     stats = play_live(next_step, sink, clock, live, &live_stop_requested);
   };
+  // doc:end live-play
   if (sink_name == "stdout") {
     MidiByteSink sink(midi_out);
     perform(sink);
@@ -137,16 +161,18 @@ inline void play_live_tokens(const Options& o, TokenLstm& model, const ChordToke
   } else {
     destination = play_into_library_sink(sink_name, o, perform);
   }
+  lower_live_priority();
   std::signal(SIGINT, SIG_DFL);
   std::signal(SIGTERM, SIG_DFL);
   const char* ended = stats.stopped       ? "stopped (Ctrl-C)"
                       : stats.sink_closed ? "the sink closed"
                                           : "time limit";
-  std::printf("Played %.1f s (%s): %zu steps, %zu MIDI messages into %s\n"
+  std::printf("Played %.1f s (%s): %zu steps, %zu MIDI messages into %s; %s priority\n"
               "  lateness: max %.3f ms, mean %.3f ms\n"
               "  one step of generation: mean %.4f ms, max %.4f ms, %.3f%% of the %.1f ms "
               "between sixteenths (%.3f%% at 120 bpm)\n",
               stats.seconds, ended, stats.steps_played, stats.events, destination.c_str(),
+              priority.c_str(),
               stats.max_lateness_ms, stats.mean_lateness_ms, stats.step_mean_ms,
               stats.step_max_ms, 100 * stats.step_time_fraction(), stats.sixteenth_ms,
               100 * stats.step_mean_ms / 125.0);
@@ -155,6 +181,7 @@ inline void play_live_tokens(const Options& o, TokenLstm& model, const ChordToke
   report.played_live({{"sink", sink_name},
                       {"destination", destination},
                       {"ended", ended},
+                      {"priority", priority},
                       {"tempo_bpm", o.tempo},
                       {"ahead", o.live.ahead},
                       {"seconds", stats.seconds},
