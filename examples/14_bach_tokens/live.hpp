@@ -141,7 +141,8 @@ inline void play_live_tokens(const Options& o, TokenLstm& model, const ChordToke
   std::printf("\nPlaying live into %s at %g quarter notes a minute, %zu steps ahead (%s)...\n",
               sink_name.c_str(), o.tempo, o.live.ahead, how_long.c_str());
   std::fflush(stdout);
-  const std::string priority = raise_live_priority();
+  const std::string priority = o.live.normal_priority ? std::string("normal (as asked)")
+                                                      : raise_live_priority();
   SteadyClock clock;
   LiveStats stats;
   std::string destination;

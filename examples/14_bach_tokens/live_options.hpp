@@ -21,6 +21,7 @@ struct LiveOptions {
   std::string sink;    // "" : alsa with --alsa-port, else fluidsynth
   std::string alsa_port;
   std::size_t ahead = 4;
+  bool normal_priority = false;  // true: no request for real-time scheduling
 
   void declare(examples::CommandLine& cli) {
     cli.flag("live", on, "generate and play at once, step by step, until Ctrl-C or --seconds")
@@ -30,7 +31,9 @@ struct LiveOptions {
                 "or a WAV file without a sound card), fluidsynth-file, alsa")
         .option("alsa-port", alsa_port, "CLIENT:PORT",
                 "with --live: play to this ALSA sequencer port (aconnect -o lists them)")
-        .option("ahead", ahead, "N", "with --live: steps generated ahead of the one sounding");
+        .option("ahead", ahead, "N", "with --live: steps generated ahead of the one sounding")
+        .flag("normal-priority", normal_priority,
+              "with --live: do not ask for real-time scheduling (SCHED_FIFO)");
   }
 
   /// The sink chosen: --sink, or alsa when a port is given, or fluidsynth.
