@@ -26,6 +26,7 @@ struct MidiMessage {
   bool ends_note() const { return kind() == 0x80 || (kind() == 0x90 && bytes[2] == 0); }
   /// The pitch of a note message (the first data byte).
   int pitch() const { return bytes[1]; }
+  /// The same three bytes.
   friend bool operator==(const MidiMessage&, const MidiMessage&) = default;
 };
 
