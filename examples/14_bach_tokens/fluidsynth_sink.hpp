@@ -12,6 +12,9 @@
 #include <bachprop/music/live/midi_message.hpp>
 
 #include <fluidsynth.h>
+#if BACH_TOKENS_WITH_ALSA
+#include <alsa/asoundlib.h>
+#endif
 
 #include <chrono>
 #include <filesystem>
@@ -19,6 +22,12 @@
 #include <thread>
 
 namespace bach_tokens {
+
+#if BACH_TOKENS_WITH_ALSA
+// Drops ALSA's own error lines: when there is no sound card, the failed try of the audio driver
+// is expected, and the program says in one line what it does instead.
+extern "C" inline void quiet_alsa_error(const char*, int, const char*, int, const char*, ...) {}
+#endif
 
 /// A FluidSynth synthesiser and its audio (or file) driver, fed MIDI messages.
 class FluidSynthSink {
@@ -37,7 +46,16 @@ class FluidSynthSink {
       throw bachprop::IoError(font.string() + ": FluidSynth could not load this soundfont");
     }
     if (!to_file) {
+      // A failed try is not an error here (the file driver follows): its messages are dropped.
+      fluid_set_log_function(FLUID_ERR, nullptr, nullptr);
+#if BACH_TOKENS_WITH_ALSA
+      snd_lib_error_set_handler(quiet_alsa_error);
+#endif
       driver_ = new_fluid_audio_driver(settings_, synth_);
+#if BACH_TOKENS_WITH_ALSA
+      snd_lib_error_set_handler(nullptr);
+#endif
+      fluid_set_log_function(FLUID_ERR, fluid_default_log_function, nullptr);
     }
     if (driver_ == nullptr) {
       used_file_ = true;
