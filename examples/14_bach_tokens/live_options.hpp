@@ -9,10 +9,24 @@
 #include <cstddef>
 #include <string>
 
+#ifndef BACH_TOKENS_WITH_FLUIDSYNTH
+#define BACH_TOKENS_WITH_FLUIDSYNTH 0  // CMake sets 1 when pkg-config finds fluidsynth
+#endif
+#ifndef BACH_TOKENS_WITH_ALSA
+#define BACH_TOKENS_WITH_ALSA 0  // and when it finds alsa
+#endif
+
 namespace bach_tokens {
 
 /// The sinks --sink names, in the order the help lists them.
 inline constexpr const char* live_sink_names = "stdout, record, fluidsynth, fluidsynth-file, alsa";
+
+/// The sinks this build has.
+inline constexpr const char* live_sinks_built =
+    BACH_TOKENS_WITH_FLUIDSYNTH && BACH_TOKENS_WITH_ALSA ? "all"
+    : BACH_TOKENS_WITH_FLUIDSYNTH                         ? "all but alsa"
+    : BACH_TOKENS_WITH_ALSA                               ? "stdout, record, alsa"
+                                                          : "stdout, record";
 
 /// What --live and its companions set.
 struct LiveOptions {
@@ -28,7 +42,8 @@ struct LiveOptions {
         .option("seconds", seconds, "S", "with --live: stop after S seconds (0: no limit)")
         .option("sink", sink, "NAME",
                 "with --live: stdout (MIDI bytes), record (timing only), fluidsynth (audio, "
-                "or a WAV file without a sound card), fluidsynth-file, alsa")
+                "or a WAV file without a sound card), fluidsynth-file, alsa (this build: " +
+                    std::string(live_sinks_built) + ")")
         .option("alsa-port", alsa_port, "CLIENT:PORT",
                 "with --live: play to this ALSA sequencer port (aconnect -o lists them)")
         .option("ahead", ahead, "N", "with --live: steps generated ahead of the one sounding")

@@ -3,14 +3,8 @@
 // only when CMake found its library; without it, a clear error says so and how to get it.
 
 #include "common/cli.hpp"
+#include "live_options.hpp"  // BACH_TOKENS_WITH_*, defaulted to 0
 #include "report.hpp"
-
-#ifndef BACH_TOKENS_WITH_FLUIDSYNTH
-#define BACH_TOKENS_WITH_FLUIDSYNTH 0  // CMake sets 1 when pkg-config finds fluidsynth
-#endif
-#ifndef BACH_TOKENS_WITH_ALSA
-#define BACH_TOKENS_WITH_ALSA 0  // and when it finds alsa
-#endif
 
 #if BACH_TOKENS_WITH_FLUIDSYNTH
 #include "fluidsynth_sink.hpp"
