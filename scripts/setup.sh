@@ -11,7 +11,9 @@
 # build the test suites against the standard library emscripten uses (scripts/test_libcxx.sh).
 # With --with-arm also Debian's cross compilers for 64- and 32-bit ARM, qemu-user-static and
 # zlib for both (Debian's multiarch: arm64 and armhf are added to dpkg's architectures), for
-# scripts/test_arm.sh. The flags combine.
+# scripts/test_arm.sh. With --with-live also the ALSA and FluidSynth libraries and a General
+# MIDI soundfont, for bach_tokens --live's ALSA and FluidSynth sinks (its file driver renders
+# without a sound card). The flags combine.
 # Uses sudo when not run as root. Safe to run again: it installs nothing that is present.
 set -euo pipefail
 
@@ -41,8 +43,9 @@ for option in "$@"; do
     --with-libcxx) packages+=(clang libc++-14-dev libc++abi-14-dev) ;;
     --with-arm) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static
                            zlib1g-dev:arm64 zlib1g-dev:armhf); with_arm=1 ;;
+    --with-live) packages+=(libasound2-dev libfluidsynth-dev fluid-soundfont-gm) ;;
     *) echo "usage: $0 [--with-audio] [--with-fuzz] [--with-notation] [--with-web]" \
-            "[--with-libcxx] [--with-arm]" >&2
+            "[--with-libcxx] [--with-arm] [--with-live]" >&2
        exit 2 ;;
   esac
 done

@@ -10,6 +10,7 @@
 //
 // The lesson comes first; report.hpp holds the command line and prints and writes.
 
+#include "live.hpp"
 #include "report.hpp"
 
 #include <bachprop/music/corpora/jsb.hpp>
@@ -78,16 +79,21 @@ ChordTokens read_primer(const Options& o, const std::optional<TokenCorpus>& corp
 }
 
 // The lesson, 3: generation. The primer heard one token at a time, then each next token and
-// duration drawn from the network's two softmaxes, the state carried from step to step.
+// duration drawn from the network's two softmaxes, the state carried from step to step; with
+// --live, each played as it is drawn (live.hpp), the same draws.
 template <class Model>
 int play(const Options& o, Report& report, const std::optional<TokenCorpus>& corpus,
-         Model& model, bool eight_bit) {
+         Model& model, bool eight_bit, std::FILE* midi_out) {
   const ChordTokens primer = read_primer(o, corpus, model);
   TokenGenerationSettings settings;
   settings.length = o.length;
   settings.seed = o.seed;
   settings.tokens = {o.temperature, o.top_k, o.top_p};
   settings.durations = {o.temperature, 0, 1.0};
+  if (o.live.on) {
+    play_live_tokens(o, model, primer, settings, midi_out, report);
+    return report.finish();
+  }
   const auto began = std::chrono::steady_clock::now();
   const GeneratedTokens drawn = generate_tokens(model, model.vocabulary().encode(primer.tokens),
                                                 primer.durations, settings);
@@ -118,11 +124,13 @@ double seconds_per_step(Model& model) {
 // The lesson: the corpus, the Markov baseline, the LSTM trained on windows, the two compared on
 // the same validation tokens, then generation step by step.
 int lesson(const Options& o, Report& report) {
+  std::FILE* midi_out = o.live.on && o.live.chosen_sink() == "stdout" ? claim_stdout_for_midi()
+                                                                      : nullptr;
   if (!o.model_path.empty() && o.midi_dir.empty() && is_quantised_file(o.model_path)) {
     // A compact 8-bit model (--save-quantised): generation alone, as on a small device.
     QuantisedTokenLstm eight_bit = load_quantised(o.model_path);
     report.network(eight_bit, static_cast<std::size_t>(std::filesystem::file_size(o.model_path)));
-    return play(o, report, std::nullopt, eight_bit, true);
+    return play(o, report, std::nullopt, eight_bit, true, midi_out);
   }
   std::optional<TokenCorpus> corpus;
   if (o.model_path.empty() || !o.midi_dir.empty()) {
@@ -181,8 +189,8 @@ int lesson(const Options& o, Report& report) {
   report.quantised(eight_bit, model, agreement, seconds_per_step(eight_bit),
                    seconds_per_step(model));
 
-  return o.quantised ? play(o, report, corpus, eight_bit, true)
-                     : play(o, report, corpus, model, false);
+  return o.quantised ? play(o, report, corpus, eight_bit, true, midi_out)
+                     : play(o, report, corpus, model, false, midi_out);
 }
 
 }  // namespace

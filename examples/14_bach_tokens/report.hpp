@@ -10,6 +10,7 @@
 #include "common/lesson.hpp"
 #include "common/music_files.hpp"
 #include "common/progress.hpp"
+#include "live_options.hpp"
 
 #include <bachprop/music/encoding/token_corpus.hpp>
 #include <bachprop/music/models/token_generation.hpp>
@@ -23,6 +24,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bach_tokens {
@@ -62,6 +64,7 @@ struct Options {
   double top_p = 1.0;
   double tempo = 100;
   std::string name = "bach_tokens";
+  LiveOptions live;  // --live and its companions (live_options.hpp)
 
   /// The sizes (--quick: a small model).
   TokenLstmShape model_shape() const {
@@ -115,6 +118,7 @@ struct Options {
     if (tempo < 10 || tempo > 400) {
       throw examples::UsageError("--tempo must be 10..400 quarter notes a minute");
     }
+    live.check();
     if (save.empty() && model_path.empty()) {
       save = output.file(name + ".json").string();
     }
@@ -177,6 +181,7 @@ inline examples::CommandLine command_line(Options& o) {
       .option("top-p", o.top_p, "P", "draw among the likeliest tokens covering P (1: all)")
       .option("tempo", o.tempo, "BPM", "quarter notes a minute of the files")
       .option("name", o.name, "NAME", "the file name (without extension) of the piece");
+  o.live.declare(cli);
   return cli;
 }
 
@@ -364,6 +369,9 @@ class Report : public examples::LessonReport<Options> {
                           {"perplexity_by_order", markov.perplexities},
                           {"smoothing", "Witten-Bell interpolation, add-0.5 unigram"}};
   }
+
+  /// The figures of a live performance (live.hpp prints them).
+  void played_live(nlohmann::json figures) { summary_["live"] = std::move(figures); }
 
   /// The generated piece after its primer, written as MIDI, MusicXML, PNG and WAV.
   void generated(const ChordTokens& primer, const ChordTokens& piece,

@@ -19,4 +19,5 @@
 #include <bachprop/music/models/token_lstm.hpp>
 #include <bachprop/music/models/token_quantised.hpp>
 #include <bachprop/music/models/token_quantised_file.hpp>
+#include <bachprop/music/models/token_stream.hpp>
 #include <bachprop/music/models/window_model.hpp>
