@@ -9,6 +9,7 @@
 # browser tests (web/build.sh, web/test.sh), and the test's node package (playwright-core, from
 # web/test/package-lock.json, with npm). With --with-libcxx also Clang and LLVM's libc++, to
 # build the test suites against the standard library emscripten uses (scripts/test_libcxx.sh).
+# With --with-mpi also Open MPI, for training across processes (scripts/test_mpi.sh).
 # The flags combine.
 # Uses sudo when not run as root. Safe to run again: it installs nothing that is present.
 set -euo pipefail
@@ -36,8 +37,9 @@ for option in "$@"; do
     --with-notation) packages+=(musescore3 lilypond) ;;   # read back MusicXML and LilyPond
     --with-web) packages+=(emscripten chromium); with_web=1 ;;  # web/: em++, headless browser
     --with-libcxx) packages+=(clang libc++-14-dev libc++abi-14-dev) ;;
+    --with-mpi) packages+=(libopenmpi-dev openmpi-bin) ;;  # scripts/test_mpi.sh
     *) echo "usage: $0 [--with-audio] [--with-fuzz] [--with-notation] [--with-web]" \
-            "[--with-libcxx]" >&2
+            "[--with-libcxx] [--with-mpi]" >&2
        exit 2 ;;
   esac
 done
