@@ -48,10 +48,11 @@ TEST_CASE("processes compute blocks of shards in order, whatever their count",
   CHECK(process_shards(2, 3, 0).count == 0);  // more processes than shards: one stands idle
   // A batch of 4 samples in 6 shards leaves two shards empty (shard_range: 0 and 3); each
   // block of two still holds a sample.
-  CHECK(process_contributes(4, 6, 3, 0));
-  CHECK(process_contributes(4, 6, 3, 2));
-  CHECK_FALSE(process_contributes(1, 6, 3, 0));  // one sample: only the last shard has it
-  CHECK(process_contributes(1, 6, 3, 2));
+  CHECK(process_used_shards(4, 6, 3, 0) == 1);
+  CHECK(process_used_shards(4, 6, 3, 1) == 1);
+  CHECK(process_used_shards(4, 6, 3, 2) == 2);
+  CHECK(process_used_shards(1, 6, 3, 0) == 0);  // one sample: only the last shard has it
+  CHECK(process_used_shards(1, 6, 3, 2) == 1);
 }
 
 TEST_CASE("the checksum sees every byte", "[shard_exchange]") {

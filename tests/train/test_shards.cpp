@@ -46,31 +46,3 @@ TEST_CASE("the sum runs over the shards in their order, weighted, wherever it is
   CHECK(shard_seed(5, 0) != shard_seed(5, 1));
   CHECK(shard_seed(5, 0) != shard_seed(6, 0));
 }
-
-TEST_CASE("a sum continued from the earlier shards' partial sum is the whole sum, bit for bit",
-          "[shards]") {
-  // Values whose sums round: the order of the additions shows in the last bits.
-  std::array<double, 600> a{};
-  std::array<double, 600> b{};
-  std::array<double, 600> c{};
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    a[i] = 0.1 * static_cast<double>(i) + 1e-17;
-    b[i] = 1.0 / (3.0 + static_cast<double>(i));
-    c[i] = -0.7 * static_cast<double>(i % 7) + 1e16;
-  }
-  const std::array<const double*, 3> all{a.data(), b.data(), c.data()};
-  const std::array<double, 3> weights{0.3, 0.3, 0.4};
-  std::array<double, 600> whole{};
-  sum_in_shard_order<double>(all, weights, whole.data(), 0, 600);
-  // The first shard here, the other two "elsewhere", continuing in place from the partial.
-  std::array<double, 600> continued{};
-  sum_in_shard_order<double>(std::span(all).first(1), std::span(weights).first(1),
-                             continued.data(), 0, 600);
-  sum_in_shard_order<double>(std::span(all).subspan(1), std::span(weights).subspan(1),
-                             continued.data(), 0, 600, continued.data());
-  CHECK(continued == whole);
-  // No shards to add: the partial passes through.
-  std::array<double, 600> passed{};
-  sum_in_shard_order<double>({}, {}, passed.data(), 0, 600, whole.data());
-  CHECK(passed == whole);
-}

@@ -1,21 +1,27 @@
 #pragma once
 /// @file
 /// The shards' gradients of every process summed in shard order over MPI (MpiExchange, the
-/// ShardExchange of train/shard_exchange.hpp), so that the sum does not depend on MPI's choice
+/// ShardExchange of train/shard_exchange.hpp), so that the sum depends neither on MPI's choice
 /// of algorithm nor on the number of processes: each batch's mean gradient
 ///
 ///     ∇C̄ = Σ_j (m_j / m) ∇C̄_j,   j = 0, 1, …, S − 1 in that order,
 ///
 /// is the very sum one process makes. An MPI_Allreduce would add the processes' partial sums in
 /// an order of its own (a tree, a ring), and floating-point addition is not associative: the
-/// weights would then depend on the process count and the library. Instead the sum travels
-/// down a chain of the processes in rank order: process p receives the sum of the shards before
-/// its own, adds its own in order (sum_in_shard_order, the operations one process would make)
-/// and passes it on; the last one broadcasts the result. The gradient is cut into pieces that
-/// follow each other down the chain, so every link carries the parameter bytes once and the
-/// processes work at once on different pieces: the reduction costs about the bytes over the
-/// bandwidth plus one piece per process, the broadcast about as much again (docs/scaling.md).
+/// weights would then depend on the process count and the library. Instead MPI only moves
+/// values, and the additions are made here, in shard order:
+///
+/// 1. the gradient's entries are cut into N slices, one per process; every process sends each
+///    other process that slice of each of its shards (MPI_Alltoallv), so process d holds slice d
+///    of every shard of the batch, in shard order;
+/// 2. process d sums its slice over the shards in their order (sum_in_shard_order: the
+///    operations one process makes on those entries);
+/// 3. the summed slices are gathered by every process (MPI_Allgatherv).
+///
+/// With one shard a process this moves what a ring allreduce moves, 2(N−1)/N of the gradient
+/// per process; with k shards a process, step 1 moves k times its share (docs/scaling.md).
 
+#include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
 #include <bachprop/mpi/session.hpp>
 #include <bachprop/train/shard_exchange.hpp>
@@ -36,14 +42,17 @@ namespace bachprop {
 /// TrainOptions::exchange on every process of the communicator.
 class MpiExchange final : public ShardExchange {
  public:
-  /// Entries per piece of the chain: 256 KiB of doubles, large enough that a message's latency
-  /// is small beside its transfer, small enough that the chain fills quickly.
-  static constexpr Index piece_entries = 32768;
-
   /// The processes of `communicator` (which must outlive this object).
   explicit MpiExchange(MPI_Comm communicator = MPI_COMM_WORLD) : communicator_(communicator) {
     mpi_check(MPI_Comm_rank(communicator_, &rank_), "MPI_Comm_rank");
     mpi_check(MPI_Comm_size(communicator_, &size_), "MPI_Comm_size");
+    const auto n = static_cast<std::size_t>(size_);
+    send_counts_.resize(n);
+    send_offsets_.resize(n);
+    receive_counts_.resize(n);
+    receive_offsets_.resize(n);
+    slice_counts_.resize(n);
+    slice_offsets_.resize(n);
   }
 
   int processes() const override { return size_; }
@@ -58,8 +67,12 @@ class MpiExchange final : public ShardExchange {
     return differs(values);
   }
 
-  void sum(const ShardSum<double>& sum) override { chain(sum, MPI_DOUBLE); }
-  void sum(const ShardSum<float>& sum) override { chain(sum, MPI_FLOAT); }
+  void sum(const ShardSum<double>& sum) override {
+    reduce(sum, MPI_DOUBLE, doubles_, double_pointers_);
+  }
+  void sum(const ShardSum<float>& sum) override {
+    reduce(sum, MPI_FLOAT, floats_, float_pointers_);
+  }
 
  private:
   // The first index at which some process's value differs from process 0's, or −1; all
@@ -80,58 +93,88 @@ class MpiExchange final : public ShardExchange {
     return -1;
   }
 
-  // The chain: previous contributor → this process (adds its shards) → next contributor, piece
-  // by piece; then the last contributor broadcasts the whole sum. Processes without a shard
-  // with samples in this batch (a short last batch, more processes than shards) stand aside.
+  // Steps 1-3 of the file's comment. The buffers grow to the largest batch once, then stay.
   template <class S>
-  void chain(const ShardSum<S>& sum, MPI_Datatype type) {
-    if (sum.entries > INT_MAX) {
-      throw ArgumentError("MpiExchange: " + std::to_string(sum.entries) +
-                          " values per shard are more than one MPI message can carry");
+  void reduce(const ShardSum<S>& sum, MPI_Datatype type, std::vector<S>& buffer,
+              std::vector<const S*>& pointers) {
+    const auto n = static_cast<std::size_t>(size_);
+    const auto mine = static_cast<Index>(sum.local.size());
+    const auto used = static_cast<Index>(sum.weights.size());
+    if (mine != process_used_shards(sum.batch, sum.shards, size_, rank_)) {
+      throw ArgumentError("MpiExchange: " + std::to_string(mine) + " shards given, but this "
+                          "process holds " +
+                          std::to_string(process_used_shards(sum.batch, sum.shards, size_, rank_)));
     }
-    int previous = -1;
-    int next = -1;
-    int root = -1;
-    for (int p = 0; p < size_; ++p) {
-      if (process_contributes(sum.batch, sum.shards, size_, p)) {
-        if (p < rank_) {
-          previous = p;
-        } else if (p > rank_ && next < 0) {
-          next = p;
-        }
-        root = p;
+    if (static_cast<double>(sum.entries) * static_cast<double>(std::max<Index>(used, 1)) >
+        static_cast<double>(INT_MAX)) {
+      throw ArgumentError("MpiExchange: " + std::to_string(sum.entries) + " values per shard " +
+                          "in " + std::to_string(used) + " shards are more than one MPI call " +
+                          "can carry");
+    }
+    // Slice d of the entries: [d·E/N, (d+1)·E/N).
+    for (std::size_t d = 0; d < n; ++d) {
+      const Index first = static_cast<Index>(d) * sum.entries / size_;
+      slice_offsets_[d] = static_cast<int>(first);
+      slice_counts_[d] =
+          static_cast<int>(static_cast<Index>(d + 1) * sum.entries / size_ - first);
+    }
+    const Index my_slice = slice_counts_[static_cast<std::size_t>(rank_)];
+    // Step 1: to process d, slice d of each of this process's shards; from process p, this
+    // process's slice of each of p's shards. Both in shard order.
+    int at = 0;
+    for (std::size_t d = 0; d < n; ++d) {
+      send_offsets_[d] = at;
+      send_counts_[d] = static_cast<int>(mine) * slice_counts_[d];
+      at += send_counts_[d];
+    }
+    at = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+      receive_offsets_[p] = at;
+      receive_counts_[p] = static_cast<int>(
+          process_used_shards(sum.batch, sum.shards, size_, static_cast<int>(p)) * my_slice);
+      at += receive_counts_[p];
+    }
+    const std::size_t sent = static_cast<std::size_t>(mine * sum.entries);
+    const std::size_t received = static_cast<std::size_t>(at);
+    if (buffer.size() < sent + received) {
+      buffer.resize(sent + received);
+    }
+    S* outgoing = buffer.data();
+    S* incoming = buffer.data() + sent;
+    for (std::size_t d = 0; d < n; ++d) {
+      for (Index i = 0; i < mine; ++i) {
+        const S* slice = sum.local[static_cast<std::size_t>(i)] + slice_offsets_[d];
+        std::copy(slice, slice + slice_counts_[d],
+                  outgoing + send_offsets_[d] + i * slice_counts_[d]);
       }
     }
-    if (root < 0) {
-      throw ArgumentError("MpiExchange: a batch without samples");
+    mpi_check(MPI_Alltoallv(outgoing, send_counts_.data(), send_offsets_.data(), type, incoming,
+                            receive_counts_.data(), receive_offsets_.data(), type,
+                            communicator_),
+              "MPI_Alltoallv");
+    // Step 2: this process's slice, summed over every shard of the batch in shard order.
+    pointers.resize(static_cast<std::size_t>(used));
+    for (Index t = 0; t < used; ++t) {
+      pointers[static_cast<std::size_t>(t)] = incoming + t * my_slice;
     }
-    if (!sum.local.empty()) {
-      for (Index first = 0; first < sum.entries; first += piece_entries) {
-        const Index last = std::min(sum.entries, first + piece_entries);
-        const int count = static_cast<int>(last - first);
-        if (previous >= 0) {
-          mpi_check(MPI_Recv(sum.out + first, count, type, previous, tag, communicator_,
-                             MPI_STATUS_IGNORE),
-                    "MPI_Recv");
-          sum_in_shard_order<S>(sum.local, sum.weights, sum.out, first, last, sum.out);
-        } else {
-          sum_in_shard_order<S>(sum.local, sum.weights, sum.out, first, last);
-        }
-        if (next >= 0) {
-          mpi_check(MPI_Send(sum.out + first, count, type, next, tag, communicator_),
-                    "MPI_Send");
-        }
-      }
-    }
-    mpi_check(MPI_Bcast(sum.out, static_cast<int>(sum.entries), type, root, communicator_),
-              "MPI_Bcast");
+    sum_in_shard_order<S>(pointers, sum.weights,
+                          sum.out + slice_offsets_[static_cast<std::size_t>(rank_)], 0, my_slice);
+    // Step 3: every process gets every slice.
+    mpi_check(MPI_Allgatherv(MPI_IN_PLACE, 0, type, sum.out, slice_counts_.data(),
+                             slice_offsets_.data(), type, communicator_),
+              "MPI_Allgatherv");
   }
 
-  static constexpr int tag = 23;
   MPI_Comm communicator_;
   int rank_ = 0;
   int size_ = 1;
   std::vector<std::uint64_t> all_;
+  std::vector<int> send_counts_, send_offsets_, receive_counts_, receive_offsets_;
+  std::vector<int> slice_counts_, slice_offsets_;  // slice d of the entries
+  std::vector<double> doubles_;  // outgoing slices, then incoming ones
+  std::vector<float> floats_;
+  std::vector<const double*> double_pointers_;  // every shard's part of this slice, in order
+  std::vector<const float*> float_pointers_;
 };
 
 }  // namespace bachprop

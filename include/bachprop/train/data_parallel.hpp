@@ -191,7 +191,6 @@ class DataParallel {
         packed_.assign(static_cast<std::size_t>(mine_.count),
                        std::vector<S>(static_cast<std::size_t>(entries)));
         packed_pointers_.resize(packed_.size());
-        packed_weights_.resize(packed_.size());
         total_.resize(static_cast<std::size_t>(entries));
       }
       for (std::size_t i = 0; i < master_parameters_.size(); ++i) {
@@ -353,7 +352,6 @@ class DataParallel {
         }
         *at = shard.loss;
         packed_pointers_[n] = packed.data();
-        packed_weights_[n] = weights_[used];
         ++n;
       }
       ++used;
@@ -361,7 +359,7 @@ class DataParallel {
     exchange_->sum(ShardSum<S>{.batch = batch,
                                .shards = static_cast<Index>(shards_.size()),
                                .local = std::span<const S* const>(packed_pointers_.data(), n),
-                               .weights = std::span<const S>(packed_weights_.data(), n),
+                               .weights = std::span<const S>(weights_.data(), used),
                                .out = total_.data(),
                                .entries = static_cast<Index>(total_.size())});
     const S* at = total_.data();
@@ -413,7 +411,6 @@ class DataParallel {
   ShardRange mine_{};                      // the shards this process computes
   std::vector<std::vector<S>> packed_;     // per shard of mine_: its gradients and loss
   std::vector<const S*> packed_pointers_;  // the packed shards with samples, in order
-  std::vector<S> packed_weights_;          // their m_j / m
   std::vector<S> total_;                   // the sum over every process's shards
 };
 

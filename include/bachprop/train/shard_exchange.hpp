@@ -34,7 +34,8 @@ struct ShardSum {
   Index shards = 0;  ///< shards per batch (which process holds which)
   /// This process's shards that have samples, in shard order: `entries` values each.
   std::span<const S* const> local{};
-  std::span<const S> weights{};  ///< their m_j / m, in the same order
+  /// m_j / m of every process's shards that have samples, in shard order.
+  std::span<const S> weights{};
   S* out = nullptr;              ///< receives the sum over every process's shards
   Index entries = 0;             ///< values per shard (the gradients, then the loss)
 };
@@ -63,16 +64,15 @@ inline ShardRange process_shards(Index shards, int processes, int process) {
   return shard_range(shards, processes, process);
 }
 
-/// Whether process `process` holds a shard with samples in a batch of `batch` samples (a short
-/// last batch leaves the late shards empty).
-inline bool process_contributes(Index batch, Index shards, int processes, int process) {
+/// How many of process `process`'s shards hold samples in a batch of `batch` samples (a short
+/// batch leaves some shards empty).
+inline Index process_used_shards(Index batch, Index shards, int processes, int process) {
   const ShardRange mine = process_shards(shards, processes, process);
+  Index used = 0;
   for (Index j = mine.first; j < mine.first + mine.count; ++j) {
-    if (shard_range(batch, shards, j).count > 0) {
-      return true;
-    }
+    used += shard_range(batch, shards, j).count > 0 ? 1 : 0;
   }
-  return false;
+  return used;
 }
 
 /// A 64-bit checksum of `count` values (FNV-1a over 8-byte words, then SplitMix64's

@@ -60,36 +60,22 @@ inline std::uint64_t shard_seed(std::uint64_t seed, Index shard) {
 /// same order wherever a caller cuts [first, last), provided the cuts themselves do not depend
 /// on the thread count (DataParallel cuts every parameter at fixed offsets). A block of entries
 /// at a time collects every shard before it is stored: one pass over `out`, not one per shard.
-///
-/// With `partial`: out[i] = partial[i] + Σ_j weights[j] · shards[j][i], the sum continued from
-/// the earlier shards' (another process's, train/shard_exchange.hpp), with the very operations
-/// one caller holding every shard would have made, so the result is the same, bit for bit.
-/// `partial` may be `out`.
 template <class S>
 void sum_in_shard_order(std::span<const S* const> shards, std::span<const S> weights, S* out,
-                        Index first, Index last, const S* partial = nullptr) {
+                        Index first, Index last) {
   if (shards.empty()) {
-    if (partial != nullptr && partial != out) {
-      std::copy(partial + first, partial + last, out + first);
-    }
     return;
   }
   constexpr Index block = 256;
   S sum[block];
   for (Index start = first; start < last; start += block) {
     const Index n = std::min(block, last - start);
-    std::size_t next = 0;
-    if (partial != nullptr) {
-      std::copy(partial + start, partial + start + n, sum);
-    } else {
-      const S* g = shards[0] + start;
-      const S w = weights[0];
-      for (Index i = 0; i < n; ++i) {
-        sum[i] = w * g[i];
-      }
-      next = 1;
+    const S* g = shards[0] + start;
+    const S w = weights[0];
+    for (Index i = 0; i < n; ++i) {
+      sum[i] = w * g[i];
     }
-    for (std::size_t j = next; j < shards.size(); ++j) {
+    for (std::size_t j = 1; j < shards.size(); ++j) {
       const S* gj = shards[j] + start;
       const S wj = weights[j];
       for (Index i = 0; i < n; ++i) {
