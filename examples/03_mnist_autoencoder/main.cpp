@@ -60,10 +60,12 @@ int lesson(const Options& o, Report& report) {
       bachprop::CheckpointFile{o.checkpoint_path, o.resume}.apply_to(options);
       options.shards = o.shards;
 #if defined(BACHPROP_WITH_MPI)
+      // doc:begin mpi-exchange
       // Every process of the MPI job (one, without mpirun) computes its block of each batch's
       // shards; the sum of all of them, in shard order, is every process's gradient.
       bachprop::MpiExchange exchange;
       options.exchange = &exchange;
+      // doc:end mpi-exchange
 #endif
       bachprop::train(network, bachprop::BinaryCrossEntropy<float>(), adam, data.train.images,
                       data.train.images, options, callbacks);
@@ -98,11 +100,13 @@ int main(int argc, char** argv) {
   flush_subnormals_to_zero();
   Options o;
 #if defined(BACHPROP_WITH_MPI)
-  bachprop::MpiSession mpi(argc, argv);
+  // doc:begin mpi-session
+  bachprop::MpiSession mpi(argc, argv);  // MPI_Init_thread here, MPI_Finalize at the end
   o.writer = mpi.rank() == 0;
   if (!o.writer && std::freopen("/dev/null", "w", stdout) == nullptr) {
     return 1;  // the other processes print nothing: their output would repeat process 0's
   }
+  // doc:end mpi-session
 #endif
   auto& s = o.settings;
   examples::CommandLine cli(
