@@ -13,7 +13,9 @@
 # zlib for both (Debian's multiarch: arm64 and armhf are added to dpkg's architectures), for
 # scripts/test_arm.sh. With --with-live also the ALSA and FluidSynth libraries and a General
 # MIDI soundfont, for bach_tokens --live's ALSA and FluidSynth sinks (its file driver renders
-# without a sound card). The flags combine.
+# without a sound card).
+# With --with-mpi also Open MPI, for training across processes (scripts/test_mpi.sh).
+# The flags combine.
 # Uses sudo when not run as root. Safe to run again: it installs nothing that is present.
 set -euo pipefail
 
@@ -44,8 +46,9 @@ for option in "$@"; do
     --with-arm) packages+=(g++-aarch64-linux-gnu g++-arm-linux-gnueabihf qemu-user-static
                            zlib1g-dev:arm64 zlib1g-dev:armhf); with_arm=1 ;;
     --with-live) packages+=(libasound2-dev libfluidsynth-dev fluid-soundfont-gm) ;;
+    --with-mpi) packages+=(libopenmpi-dev openmpi-bin) ;;  # scripts/test_mpi.sh
     *) echo "usage: $0 [--with-audio] [--with-fuzz] [--with-notation] [--with-web]" \
-            "[--with-libcxx] [--with-arm] [--with-live]" >&2
+            "[--with-libcxx] [--with-arm] [--with-live] [--with-mpi]" >&2
        exit 2 ;;
   esac
 done

@@ -4,6 +4,12 @@
 // reports the test-set reconstruction error and draws reconstructions, interpolations between
 // the codes of two digits and, with --latent 2, a map of the latent space.
 //
+// Built with -DBACHPROP_MPI=ON it also trains across the processes of an MPI job (mpirun -np N
+// mnist_autoencoder ...): every process loads the data and computes its block of each batch's
+// shards, the shards' gradients are summed in shard order (bachprop/mpi/exchange.hpp), and the
+// model is the one a single process makes with the same shards, bit for bit. Process 0 alone
+// prints and writes files (docs/scaling.md).
+//
 // The lesson comes first; the command line is at the end, and report.hpp prints, draws and
 // saves. The network, its two halves and the pictures are in autoencoder.hpp (the tests use them
 // too).
@@ -11,6 +17,12 @@
 #include "autoencoder.hpp"
 #include "common/mnist_training.hpp"
 #include "report.hpp"
+
+#if defined(BACHPROP_WITH_MPI)
+#include <bachprop/mpi.hpp>
+#endif
+
+#include <cstdio>
 
 #if defined(__SSE2__)
 #include <pmmintrin.h>
@@ -46,9 +58,21 @@ int lesson(const Options& o, Report& report) {
       bachprop::TrainOptions options{
           .epochs = settings.epochs, .batch_size = settings.batch_size, .seed = o.seed};
       bachprop::CheckpointFile{o.checkpoint_path, o.resume}.apply_to(options);
+      options.shards = o.shards;
+#if defined(BACHPROP_WITH_MPI)
+      // doc:begin mpi-exchange
+      // Every process of the MPI job (one, without mpirun) computes its block of each batch's
+      // shards; the sum of all of them, in shard order, is every process's gradient.
+      bachprop::MpiExchange exchange;
+      options.exchange = &exchange;
+      // doc:end mpi-exchange
+#endif
       bachprop::train(network, bachprop::BinaryCrossEntropy<float>(), adam, data.train.images,
                       data.train.images, options, callbacks);
       report.trained();
+    }
+    if (!o.writer) {
+      return 0;  // another process of an MPI job: process 0 evaluates, draws and saves
     }
     // Evaluation: how far the copies of the test images are from the images, then pictures of
     // what the code holds.
@@ -75,6 +99,15 @@ void flush_subnormals_to_zero() {
 int main(int argc, char** argv) {
   flush_subnormals_to_zero();
   Options o;
+#if defined(BACHPROP_WITH_MPI)
+  // doc:begin mpi-session
+  bachprop::MpiSession mpi(argc, argv);  // MPI_Init_thread here, MPI_Finalize at the end
+  o.writer = mpi.rank() == 0;
+  if (!o.writer && std::freopen("/dev/null", "w", stdout) == nullptr) {
+    return 1;  // the other processes print nothing: their output would repeat process 0's
+  }
+  // doc:end mpi-session
+#endif
   auto& s = o.settings;
   examples::CommandLine cli(
       "mnist_autoencoder",
@@ -89,6 +122,9 @@ int main(int argc, char** argv) {
       .option("hidden", s.hidden, "N", "neurons of the encoder's and decoder's hidden layer")
       .option("latent", s.latent, "N", "size of the latent code")
       .option("activation", o.activation_text, "NAME", "hidden activation: relu, sigmoid or tanh")
+      .option("shards", o.shards, "N",
+              "data-parallel shards per batch (0: from the batch size); across MPI processes "
+              "a multiple of their number keeps them all busy")
       .option("limit", o.limit, "N", "train on the first N training images only (0: all)")
       .option("test-limit", o.test_limit, "N", "evaluate on the first N test images only (0: all)")
       .option("data", o.data_dir, "DIR", "folder with the MNIST (or Fashion-MNIST) IDX files")
@@ -100,5 +136,11 @@ int main(int argc, char** argv) {
               "save the initial weights (for the PyTorch twin in benchmarks/reference)")
       .checkpoints(o.checkpoint_path, o.resume, "weights, Adam's state, shuffling state, epoch");
   o.output.declare(cli, "the PNG pictures", false);
-  return examples::run_lesson<Report>(cli, argc, argv, o, lesson);
+  const int code = examples::run_lesson<Report>(cli, argc, argv, o, lesson);
+#if defined(BACHPROP_WITH_MPI)
+  if (code != 0 && mpi.size() > 1) {
+    bachprop::MpiSession::abort(code);  // the other processes may be waiting for this one
+  }
+#endif
+  return code;
 }

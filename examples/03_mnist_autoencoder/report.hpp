@@ -36,6 +36,8 @@ struct Options {
   Index interpolation_rows = 8;
   std::string checkpoint_path;
   bool resume = false;
+  Index shards = 0;      // data-parallel shards per batch (0: from the batch size)
+  bool writer = true;    // false: a process of an MPI job other than 0, which writes nothing
   nlohmann::json saved_model;  // the model --model names, once check() has read it
 
   bool loading() const { return !load_path.empty(); }
@@ -46,13 +48,18 @@ struct Options {
     settings.activation = activation_from_name(activation_text);
     if (settings.epochs < 1 || settings.batch_size < 1 || settings.hidden < 1 ||
         settings.latent < 1 || !(settings.learning_rate > 0) || limit < 0 || test_limit < 0 ||
-        interpolation_rows < 1) {
+        interpolation_rows < 1 || shards < 0) {
       throw bachprop::ArgumentError("--epochs, --batch-size, --hidden, --latent, --learning-rate "
-                                    "and --rows must be positive; --limit and --test-limit at "
-                                    "least 0");
+                                    "and --rows must be positive; --limit, --test-limit and "
+                                    "--shards at least 0");
     }
     examples::check_checkpoint_options(checkpoint_path, resume, loading(),
                                        "--model only evaluates");
+    if (!writer) {  // the files are process 0's (checkpoints too: bachprop::train sees to it)
+      save_path.clear();
+      save_initial_path.clear();
+      summary_path.clear();
+    }
     if (loading()) {
       saved_model = bachprop::parse_model_text(bachprop::read_file(load_path), load_path);
       const Settings saved = inspect_saved_model(saved_model, load_path);

@@ -53,6 +53,7 @@
 #include <bachprop/train/metrics.hpp>
 #include <bachprop/train/optimiser_json.hpp>
 #include <bachprop/train/resume.hpp>
+#include <bachprop/train/shard_exchange.hpp>
 #include <bachprop/train/shards.hpp>
 #include <bachprop/train/thread_team.hpp>
 #include <bachprop/train/train_options.hpp>

@@ -19,6 +19,10 @@
 /// While it trains, Eigen's thread count is 1: each thread's products stay on that thread
 /// instead of forking threads of their own on cores the team already uses.
 ///
+/// Across processes (TrainOptions::exchange, train/shard_exchange.hpp) each process computes
+/// only its block of the shards, with its own threads as above, and the exchange sums every
+/// process's shards in the same shard order: the same weights again, for any process count.
+///
 /// Limits: the network itself computes nothing in these steps (its caches keep what they held);
 /// a Dropout given a fixed mask (use_mask, for tests) has the whole batch's shape, not a
 /// shard's, so such a network trains with Parallelism::products; a model that is not a Network
@@ -29,6 +33,7 @@
 #include <bachprop/core/parameter.hpp>
 #include <bachprop/core/types.hpp>
 #include <bachprop/train/batches.hpp>
+#include <bachprop/train/shard_exchange.hpp>
 #include <bachprop/train/shards.hpp>
 #include <bachprop/train/thread_team.hpp>
 #include <bachprop/train/train_options.hpp>
@@ -98,6 +103,18 @@ ParallelPlan plan_parallelism(const Net& network, const TrainOptions& options) {
   const int threads = options.threads > 0 ? options.threads : std::max(1, Eigen::nbThreads());
   const Index shards =
       data_parallel_shards(options.batch_size, options.shards, options.sequence_steps);
+  if (options.exchange != nullptr) {
+    // Several processes: always shards, this process's threads on its block of them.
+    if constexpr (!Replicable<Net>) {
+      throw ArgumentError("train: training across processes needs a model that can be copied "
+                          "layer by layer (a Network)");
+    }
+    const Index mine = process_shards(shards, options.exchange->processes(),
+                                      options.exchange->process()).count;
+    return {.data = true,
+            .threads = static_cast<int>(std::clamp<Index>(mine, 1, threads)),
+            .shards = shards};
+  }
   bool one_thread = false;
   if constexpr (Replicable<Net>) {
     plan.data = options.parallelism == Parallelism::data ||
@@ -130,9 +147,11 @@ class DataParallel {
   using S = typename Net::Scalar;
 
   /// A replica of `master` for each of `plan`'s threads, gradient buffers for each of its shards
-  /// and a team of its threads (none of it when the plan is not data-parallel).
-  DataParallel(Net& master, const ParallelPlan& plan)
-      : team_(plan.data ? plan.threads : 1), active_(plan.data) {
+  /// and a team of its threads (none of it when the plan is not data-parallel). With an
+  /// `exchange`, only this process's block of shards is computed here, and the buffers the
+  /// exchange sums are made now, so that the steps allocate nothing.
+  DataParallel(Net& master, const ParallelPlan& plan, ShardExchange* exchange = nullptr)
+      : team_(plan.data ? plan.threads : 1), active_(plan.data), exchange_(exchange) {
     if constexpr (Replicable<Net>) {
       eigen_threads_ = Eigen::nbThreads();
       if (!active_) {
@@ -155,10 +174,24 @@ class DataParallel {
             [&replica](Parameter<S>& p) { replica.parameters.push_back(&p); });
       }
       shards_.resize(static_cast<std::size_t>(plan.shards));
-      for (Shard& shard : shards_) {
+      mine_ = exchange_ == nullptr
+                  ? ShardRange{0, plan.shards}
+                  : process_shards(plan.shards, exchange_->processes(), exchange_->process());
+      for (Index j = mine_.first; j < mine_.first + mine_.count; ++j) {
         for (const Parameter<S>* p : master_parameters_) {
-          shard.gradients.push_back(Matrix<S>::Zero(p->value.rows(), p->value.cols()));
+          shards_[static_cast<std::size_t>(j)].gradients.push_back(
+              Matrix<S>::Zero(p->value.rows(), p->value.cols()));
         }
+      }
+      if (exchange_ != nullptr) {
+        Index entries = 1;  // the gradients, then the loss
+        for (const Parameter<S>* p : master_parameters_) {
+          entries += p->value.size();
+        }
+        packed_.assign(static_cast<std::size_t>(mine_.count),
+                       std::vector<S>(static_cast<std::size_t>(entries)));
+        packed_pointers_.resize(packed_.size());
+        total_.resize(static_cast<std::size_t>(entries));
       }
       for (std::size_t i = 0; i < master_parameters_.size(); ++i) {
         const Index size = master_parameters_[i]->value.size();
@@ -209,6 +242,9 @@ class DataParallel {
         }
       }
       used_ = used;
+      if (exchange_ != nullptr) {
+        return sum_across_processes(batch);
+      }
       auto sum = [this](int member) { sum_pieces(member); };
       team_.run(sum);
       return mean_loss;
@@ -249,9 +285,11 @@ class DataParallel {
     for (std::size_t i = 0; i < replica.parameters.size(); ++i) {
       replica.parameters[i]->value = master_parameters_[i]->value;  // same shape: no allocation
     }
-    const auto shards = static_cast<Index>(shards_.size());
+    // This member's part of this process's block (every shard, without an exchange).
     const Index members = team_.size();
-    for (Index j = member * shards / members; j < (member + 1) * shards / members; ++j) {
+    const Index first = mine_.first + member * mine_.count / members;
+    const Index last = mine_.first + (member + 1) * mine_.count / members;
+    for (Index j = first; j < last; ++j) {
       Shard& shard = shards_[static_cast<std::size_t>(j)];
       if (shard.range.count == 0) {
         continue;
@@ -295,6 +333,43 @@ class DataParallel {
     }
   }
 
+  // This process's shards with samples, packed one after another (the gradients, then the
+  // loss), summed by the exchange with every other process's in shard order into total_, which
+  // then becomes master's gradients; returns the batch's mean loss, the sum's last entry.
+  S sum_across_processes(Index batch) {
+    std::size_t n = 0;
+    std::size_t used = 0;
+    for (Index j = 0; j < static_cast<Index>(shards_.size()); ++j) {
+      const Shard& shard = shards_[static_cast<std::size_t>(j)];
+      if (shard.range.count == 0) {
+        continue;
+      }
+      if (j >= mine_.first && j < mine_.first + mine_.count) {
+        std::vector<S>& packed = packed_[static_cast<std::size_t>(j - mine_.first)];
+        auto at = packed.begin();
+        for (const Matrix<S>& g : shard.gradients) {
+          at = std::copy(g.data(), g.data() + g.size(), at);
+        }
+        *at = shard.loss;
+        packed_pointers_[n] = packed.data();
+        ++n;
+      }
+      ++used;
+    }
+    exchange_->sum(ShardSum<S>{.batch = batch,
+                               .shards = static_cast<Index>(shards_.size()),
+                               .local = std::span<const S* const>(packed_pointers_.data(), n),
+                               .weights = std::span<const S>(weights_.data(), used),
+                               .out = total_.data(),
+                               .entries = static_cast<Index>(total_.size())});
+    const S* at = total_.data();
+    for (Parameter<S>* p : master_parameters_) {
+      std::copy(at, at + p->gradient.size(), p->gradient.data());
+      at += p->gradient.size();
+    }
+    return total_.back();
+  }
+
   // Shard j's dropout masks: from (the layer's seed, j, the masks master has drawn), whichever
   // replica computes it.
   template <std::size_t... I>
@@ -332,6 +407,11 @@ class DataParallel {
   std::vector<const S*> shard_gradients_;  // per member: a piece's shard gradients, in order
   std::vector<S> weights_;                 // m_j / m of the used shards, in order
   std::size_t used_ = 0;                   // shards with samples in the current batch
+  ShardExchange* exchange_ = nullptr;      // the other processes, or none
+  ShardRange mine_{};                      // the shards this process computes
+  std::vector<std::vector<S>> packed_;     // per shard of mine_: its gradients and loss
+  std::vector<const S*> packed_pointers_;  // the packed shards with samples, in order
+  std::vector<S> total_;                   // the sum over every process's shards
 };
 
 }  // namespace bachprop

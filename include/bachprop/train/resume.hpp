@@ -13,6 +13,7 @@
 #include <bachprop/io/model_json.hpp>
 #include <bachprop/train/checkpoint.hpp>
 #include <bachprop/train/divergence.hpp>
+#include <bachprop/train/shard_exchange.hpp>
 #include <bachprop/train/train_options.hpp>
 
 #include <nlohmann/json.hpp>
@@ -73,7 +74,8 @@ class TrainingCheckpoints {
         batches_(batches),
         interval_(60.0 * options.checkpoint_every_minutes),
         last_save_(std::chrono::steady_clock::now()) {
-    if ((writing() || resuming()) && !CheckpointableOptimiser<Optimiser>) {
+    if ((!options.checkpoint_path.empty() || resuming()) &&
+        !CheckpointableOptimiser<Optimiser>) {
       throw ArgumentError("train: checkpoints need an optimiser that can save its state (Sgd, "
                           "Adam, Adadelta)");
     }
@@ -174,7 +176,11 @@ class TrainingCheckpoints {
   }
 
  private:
-  bool writing() const { return !options_.checkpoint_path.empty(); }
+  // Across processes only process 0 writes: one file, the same on every process.
+  bool writing() const {
+    return !options_.checkpoint_path.empty() &&
+           (options_.exchange == nullptr || options_.exchange->process() == 0);
+  }
   bool resuming() const { return !options_.resume_from.empty(); }
 
   const TrainOptions& options_;

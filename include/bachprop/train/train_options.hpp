@@ -13,6 +13,8 @@
 
 namespace bachprop {
 
+class ShardExchange;  // train/shard_exchange.hpp
+
 /// How train() spreads a step over threads (train/data_parallel.hpp).
 enum class Parallelism {
   /// Data-parallel shards when more than one thread is available and the step is large enough
@@ -62,6 +64,13 @@ struct TrainOptions {
   /// (data_parallel_shards: at most 4, of 32 columns or more), never from the thread count, so
   /// that the sum, and so the weights, do not depend on it.
   Index shards = 0;
+  /// Non-null: this process is one of several that train the network together (an MPI job,
+  /// mpi/exchange.hpp). The steps are data-parallel; this process computes its block of each
+  /// batch's shards, the exchange sums every process's in shard order, and all make the same
+  /// update: the weights of one process running every shard, bit for bit, for any number of
+  /// processes. Set `shards` to a multiple of the process count to keep them all busy. Only
+  /// process 0 writes checkpoints; every process resumes from the same file.
+  ShardExchange* exchange = nullptr;
 };
 
 /// What train() reports after each mini-batch.

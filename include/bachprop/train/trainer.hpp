@@ -14,6 +14,7 @@
 #include <bachprop/train/data_parallel.hpp>
 #include <bachprop/train/divergence.hpp>
 #include <bachprop/train/resume.hpp>
+#include <bachprop/train/shard_exchange.hpp>
 #include <bachprop/train/train_options.hpp>
 
 #include <algorithm>
@@ -81,8 +82,14 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
   // Dropout drops in the training steps only: the callbacks (a validation score, a checkpoint)
   // see the network in evaluation, and it is given back in the mode it came in.
   const detail::TrainingMode mode(network);
-  // Data-parallel shards on replicas of the network, or none (TrainOptions::parallelism).
-  DataParallel<Net> parallel(network, plan_parallelism(network, options));
+  // Data-parallel shards on replicas of the network, or none (TrainOptions::parallelism); with
+  // an exchange, this process's block of them, once every process is known to run the same.
+  const ParallelPlan plan = plan_parallelism(network, options);
+  if (options.exchange != nullptr) {
+    require_same_run_everywhere(*options.exchange, network, inputs, targets, options,
+                                plan.shards);
+  }
+  DataParallel<Net> parallel(network, plan, options.exchange);
   Matrix<S> batch_inputs;
   Matrix<S> batch_targets;
 
