@@ -12,13 +12,13 @@
 /// never from P, so any number of processes gives the same shards, the same sum and the same
 /// weights as one process running them all. More processes than shards leave some idle.
 
+#include <bachprop/core/bit_cast.hpp>
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
 #include <bachprop/train/shards.hpp>
 #include <bachprop/train/train_options.hpp>
 
 #include <array>
-#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <span>
@@ -121,7 +121,7 @@ void require_same_run_everywhere(ShardExchange& exchange, const Net& network,
       static_cast<std::uint64_t>(options.sequence_steps),
       static_cast<std::uint64_t>(shards),
       static_cast<std::uint64_t>(options.epochs),
-      std::bit_cast<std::uint64_t>(options.clip_norm)};
+      bachprop::bit_cast<std::uint64_t>(options.clip_norm)};
   static constexpr std::array<const char*, 14> names{
       "the model's parameter count", "the scalar type's size", "the model's weights",
       "the input rows", "the sample count", "the inputs", "the targets", "the batch size",
