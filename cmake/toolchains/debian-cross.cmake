@@ -10,3 +10,9 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE BOTH)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE BOTH)
+# pkg-config reads the target's .pc files only (Debian's multiarch folder, and the folder of
+# architecture-independent ones), never the build machine's: a library installed for the build
+# machine alone (FluidSynth, ALSA for bach_tokens --live) is then not found, rather than found
+# with the build machine's include folders.
+set(ENV{PKG_CONFIG_LIBDIR} "/usr/lib/${bachprop_triple}/pkgconfig:/usr/share/pkgconfig")
+set(ENV{PKG_CONFIG_PATH} "")
