@@ -108,6 +108,28 @@ struct TokenEpoch {
   bool best = false;                 ///< the best validation so far
 };
 
+/// The sizes of a saved model's metadata.shape (embedding, hidden, layers, hears_durations),
+/// each checked against its range; the dropout rates are left at 0 (read by whoever trains).
+/// FormatError, naming `source` and the field, for anything else.
+inline TokenLstmShape token_sizes_from_json(const nlohmann::json& shape_json,
+                                            const std::string& source) {
+  if (!shape_json.is_object()) {
+    throw FormatError(source + ": metadata.shape must be an object");
+  }
+  TokenLstmShape shape;
+  shape.embedding = metadata_size(shape_json, "embedding", 1, 4096, source);
+  shape.hidden = metadata_size(shape_json, "hidden", 1, 8192, source);
+  shape.layers = metadata_size(shape_json, "layers", 1, 3, source);
+  const auto hears = shape_json.find("hears_durations");
+  if (hears == shape_json.end() || !hears->is_boolean()) {
+    throw FormatError(source + ": metadata.shape.hears_durations must be true or false");
+  }
+  shape.hears_durations = hears->get<bool>();
+  shape.dropout = 0;
+  shape.input_dropout = 0;
+  return shape;
+}
+
 namespace detail::token_lstm {
 template <Scalar S, int Layers>
 struct Net;
@@ -330,13 +352,7 @@ class TokenLstm : public ModelFile<TokenLstm> {
     DurationClasses durations =
         DurationClasses::from_json(metadata.value("durations", nlohmann::json()), source);
     const nlohmann::json shape_json = metadata.value("shape", nlohmann::json::object());
-    if (!shape_json.is_object()) {
-      throw FormatError(source + ": metadata.shape must be an object");
-    }
-    TokenLstmShape shape;
-    shape.embedding = metadata_size(shape_json, "embedding", 1, 4096, source);
-    shape.hidden = metadata_size(shape_json, "hidden", 1, 8192, source);
-    shape.layers = metadata_size(shape_json, "layers", 1, 3, source);
+    TokenLstmShape shape = token_sizes_from_json(shape_json, source);
     const auto rate = shape_json.find("dropout");
     if (rate == shape_json.end() || !rate->is_number() || !(rate->get<double>() >= 0.0) ||
         !(rate->get<double>() < 1.0)) {
@@ -349,11 +365,6 @@ class TokenLstm : public ModelFile<TokenLstm> {
       throw FormatError(source + ": metadata.shape.input_dropout must be a number in [0, 1)");
     }
     shape.input_dropout = input_rate->get<double>();
-    const auto hears = shape_json.find("hears_durations");
-    if (hears == shape_json.end() || !hears->is_boolean()) {
-      throw FormatError(source + ": metadata.shape.hears_durations must be true or false");
-    }
-    shape.hears_durations = hears->get<bool>();
     const auto columns = static_cast<Index>(
         shape.hears_durations ? vocabulary.size() * durations.size() : vocabulary.size());
     require_stored_matrix(document, 0, "weights", shape.embedding, columns, source);

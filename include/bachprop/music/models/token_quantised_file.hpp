@@ -151,21 +151,8 @@ inline QuantisedTokenLstm quantised_from_bytes(std::string_view bytes, const std
       Vocabulary::from_json(metadata.value("vocabulary", nlohmann::json()), source);
   DurationClasses durations =
       DurationClasses::from_json(metadata.value("durations", nlohmann::json()), source);
-  const nlohmann::json shape_json = metadata.value("shape", nlohmann::json::object());
-  if (!shape_json.is_object()) {
-    throw FormatError(source + ": line 2: shape must be an object");
-  }
-  TokenLstmShape shape;
-  shape.embedding = metadata_size(shape_json, "embedding", 1, 4096, source);
-  shape.hidden = metadata_size(shape_json, "hidden", 1, 8192, source);
-  shape.layers = metadata_size(shape_json, "layers", 1, 3, source);
-  const auto hears = shape_json.find("hears_durations");
-  if (hears == shape_json.end() || !hears->is_boolean()) {
-    throw FormatError(source + ": line 2: shape.hears_durations must be true or false");
-  }
-  shape.hears_durations = hears->get<bool>();
-  shape.dropout = 0;
-  shape.input_dropout = 0;
+  const TokenLstmShape shape =
+      token_sizes_from_json(metadata.value("shape", nlohmann::json::object()), source);
 
   // The payload's length, from the sizes alone, before anything is allocated (in 64 bits: a
   // vocabulary of 10⁵ tokens by 32 durations by 4096 entries is past 32 bits).
