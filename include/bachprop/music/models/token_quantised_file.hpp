@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -196,10 +197,17 @@ inline QuantisedTokenLstm load_quantised(const std::filesystem::path& path) {
   return quantised_from_bytes(read_file(path), path.string());
 }
 
-/// Whether `path` starts as a compact quantised file does (so a program can take either kind).
+/// Whether `path` starts as a compact quantised file does (so a program can take either kind);
+/// reads only that first line's bytes. IoError for a file that cannot be opened.
 inline bool is_quantised_file(const std::filesystem::path& path) {
-  const std::string start = read_file(path).substr(0, detail::quantised_file::magic.size());
-  return start == detail::quantised_file::magic;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw IoError(path.string() + ": cannot open for reading");
+  }
+  std::string start(detail::quantised_file::magic.size(), '\0');
+  in.read(start.data(), static_cast<std::streamsize>(start.size()));
+  return in.gcount() == static_cast<std::streamsize>(start.size()) &&
+         start == detail::quantised_file::magic;
 }
 
 }  // namespace bachprop::music
