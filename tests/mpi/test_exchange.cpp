@@ -6,6 +6,7 @@
 // number; processes that disagree are told so.
 
 #include "helpers.hpp"
+#include "train/parallel_test_networks.hpp"
 
 #include <bachprop/mpi.hpp>
 #include <bachprop/neural.hpp>
@@ -26,31 +27,13 @@ int world_rank() {
   return rank;
 }
 
-// Every parameter value, then every gradient, one after another.
+using parallel_test::dense_network;
+using parallel_test::lstm_network;
+
+// Every parameter value (or every gradient), one after another.
 template <class Net>
 Vector<typename Net::Scalar> values_of(const Net& net, bool gradients = false) {
-  Vector<typename Net::Scalar> all(net.parameter_count());
-  Index at = 0;
-  net.for_each_parameter([&](const auto& p) {
-    const auto& m = gradients ? p.gradient : p.value;
-    all.segment(at, m.size()) = m.reshaped();
-    at += m.size();
-  });
-  return all;
-}
-
-template <class S>
-auto dense_network() {
-  Network net{Dense<S>(12, 24), Tanh<S>(), Dropout<S>(0.25, 9), Dense<S>(24, 5), Softmax<S>()};
-  net.initialise(3);
-  return net;
-}
-
-template <class S>
-auto lstm_network() {
-  Network net{Lstm<S>(6, 10), Dropout<S>(0.2), Dense<S>(10, 6), Softmax<S>()};
-  net.initialise(4);
-  return net;
+  return parallel_test::flattened(net, gradients);
 }
 
 // The network after training on `x`, `y`: across the processes of `exchange`, or (null) in

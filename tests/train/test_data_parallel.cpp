@@ -5,6 +5,7 @@
 
 #include "helpers.hpp"
 #include "io/idx_samples.hpp"
+#include "train/parallel_test_networks.hpp"
 
 #include <bachprop/neural.hpp>
 #include <bachprop/train/data_parallel.hpp>
@@ -13,42 +14,19 @@ using namespace bachprop;
 
 namespace {
 
+using parallel_test::dense_network;
+using parallel_test::lstm_network;
+
 // Every parameter value, one after another.
 template <class Net>
 Vector<typename Net::Scalar> parameter_values(const Net& net) {
-  Vector<typename Net::Scalar> values(net.parameter_count());
-  Index at = 0;
-  net.for_each_parameter([&](const auto& p) {
-    values.segment(at, p.value.size()) = p.value.reshaped();
-    at += p.value.size();
-  });
-  return values;
+  return parallel_test::flattened(net);
 }
 
 // Every parameter gradient, one after another.
 template <class Net>
 Vector<typename Net::Scalar> parameter_gradients(const Net& net) {
-  Vector<typename Net::Scalar> gradients(net.parameter_count());
-  Index at = 0;
-  net.for_each_parameter([&](const auto& p) {
-    gradients.segment(at, p.gradient.size()) = p.gradient.reshaped();
-    at += p.gradient.size();
-  });
-  return gradients;
-}
-
-template <class S>
-auto dense_network() {
-  Network net{Dense<S>(12, 24), Tanh<S>(), Dropout<S>(0.25, 9), Dense<S>(24, 5), Softmax<S>()};
-  net.initialise(3);
-  return net;
-}
-
-template <class S>
-auto lstm_network(double dropout) {
-  Network net{Lstm<S>(6, 10), Dropout<S>(dropout), Dense<S>(10, 6), Softmax<S>()};
-  net.initialise(4);
-  return net;
+  return parallel_test::flattened(net, true);
 }
 
 // The weights after `epochs` epochs of data-parallel training on `threads` threads.

@@ -4,6 +4,8 @@
 // far better than chance; the Markov baseline is scored on the same positions with no infinite
 // perplexity; generation is seeded and never draws the unknown token.
 
+#include "music/models/token_test_data.hpp"
+
 #include <bachprop/music/models/token_generation.hpp>
 #include <bachprop/music/models/token_lstm.hpp>
 
@@ -17,15 +19,6 @@ using namespace bachprop;
 using namespace bachprop::music;
 
 namespace {
-
-// A vocabulary of <unk> and `n` notes, each seen once.
-Vocabulary token_test_vocabulary(int n) {
-  std::vector<std::string> tokens;
-  for (int i = 0; i < n; ++i) {
-    tokens.push_back(pitch_name(60 + i));
-  }
-  return Vocabulary::build({tokens}, 1, true);
-}
 
 // A piece cycling through ids 1..n with durations cycling 0, 1, 3.
 void token_test_piece(int n, std::size_t length, std::vector<int>& ids, std::vector<int>& durs) {
@@ -44,7 +37,7 @@ TEST_CASE("Token LSTM: stepping with the state carried equals the windowed forwa
           "[token_lstm]") {
   for (const Index layers : {1, 2, 3}) {
     // One embedding column per token, or (with two layers) per token and duration.
-    TokenLstm model(token_test_vocabulary(6), DurationClasses(),
+    TokenLstm model(token_test::vocabulary(6), DurationClasses(),
                     {.embedding = 5, .hidden = 7, .layers = layers, .dropout = 0.3,
                      .hears_durations = layers == 2},
                     4);
@@ -71,7 +64,7 @@ TEST_CASE("Token LSTM: stepping with the state carried equals the windowed forwa
 TEST_CASE("Token LSTM: learns a repeating piece, and saved and loaded predicts the same",
           "[token_lstm]") {
   // The network hears the durations: their cycle of 3 is not the tokens' cycle of 5.
-  TokenLstm model(token_test_vocabulary(5), DurationClasses(),
+  TokenLstm model(token_test::vocabulary(5), DurationClasses(),
                   {.embedding = 8, .hidden = 16, .layers = 2, .dropout = 0.1,
                    .hears_durations = true},
                   2);
@@ -113,12 +106,12 @@ TEST_CASE("Token LSTM: learns a repeating piece, and saved and loaded predicts t
   CHECK_THROWS_AS(TokenLstm::from_json(forged, "forged"), FormatError);
   forged["metadata"]["model"] = "melody_rnn";
   CHECK_THROWS_AS(TokenLstm::from_json(forged, "forged"), FormatError);
-  CHECK_THROWS_AS(TokenLstm(token_test_vocabulary(3), DurationClasses(), {.layers = 4}),
+  CHECK_THROWS_AS(TokenLstm(token_test::vocabulary(3), DurationClasses(), {.layers = 4}),
                   ArgumentError);
 }
 
 TEST_CASE("Token LSTM: generation is seeded and never draws the unknown token", "[token_lstm]") {
-  TokenLstm model(token_test_vocabulary(4), DurationClasses(),
+  TokenLstm model(token_test::vocabulary(4), DurationClasses(),
                   {.embedding = 4, .hidden = 6, .layers = 1, .dropout = 0.0}, 5);
   // Make the unknown token the likeliest by far.
   std::get<0>(model.network()).layer<4>().biases().value(0, 0) = 20.0F;

@@ -5,6 +5,8 @@
 // allocates nothing once warm; its file reads back to the same bytes and the same steps, at a
 // quarter of the float weights' bytes; bad files are refused naming what was expected.
 
+#include "music/models/token_test_data.hpp"
+
 #include <bachprop/music/models/token_generation.hpp>
 #include <bachprop/music/models/token_lstm.hpp>
 #include <bachprop/music/models/token_quantised.hpp>
@@ -22,14 +24,6 @@ using namespace bachprop::music;
 
 namespace {
 
-Vocabulary quantised_test_vocabulary(int n) {
-  std::vector<std::string> tokens;
-  for (int i = 0; i < n; ++i) {
-    tokens.push_back(pitch_name(60 + i));
-  }
-  return Vocabulary::build({tokens}, 1, true);
-}
-
 // Pieces cycling through ids 1..n, durations cycling 0, 1, 3.
 void quantised_test_pieces(int n, std::size_t length, std::vector<std::vector<int>>& ids,
                            std::vector<std::vector<int>>& durs) {
@@ -45,7 +39,7 @@ void quantised_test_pieces(int n, std::size_t length, std::vector<std::vector<in
 // A two-layer model that hears durations, trained on the cycles (25 short epochs).
 TokenLstm trained_quantised_test_model(std::vector<std::vector<int>>& ids,
                                        std::vector<std::vector<int>>& durs) {
-  TokenLstm model(quantised_test_vocabulary(5), DurationClasses(),
+  TokenLstm model(token_test::vocabulary(5), DurationClasses(),
                   {.embedding = 8, .hidden = 16, .layers = 2, .dropout = 0.1,
                    .hears_durations = true},
                   2);
@@ -130,7 +124,7 @@ TEST_CASE("Quantised token LSTM: steps as the float model within (55)'s rounding
   const std::size_t dense = 14 * (4 + 16) + 4 * 14;
   CHECK(quantised.bytes() == embedding + lstms + dense);
   // At a size worth quantising (bach_tokens' default), under a third of the float weights'.
-  const TokenLstm large(quantised_test_vocabulary(60), DurationClasses(), TokenLstmShape{}, 1);
+  const TokenLstm large(token_test::vocabulary(60), DurationClasses(), TokenLstmShape{}, 1);
   const auto float_bytes = 4 * static_cast<std::size_t>(large.parameter_count());
   const std::size_t large_bytes = QuantisedTokenLstm(large).bytes();
   INFO(large_bytes << " bytes against " << float_bytes);
@@ -141,7 +135,7 @@ TEST_CASE("Quantised token LSTM: steps as the float model within (55)'s rounding
 
 TEST_CASE("Quantised token LSTM: generates seeded, never <unk>, allocation-free steps",
           "[quantised]") {
-  TokenLstm model(quantised_test_vocabulary(4), DurationClasses(),
+  TokenLstm model(token_test::vocabulary(4), DurationClasses(),
                   {.embedding = 4, .hidden = 6, .layers = 1, .dropout = 0.0}, 5);
   std::get<0>(model.network()).layer<4>().biases().value(0, 0) = 20.0F;  // <unk> likeliest
   QuantisedTokenLstm quantised(model);
