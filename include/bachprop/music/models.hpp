@@ -7,6 +7,8 @@
 #include <bachprop/music/models/biaxial.hpp>
 #include <bachprop/music/models/biaxial_generation.hpp>
 #include <bachprop/music/models/biaxial_training.hpp>
+#include <bachprop/music/models/decoding_tuning.hpp>
+#include <bachprop/music/models/harmony_decoding.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
 #include <bachprop/music/models/melody_beam_search.hpp>

@@ -2,8 +2,8 @@
 /// @file
 /// The rules a counterpoint teacher checks in a four-voice piece, as names and places: the
 /// rules' stable keys, what checking a piece needs beside its grid (each voice's range, the key,
-/// the fermatas), where a chord starts, and a violation with its bar and beat. The definitions,
-/// and the counting, are in voice_leading.hpp.
+/// the fermatas), where a chord starts, which rule of motion two voices break, and a violation
+/// with its bar and beat. The definitions, and the counting, are in voice_leading.hpp.
 
 #include <bachprop/core/error.hpp>
 #include <bachprop/core/types.hpp>
@@ -17,6 +17,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -113,6 +114,31 @@ inline bool starts_chord(const FourVoiceGrid& grid, Index t) {
     changed = changed || grid.at(v, t) != grid.at(v, t - 1);
   }
   return any && changed;
+}
+
+/// The rule of motion (parallel, contrary or hidden fifths or octaves) two sounding voices break
+/// going from `upper1` over `lower1` to `upper2` over `lower2` (MIDI pitches), if any; `outer`:
+/// they are the soprano and the bass, the only pair the hidden rules judge. The definitions of
+/// voice_leading.hpp's file comment; a voice that holds its pitch breaks none.
+inline std::optional<Rule> motion_rule(int upper1, int lower1, int upper2, int lower2, bool outer) {
+  const int move_upper = upper2 - upper1;
+  const int move_lower = lower2 - lower1;
+  if (move_upper == 0 || move_lower == 0) {
+    return std::nullopt;  // a voice holds: no motion of the pair
+  }
+  const bool similar = (move_upper > 0) == (move_lower > 0);
+  const int before = std::abs(upper1 - lower1) % 12;
+  const int after = std::abs(upper2 - lower2) % 12;
+  if (before == 7 && after == 7) {
+    return similar ? Rule::parallel_fifths : Rule::contrary_fifths;
+  }
+  if (before == 0 && after == 0) {
+    return similar ? Rule::parallel_octaves : Rule::contrary_octaves;
+  }
+  if (outer && similar && std::abs(move_upper) > 2 && (after == 7 || after == 0)) {
+    return after == 7 ? Rule::hidden_fifths : Rule::hidden_octaves;
+  }
+  return std::nullopt;
 }
 
 /// A grid step as a bar and a beat, both 1-based, in a metre of `beats_per_bar` quarter notes

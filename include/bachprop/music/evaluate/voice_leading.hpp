@@ -333,26 +333,20 @@ inline MusicChecks check_piece(const FourVoiceGrid& grid, const CheckOptions& op
       const int b1 = grid.at(j, t - 1);
       const int a2 = grid.at(i, t);
       const int b2 = grid.at(j, t);
-      const int move_a = a2 - a1;
-      const int move_b = b2 - b1;
-      if (move_a == 0 || move_b == 0) {
-        continue;  // a voice holds: no motion of the pair
+      const std::optional<Rule> rule = motion_rule(a1, b1, a2, b2, i == soprano && j == bass);
+      if (!rule) {
+        continue;
       }
-      const bool similar = (move_a > 0) == (move_b > 0);
-      const int before = std::abs(a1 - b1) % 12;
-      const int after = std::abs(a2 - b2) % 12;
-      if (before == 7 && after == 7) {
-        (similar ? c.parallel_fifths : c.contrary_fifths)[pair] += 1;
-        broken(similar ? Rule::parallel_fifths : Rule::contrary_fifths, i, j, t);
-      } else if (before == 0 && after == 0) {
-        (similar ? c.parallel_octaves : c.contrary_octaves)[pair] += 1;
-        c.parallel_unisons[pair] += similar && a1 == b1 && a2 == b2 ? 1 : 0;
-        broken(similar ? Rule::parallel_octaves : Rule::contrary_octaves, i, j, t);
-      } else if (i == soprano && j == bass && similar && std::abs(move_a) > 2 &&
-                 (after == 7 || after == 0)) {
-        (after == 7 ? c.hidden_fifths : c.hidden_octaves) += 1;
-        broken(after == 7 ? Rule::hidden_fifths : Rule::hidden_octaves, i, j, t);
+      if (*rule == Rule::hidden_fifths || *rule == Rule::hidden_octaves) {
+        (*rule == Rule::hidden_fifths ? c.hidden_fifths : c.hidden_octaves) += 1;
+      } else {
+        (*rule == Rule::parallel_fifths    ? c.parallel_fifths
+         : *rule == Rule::contrary_fifths  ? c.contrary_fifths
+         : *rule == Rule::parallel_octaves ? c.parallel_octaves
+                                           : c.contrary_octaves)[pair] += 1;
+        c.parallel_unisons[pair] += *rule == Rule::parallel_octaves && a1 == b1 && a2 == b2 ? 1 : 0;
       }
+      broken(*rule, i, j, t);
     }
   }
   return c;

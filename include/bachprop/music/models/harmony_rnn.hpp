@@ -22,7 +22,9 @@
 /// clipped gradients; the epoch that harmonises the validation chorales best is kept. A melody
 /// is harmonised as one sequence from its first step; each voice is decoded as every step's most
 /// probable class or, with a change_penalty, as the best path of smoothed_classes
-/// (music/generate/smoothing.hpp).
+/// (music/generate/smoothing.hpp); with rule penalties, or notes the caller fixes, the three
+/// voices are decoded together over the whole piece (decode_harmony,
+/// music/models/harmony_decoding.hpp).
 
 #include <bachprop/core/network.hpp>
 #include <bachprop/layers/dense.hpp>
@@ -33,6 +35,7 @@
 #include <bachprop/music/evaluate/harmonisers.hpp>
 #include <bachprop/music/evaluate/harmony_accuracy.hpp>
 #include <bachprop/music/generate/smoothing.hpp>
+#include <bachprop/music/models/harmony_decoding.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
 #include <bachprop/music/models/model_file.hpp>
 #include <bachprop/music/models/network_harmoniser.hpp>
@@ -62,6 +65,12 @@ struct HarmonyRnnSettings {
   /// Nats each change of a voice's note costs when decoding (smoothed_classes; not with
   /// previous_chord, which decodes greedily step by step); 0: every step's most probable class.
   double change_penalty = 0;
+  /// Nats each broken rule costs when decoding: with any, the three voices are decoded together
+  /// over the whole piece (decode_harmony; not with previous_chord).
+  RulePenalties rules;
+  /// Nats a change costs on top of change_penalty between the eighths, in the whole-piece
+  /// decoding (HarmonyDecoding::offbeat_change_penalty; with any, the voices are decoded together).
+  double offbeat_change_penalty = 0;
   Index steps = 64;   ///< grid steps per training window (the BPTT length)
   Index stride = 32;  ///< steps between the starts of training windows
   /// Epochs, batch size, optimiser and seed; Adam at 2e-3 with the gradient norm clipped at 5.
@@ -74,6 +83,8 @@ struct HarmonyRnnSettings {
             {"period", period},
             {"previous_chord", previous_chord},
             {"change_penalty", change_penalty},
+            {"rules", rules.to_json()},
+            {"offbeat_change_penalty", offbeat_change_penalty},
             {"steps", steps},
             {"stride", stride},
             {"training", training.to_json()}};
@@ -93,6 +104,11 @@ struct HarmonyRnnSettings {
     }
     s.previous_chord = previous->get<bool>();
     s.change_penalty = HarmonyTrainingOptions::json_number(j, "change_penalty", 0, 1e6, source);
+    if (j.contains("rules")) {  // files from before the whole-piece decoding have none
+      s.rules = RulePenalties::from_json(j["rules"], source);
+      s.offbeat_change_penalty =
+          HarmonyTrainingOptions::json_number(j, "offbeat_change_penalty", 0, 1e6, source);
+    }
     s.training = HarmonyTrainingOptions::from_json(j.value("training", nlohmann::json()), source);
     return s;
   }
@@ -126,9 +142,7 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
   /// previous_chord the alto, tenor and bass one-hots of the step before.
   Index input_size() const { return input_rows(encoding_, settings_); }
   /// Rows of one step's output: alto, tenor and bass classes.
-  Index output_size() const {
-    return encoding_.lower_voice_classes();
-  }
+  Index output_size() const { return encoding_.lower_voice_classes(); }
 
   /// The input of step t: the soprano line moved by `shift` from t on, the beat position, and
   /// (with previous_chord) `previous`, the alto, tenor and bass of step t−1 (already moved).
@@ -219,9 +233,44 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
         on_epoch);
   }
 
+  /// The network's log-probabilities for a soprano line read as one sequence: the alto classes,
+  /// then the tenor's and the bass's (encoding().lower_voice_classes() rows), a column per step.
+  /// ArgumentError with previous_chord (whose inputs depend on the decoding) or for a soprano
+  /// pitch outside the model's range.
+  Matrix<float> voice_log_probabilities(const std::vector<int>& soprano_line) {
+    require_accepted(soprano_line);
+    if (settings_.previous_chord) {
+      throw ArgumentError("HarmonyRnn: with previous_chord each step depends on the decoding");
+    }
+    const auto n = static_cast<Index>(soprano_line.size());
+    if (n == 0) {
+      return Matrix<float>(output_size(), 0);
+    }
+    const std::array<int, voice_count> none{silent_voice, silent_voice, silent_voice, silent_voice};
+    inputs_.resize(input_size(), n);
+    for (Index t = 0; t < n; ++t) {
+      encode_input(soprano_line, t, 0, none, inputs_.col(t));
+    }
+    network_.set_steps(n);
+    network_.forward(inputs_);
+    return network_.template layer<2>().log_probabilities().template cast<float>();
+  }
+
+  /// The four voices around `fixed` (notes to keep, FixedNotes), the three lower voices decoded
+  /// together over the whole piece with the settings' change and rule penalties.
+  FourVoiceGrid harmonise(const std::vector<int>& soprano_line, const FixedNotes& fixed) {
+    return decode_harmony(soprano_line, voice_log_probabilities(soprano_line), encoding_,
+                          this->decoding(), &fixed);
+  }
+
   /// The four voices for a soprano line (one value per grid step: a pitch or silent_voice), read
   /// as one sequence. Throws ArgumentError for a soprano pitch outside the model's range.
   FourVoiceGrid harmonise(const std::vector<int>& soprano_line) {
+    if ((settings_.rules.any() || settings_.offbeat_change_penalty > 0) &&
+        !settings_.previous_chord) {
+      return decode_harmony(soprano_line, voice_log_probabilities(soprano_line), encoding_,
+                            this->decoding());
+    }
     FourVoiceGrid grid = soprano_only(soprano_line);
     require_accepted(soprano_line);
     const Index n = grid.steps();
@@ -292,8 +341,7 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
     const Index a = encoding.voice(alto).size();
     const Index t = encoding.voice(tenor).size();
     const Index b = encoding.voice(bass).size();
-    return Net(Rnn<S>(in, settings.hidden),
-               Dense<S>(settings.hidden, a + t + b, Init::xavier),
+    return Net(Rnn<S>(in, settings.hidden), Dense<S>(settings.hidden, a + t + b, Init::xavier),
                GroupedSoftmax<S>({a, t, b}));
   }
 

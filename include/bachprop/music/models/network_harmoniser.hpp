@@ -10,6 +10,7 @@
 #include <bachprop/music/encoding/grid_windows.hpp>
 #include <bachprop/music/encoding/voice_classes.hpp>
 #include <bachprop/music/evaluate/harmonisers.hpp>
+#include <bachprop/music/models/harmony_decoding.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
 #include <bachprop/music/models/model_file.hpp>
 #include <bachprop/music/score/four_voice_grid.hpp>
@@ -48,6 +49,38 @@ class NetworkHarmoniser {
       throw ArgumentError(name_ + ": the change penalty must be a finite number ≥ 0");
     }
     settings_.change_penalty = penalty;
+  }
+
+  /// Sets the nats each broken rule costs the whole-piece decoding (Settings::rules, which only
+  /// the harmonisers decoded by decode_harmony have). ArgumentError for a negative or infinite
+  /// penalty.
+  void set_rule_penalties(const RulePenalties& rules) {
+    for (const double w : {rules.parallel, rules.contrary, rules.hidden, rules.crossing,
+                           rules.spacing, rules.out_of_range}) {
+      if (!(w >= 0) || !std::isfinite(w)) {
+        throw ArgumentError(name_ + ": rule penalties must be finite numbers ≥ 0");
+      }
+    }
+    settings_.rules = rules;
+  }
+
+  /// Sets the nats a change costs on top of the change penalty between the eighths, in the
+  /// whole-piece decoding (Settings::offbeat_change_penalty). ArgumentError unless it is a
+  /// finite number ≥ 0.
+  void set_offbeat_change_penalty(double penalty) {
+    if (!(penalty >= 0) || !std::isfinite(penalty)) {
+      throw ArgumentError(name_ + ": the offbeat change penalty must be a finite number ≥ 0");
+    }
+    settings_.offbeat_change_penalty = penalty;
+  }
+
+  /// The whole-piece decoding of the settings: their change and rule penalties.
+  HarmonyDecoding decoding() const {
+    HarmonyDecoding d;
+    d.change_penalty = settings_.change_penalty;
+    d.offbeat_change_penalty = settings_.offbeat_change_penalty;
+    d.rules = settings_.rules;
+    return d;
   }
 
   /// True when every soprano value has a class (silence always has one).
@@ -126,10 +159,10 @@ class NetworkHarmoniser {
     return model;
   }
 
-  std::string name_;           ///< the model's name in messages
-  HarmonyEncoding encoding_;   ///< the classes of each voice
-  Settings settings_;          ///< as built (the change penalty may change)
-  Net network_;                ///< the network
+  std::string name_;          ///< the model's name in messages
+  HarmonyEncoding encoding_;  ///< the classes of each voice
+  Settings settings_;         ///< as built (the change penalty may change)
+  Net network_;               ///< the network
 };
 
 }  // namespace bachprop::music
