@@ -14,11 +14,12 @@
 
 #include <bachprop/draw/png.hpp>
 #include <bachprop/music/evaluate.hpp>
+#include <bachprop/music/models/decoding_tuning.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
 
-#include <chrono>
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -42,6 +43,7 @@ struct Trained {
   double rnn_seconds = 0;
   std::vector<PenaltyTrial> minibach_trials;  // the change penalties tried (with smoothing)
   std::vector<PenaltyTrial> rnn_trials;
+  std::vector<DecodingTrial> rnn_rule_trials;  // λ and w tried (whole-piece decoding)
   std::size_t test_chorales = 0;
   double test_steps = 0;
   std::vector<Row> rows;         // the evaluation table, Bach's first
@@ -66,6 +68,10 @@ inline double seconds_since(std::chrono::steady_clock::time_point start) {
 template <class Model>
 Model without_smoothing(Model model) {
   model.set_change_penalty(0);
+  if constexpr (requires { model.settings().rules; }) {
+    model.set_rule_penalties({});  // and each voice on its own
+    model.set_offbeat_change_penalty(0);
+  }
   return model;
 }
 
@@ -76,6 +82,11 @@ std::string smoothed_name(const std::string& name, const Model& model) {
   std::snprintf(text, sizeof text, "%s, smoothed %.1f", name.c_str(),
                 model.settings().change_penalty);
   return text;
+}
+
+/// "look-ahead RNN, rule decoding": a row's name when it decodes the whole piece with rules.
+inline std::string ruled_name(const std::string& name) {
+  return name + ", rule decoding";
 }
 
 /// Each voice's range, and the transpositions training draws from.
@@ -146,6 +157,24 @@ inline void print_smoothing(const Trained& t) {
   }
   std::printf("\n  chosen: λ = %.1f for MiniBach, %.1f for the RNN\n",
               t.minibach.settings().change_penalty, t.rnn.settings().change_penalty);
+}
+
+/// The decodings tried on the validation chorales: λ and w, accuracy, the rates of parallel
+/// fifths and octaves, rules over their limits, and the note lengths' distance to Bach's.
+inline void print_rule_trials(const Trained& t, const MusicChecks& bach) {
+  std::printf(
+      "\nRules in the decoding (the RNN's three voices chosen together for the whole piece, each "
+      "broken rule\ncosting w nats, each change of note λ, and one between the eighths λ + "
+      "offbeat), on the validation chorales\n(Bach: parallel 5ths %.2f, 8ves %.2f per 100 "
+      "chords):\n  %5s %7s %5s %9s %10s %10s %11s %12s\n",
+      bach.rate(Rule::parallel_fifths), bach.rate(Rule::parallel_octaves), "λ", "offbeat", "w",
+      "accuracy", "par. 5ths", "par. 8ves", "over limit", "length dist.");
+  for (const auto& trial : t.rnn_rule_trials) {
+    std::printf("  %5.2f %7.2f %5.1f %8.2f%% %10.2f %10.2f %11d %12.3f%s\n", trial.change_penalty,
+                trial.offbeat, trial.rules.parallel, 100 * trial.accuracy,
+                trial.checks.rate(Rule::parallel_fifths), trial.checks.rate(Rule::parallel_octaves),
+                trial.over, trial.length_distance, trial.chosen ? "  chosen" : "");
+  }
 }
 
 inline void write_confusion_png(const std::filesystem::path& path, const ConfusionMatrix& m,
@@ -234,8 +263,8 @@ class Report : public examples::LessonReport<Options> {
     const Row& rnn_row = t.rows[t.rnn_row];
     print_precision_recall(rnn_row.name, *rnn_row.accuracy);
     // The harmoniser's bass (rows: Bach's pitch class, shares of each row).
-    write_confusion_png(o.output.file("confusion_bass.png"),
-                        rnn_row.accuracy->confusion[bass], "BASS PITCH CLASSES");
+    write_confusion_png(o.output.file("confusion_bass.png"), rnn_row.accuracy->confusion[bass],
+                        "BASS PITCH CLASSES");
 
     nlohmann::json table = nlohmann::json::array();
     for (const auto& r : t.rows) {
@@ -267,6 +296,18 @@ class Report : public examples::LessonReport<Options> {
     };
     summary_["smoothing"] = {{"minibach", trials_json(t.minibach_trials)},
                              {"rnn", trials_json(t.rnn_trials)}};
+    nlohmann::json rule_trials = nlohmann::json::array();
+    for (const auto& trial : t.rnn_rule_trials) {
+      rule_trials.push_back({{"change_penalty", trial.change_penalty},
+                             {"offbeat_change_penalty", trial.offbeat},
+                             {"rules", trial.rules.to_json()},
+                             {"validation_accuracy", trial.accuracy},
+                             {"validation_per_100_chords", trial.checks.rates_json()},
+                             {"validation_length_distance", trial.length_distance},
+                             {"rules_over_limit", trial.over},
+                             {"chosen", trial.chosen}});
+    }
+    summary_["rule_decoding"] = {{"rnn", rule_trials}};
     summary_["settings"] = {{"minibach", o.minibach_settings().to_json()},
                             {"rnn", o.rnn_settings().to_json()},
                             {"margin", o.margin},
@@ -284,7 +325,7 @@ class Report : public examples::LessonReport<Options> {
   /// (`bach`), and printed with its music checks.
   void harmonisation(const FourVoiceGrid& grid, const Tune& tune,
                      const std::optional<FourVoiceGrid>& bach, const std::string& harmoniser,
-                     int octave_shift) {
+                     int octave_shift, const FixedNotes* fixed = nullptr) {
     const Options& o = options_;
     const Key key = soprano_key(tune.soprano_line);
     // The soprano as given: repeated notes struck again (the grid cannot tell them from held ones).
@@ -308,8 +349,7 @@ class Report : public examples::LessonReport<Options> {
     // Bars and beats in the melody's meter and upbeat; its fermatas mark cadences (where a
     // leading tone must resolve), as the last chord does.
     const double spq = grid.steps_per_quarter;
-    rules.beats_per_bar =
-        std::max(1, static_cast<int>(std::lround(tune.meter.bar_quarters())));
+    rules.beats_per_bar = std::max(1, static_cast<int>(std::lround(tune.meter.bar_quarters())));
     rules.pickup_steps = std::lround(tune.pickup * spq);
     for (const double start : tune.fermata_starts) {
       const Index step = std::lround(start * spq);
@@ -389,6 +429,26 @@ class Report : public examples::LessonReport<Options> {
                                  {"violations", violations_json(broken)},
                                  {"outputs", outputs},
                                  {"wav", files.wav ? files.wav_path.string() : ""}};
+    if (fixed != nullptr) {
+      // The notes the user fixed, and whether the harmonisation kept every one.
+      Index count = 0;
+      Index kept = 0;
+      for (int v = alto; v <= bass; ++v) {
+        for (Index s = 0; s < grid.steps(); ++s) {
+          if (fixed->at(v, s) != free_note) {
+            ++count;
+            kept += fixed->at(v, s) == grid.at(v, s) ? 1 : 0;
+          }
+        }
+      }
+      std::printf("  fixed notes: %ld steps of the lower voices, %ld kept\n",
+                  static_cast<long>(count), static_cast<long>(kept));
+      summary_["harmonisation"]["fixed_steps"] = count;
+      summary_["harmonisation"]["fixed_steps_kept"] = kept;
+      summary_["harmonisation"]["fixed"] = {{"Alto", fixed->voices[alto]},
+                                            {"Tenor", fixed->voices[tenor]},
+                                            {"Bass", fixed->voices[bass]}};
+    }
     summary_["seconds"] = total;
   }
 

@@ -49,6 +49,9 @@ struct Options {
   Index epochs = 0;
   int margin = 2;
   bool no_smoothing = false;
+  bool no_rules = false;
+  std::string fixed_bass;  // --fix-bass: a note string or a .mid/.abc file
+  long keep_bars = 0;      // --keep-bars: Bach's lower voices kept in the first N bars
 
   /// The test chorale whose soprano is harmonised: --chorale, 0 when no melody is given, -1 for
   /// a melody of the user's.
@@ -57,6 +60,11 @@ struct Options {
   std::string notes() const { return melody.text == "ode" ? ode_to_joy : melody.text; }
   /// Decode with a change penalty tuned on the validation chorales.
   bool smoothing() const { return !no_smoothing; }
+  /// Decode the RNN's three voices together with rule penalties tuned on the validation
+  /// chorales (not with --no-smoothing, whose rows show the network's own choices).
+  bool rules() const { return !no_rules && smoothing() && !rnn.previous_chord; }
+  /// Notes are fixed (--fix-bass, --keep-bars).
+  bool fixes_notes() const { return !fixed_bass.empty() || keep_bars > 0; }
 
   /// MiniBach as the options set it (--seed, --epochs; --quick: tiny, 2 epochs).
   MiniBachSettings minibach_settings() const {
@@ -99,6 +107,17 @@ struct Options {
     if (!(tempo >= 10 && tempo <= 400)) {
       throw ArgumentError("--tempo must be 10..400 quarter notes a minute");
     }
+    if (keep_bars < 0) {
+      throw ArgumentError("--keep-bars must be a number of bars ≥ 0");
+    }
+    if (keep_bars > 0 && chorale_index() < 0) {
+      throw ArgumentError("--keep-bars keeps Bach's own voices: it needs --chorale N");
+    }
+    if (fixes_notes() && use != "rnn") {
+      throw ArgumentError(
+          "--fix-bass and --keep-bars need --harmoniser rnn (the whole-piece "
+          "decoding)");
+    }
   }
 
  private:
@@ -132,10 +151,9 @@ inline examples::CommandLine command_line(Options& o) {
   cli.option("name", o.name, "NAME", "file name of the harmonisation, without extension")
       .option("save", o.save_path, "FILE", "save the harmonising model as JSON")
       .option("model", o.model_path, "FILE", "harmonise with a saved model (no training)");
-  o.melody.declare(cli, "melody",
-                   "the melody: the soprano of JSB test chorale N (the default: 0)");
+  o.melody.declare(cli, "melody", "the melody: the soprano of JSB test chorale N (the default: 0)");
   cli.option("harmoniser", o.use, "NAME",
-              "the trained model that harmonises and is saved: rnn, minibach or baseline")
+             "the trained model that harmonises and is saved: rnn, minibach or baseline")
       .option("program", o.program, "N", "General MIDI program of the voices (52 choir, 19 organ)")
       .option("tempo", o.tempo, "BPM", "quarter notes per minute")
       .option("epochs", o.epochs, "N", "training epochs of both networks (0: their defaults)")
@@ -156,7 +174,14 @@ inline examples::CommandLine command_line(Options& o) {
               "MiniBach's rate is multiplied by F after every epoch")
       .option("margin", o.margin, "SEMITONES", "widen each voice's range beyond Bach's by this")
       .flag("no-smoothing", o.no_smoothing,
-            "decode every step's most probable note (no change penalty tuned on validation)");
+            "decode every step's most probable note (no change penalty tuned on validation)")
+      .flag("no-rules", o.no_rules,
+            "decode the RNN's voices one by one (no rule penalties tuned on validation)")
+      .option("fix-bass", o.fixed_bass, "NOTES",
+              "keep this bass line from the first step: a note string, or a .mid or .abc "
+              "file's top line")
+      .option("keep-bars", o.keep_bars, "N",
+              "with --chorale: keep Bach's alto, tenor and bass in the first N bars");
   return cli;
 }
 
@@ -168,7 +193,25 @@ struct Tune {
   TimeSignature meter;                 // a MIDI or ABC melody's (else 4/4)
   double pickup = 0;                   // an ABC melody's upbeat, in quarter notes
   std::vector<double> fermata_starts;  // and its fermatas
+  std::vector<int> fixed_bass;         // --fix-bass, a value per 16th (empty: none)
 };
+
+/// The bass line of --fix-bass, a value per 16th: a note string, an ABC file's first voice, or a
+/// MIDI file's lowest part with notes (the bass of a four-part file).
+inline std::vector<int> read_fixed_bass(const std::string& given) {
+  examples::MelodySource source;
+  const std::string extension = std::filesystem::path(given).extension().string();
+  (extension == ".mid" || extension == ".midi" ? source.midi_path
+   : extension == ".abc"                       ? source.abc_path
+                                               : source.text) = given;
+  if (!source.midi_path.empty()) {
+    const Score score = read_midi(source.midi_path);
+    source.track = static_cast<int>(std::count_if(score.parts.begin(), score.parts.end(),
+                                                  [](const Part& p) { return !p.notes.empty(); }));
+    source.track = std::max(0, source.track - 1);
+  }
+  return melody_steps(examples::read_user_melody(source, "fix-bass").melody);
+}
 
 /// The melody of --melody, a MIDI or an ABC file (none for --chorale): read before anything is
 /// trained, so that a mistake in it costs no training. Throws ArgumentError for a melody without
@@ -186,6 +229,9 @@ inline Tune read_tune(const Options& o) {
     tune.meter = user.time_signature;
     tune.pickup = user.pickup;
     tune.fermata_starts = std::move(user.fermata_starts);
+  }
+  if (!o.fixed_bass.empty()) {
+    tune.fixed_bass = read_fixed_bass(o.fixed_bass);
   }
   if (o.chorale_index() < 0) {
     tune.soprano_line = melody_steps(tune.melody);
@@ -259,11 +305,52 @@ inline std::string harmoniser_name(const AnyHarmoniser& h) {
   }
 }
 
+/// The notes --fix-bass and --keep-bars fix, for a melody of `steps` steps (`bach`: the
+/// chorale's own voices, for --keep-bars). Throws ArgumentError for a bass longer than the
+/// melody or bars beyond it.
+inline FixedNotes fixed_notes(const Options& o, const Tune& tune, Index steps,
+                              const std::optional<FourVoiceGrid>& bach) {
+  FixedNotes fixed = FixedNotes::none(steps);
+  if (o.keep_bars > 0 && bach) {
+    const Index bar_steps = 4 * bach->steps_per_quarter;  // the JSB grids: 4/4
+    if (o.keep_bars * bar_steps > steps) {
+      throw ArgumentError("--keep-bars " + std::to_string(o.keep_bars) + ": the melody has " +
+                          std::to_string(steps / bar_steps) + " whole bars");
+    }
+    fixed = FixedNotes::from_grid(*bach, 0, o.keep_bars * bar_steps);
+  }
+  if (!tune.fixed_bass.empty()) {
+    const std::vector<int>& bass_line = tune.fixed_bass;
+    if (static_cast<Index>(bass_line.size()) > steps) {
+      throw ArgumentError("--fix-bass: the bass has " + std::to_string(bass_line.size()) +
+                          " steps of a 16th, the melody " + std::to_string(steps));
+    }
+    fixed.fix_line(bass, bass_line);
+  }
+  return fixed;
+}
+
 /// Harmonises a soprano line, first moving it by whole octaves into the model's soprano range
-/// when it lies outside (the lower voices are moved back with it; `octave_shift` receives the
-/// shift).
+/// when it lies outside (the lower voices, and `fixed`, are moved with it; `octave_shift`
+/// receives the shift). With fixed notes, only the RNN (Options::check has refused the others).
 inline FourVoiceGrid harmonise(AnyHarmoniser& h, const std::vector<int>& soprano_line,
-                               int& octave_shift) {
+                               int& octave_shift, const FixedNotes* fixed = nullptr) {
+  if (fixed != nullptr && std::holds_alternative<HarmonyRnn>(h)) {
+    auto& model = std::get<HarmonyRnn>(h);
+    octave_shift = octave_shift_into(soprano_line, model.encoding().voice(soprano));
+    FixedNotes moved = *fixed;
+    for (auto& line : moved.voices) {
+      for (int& p : line) {
+        p = p == free_note || p == silent_voice ? p : p + octave_shift;
+      }
+    }
+    const FourVoiceGrid grid = model.harmonise(shifted(soprano_line, octave_shift), moved);
+    return octave_shift == 0 ? grid : transposed(grid, -octave_shift);
+  }
+  if (fixed != nullptr) {
+    throw ArgumentError("--fix-bass and --keep-bars need the look-ahead RNN, not the " +
+                        harmoniser_name(h));
+  }
   return std::visit(
       [&](auto& model) { return harmonise_in_range(model, soprano_line, &octave_shift); }, h);
 }

@@ -1,0 +1,28 @@
+# Checks that a bach_harmonise run with fixed notes kept them (cmake -DSUMMARY=FILE -P
+# check_fixed.cmake): the summary's harmonisation names how many steps of the lower voices were
+# fixed (some) and how many the output kept (all), and each fixed value is the output's.
+cmake_minimum_required(VERSION 3.19)  # string(JSON)
+if(NOT EXISTS "${SUMMARY}")
+  message(STATUS "no summary: the run found no data")  # the test is then skipped
+  return()
+endif()
+file(READ "${SUMMARY}" summary)
+string(JSON fixed GET "${summary}" harmonisation fixed_steps)
+string(JSON kept GET "${summary}" harmonisation fixed_steps_kept)
+if(fixed LESS 1 OR NOT kept EQUAL fixed)
+  message(FATAL_ERROR "${SUMMARY}: ${kept} of ${fixed} fixed steps kept")
+endif()
+foreach(voice Alto Tenor Bass)
+  string(JSON steps LENGTH "${summary}" harmonisation fixed ${voice})
+  math(EXPR last "${steps} - 1")
+  foreach(i RANGE ${last})
+    string(JSON want GET "${summary}" harmonisation fixed ${voice} ${i})
+    if(NOT want EQUAL -2)
+      string(JSON got GET "${summary}" harmonisation voices ${voice} ${i})
+      if(NOT got EQUAL want)
+        message(FATAL_ERROR "${SUMMARY}: ${voice} at step ${i} is ${got}, fixed as ${want}")
+      endif()
+    endif()
+  endforeach()
+endforeach()
+message(STATUS "fixed notes kept: ${kept} of ${fixed}")
