@@ -404,6 +404,21 @@ class Report : public examples::LessonReport<Options> {
                   100 * a.accuracy(alto), 100 * a.accuracy(tenor), 100 * a.accuracy(bass));
       summary_["harmonisation_accuracy"] = a.to_json();
     }
+    Index fixed_count = 0;
+    Index fixed_kept = 0;
+    if (fixed != nullptr) {
+      // The notes the user fixed, and whether the harmonisation kept every one.
+      for (int v = alto; v <= bass; ++v) {
+        for (Index s = 0; s < grid.steps(); ++s) {
+          if (fixed->at(v, s) != free_note) {
+            ++fixed_count;
+            fixed_kept += fixed->at(v, s) == grid.at(v, s) ? 1 : 0;
+          }
+        }
+      }
+      std::printf("  fixed notes: %ld steps of the lower voices, %ld kept\n",
+                  static_cast<long>(fixed_count), static_cast<long>(fixed_kept));
+    }
     std::printf("Wrote %s", files.midi.string().c_str());
     for (std::size_t i = 1; i < outputs.size(); ++i) {
       std::printf(", %s", outputs[i].c_str());
@@ -430,21 +445,8 @@ class Report : public examples::LessonReport<Options> {
                                  {"outputs", outputs},
                                  {"wav", files.wav ? files.wav_path.string() : ""}};
     if (fixed != nullptr) {
-      // The notes the user fixed, and whether the harmonisation kept every one.
-      Index count = 0;
-      Index kept = 0;
-      for (int v = alto; v <= bass; ++v) {
-        for (Index s = 0; s < grid.steps(); ++s) {
-          if (fixed->at(v, s) != free_note) {
-            ++count;
-            kept += fixed->at(v, s) == grid.at(v, s) ? 1 : 0;
-          }
-        }
-      }
-      std::printf("  fixed notes: %ld steps of the lower voices, %ld kept\n",
-                  static_cast<long>(count), static_cast<long>(kept));
-      summary_["harmonisation"]["fixed_steps"] = count;
-      summary_["harmonisation"]["fixed_steps_kept"] = kept;
+      summary_["harmonisation"]["fixed_steps"] = fixed_count;
+      summary_["harmonisation"]["fixed_steps_kept"] = fixed_kept;
       summary_["harmonisation"]["fixed"] = {{"Alto", fixed->voices[alto]},
                                             {"Tenor", fixed->voices[tenor]},
                                             {"Bass", fixed->voices[bass]}};
