@@ -119,6 +119,10 @@ int lesson(const Options& o, Report& report) {
   std::optional<AnyHarmoniser> harmoniser;
   if (!o.model_path.empty()) {
     harmoniser = load_harmoniser(o.model_path);
+    if (auto* rnn = std::get_if<HarmonyRnn>(&*harmoniser); rnn != nullptr && o.no_rules) {
+      rnn->set_rule_penalties({});  // --no-rules: each voice decoded on its own
+      rnn->set_offbeat_change_penalty(0);
+    }
     report.loaded(*harmoniser);
   } else {
     const Trained trained = train_and_score(o, *chorales);
