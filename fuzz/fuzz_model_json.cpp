@@ -4,10 +4,10 @@
 // LSTMs, a GRU, an embedding under LSTMs with dropout between them (the vocabulary, the rate
 // and the masks' draws checked on load), two stacked bidirectional layers (an LSTM, a GRU) —
 // and read as the melody models (simple RNN, LSTM, GRU) that bach_generate --model loads
-// (music/models/melody_rnn.hpp), the harmonisers that bach_harmonise --model loads (MiniBach,
-// HarmonyRnn), the piano-roll RNN and the token LSTM that bach_tokens --model loads, each of
-// whose shape comes from the file's metadata. A model that loads must hold only finite
-// parameters (the token LSTM: give finite probabilities).
+// (music/models/melody_rnn.hpp), the harmonisers (MiniBach and HarmonyRnn, which bach_harmonise
+// --model loads, and HarmonyLstm), the piano-roll RNN and the token LSTM that bach_tokens
+// --model loads, each of whose shape comes from the file's metadata. A model that loads must
+// hold only finite parameters (the token LSTM: give finite probabilities).
 
 #include "fuzz_common.hpp"
 
@@ -23,6 +23,7 @@
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
 #include <bachprop/music/models/biaxial.hpp>
+#include <bachprop/music/models/harmony_lstm.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
@@ -88,6 +89,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try_model<music::MelodyGru>(document);
   try_model<music::MiniBach>(document);
   try_model<music::HarmonyRnn>(document);
+  try_model<music::HarmonyLstm>(document);
   try_model<music::PianoRollRnn>(document);
   try {
     const auto biaxial = music::BiaxialModel::from_json(document, "fuzz.json");

@@ -25,6 +25,7 @@
 #include <bachprop/layers/softmax.hpp>
 #include <bachprop/layers/tanh.hpp>
 #include <bachprop/music/models/biaxial.hpp>
+#include <bachprop/music/models/harmony_lstm.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
@@ -133,6 +134,8 @@ void model_seeds() {
   seed("model_json", "minibach.json", minibach.to_json().dump());
   const music::HarmonyRnn harmony_rnn(encoding, {.hidden = 3, .lookahead = 1, .period = 2});
   seed("model_json", "harmony_rnn.json", harmony_rnn.to_json().dump());
+  const music::HarmonyLstm harmony_lstm(encoding, {.hidden = 2, .dropout = 0.25, .period = 2});
+  seed("model_json", "harmony_lstm.json", harmony_lstm.to_json().dump());
   const music::PianoRollRnn piano_roll(3, 60, 5);
   seed("model_json", "piano_roll_rnn.json", piano_roll.to_json().dump());
   const music::BiaxialModel biaxial({.time_hidden_1 = 3, .time_hidden_2 = 2, .note_hidden_1 = 2,

@@ -2,13 +2,15 @@
 /// @file
 /// The room music/models/ in one include (see ARCHITECTURE.md).
 /// The music networks: the paper's window model, the melody RNN and its continuation, the
-/// piano-roll RNN, MiniBach and the look-ahead harmony RNN, and their model files.
+/// piano-roll RNN, MiniBach, the look-ahead harmony RNN and the bidirectional harmony LSTM, and
+/// their model files.
 
 #include <bachprop/music/models/biaxial.hpp>
 #include <bachprop/music/models/biaxial_generation.hpp>
 #include <bachprop/music/models/biaxial_training.hpp>
 #include <bachprop/music/models/decoding_tuning.hpp>
 #include <bachprop/music/models/harmony_decoding.hpp>
+#include <bachprop/music/models/harmony_lstm.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
 #include <bachprop/music/models/melody_beam_search.hpp>
