@@ -16,6 +16,7 @@
 
 #include <bachprop/music/evaluate.hpp>
 #include <bachprop/music/models/decoding_tuning.hpp>
+#include <bachprop/music/models/harmony_lstm.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
 
@@ -28,7 +29,7 @@ namespace {
 
 using namespace bach_harmonise;
 
-// The lesson: three harmonisers learn from the JSB chorales to write the alto, tenor and bass
+// The lesson: four harmonisers learn from the JSB chorales to write the alto, tenor and bass
 // under a soprano, and are scored on the test chorales against Bach and against the rules.
 Trained train_and_score(const Options& o, const Chorales& all) {
   // The data: every 16th of a chorale is [S, A, T, B] (--quick: a few chorales). Each voice's
@@ -37,7 +38,7 @@ Trained train_and_score(const Options& o, const Chorales& all) {
   const HarmonyEncoding encoding = HarmonyEncoding::fit(c.train, o.margin);
   print_voice_ranges(encoding, o);
   Trained t(IntervalBaseline::fit(c.train), MiniBach(encoding, o.minibach_settings()),
-            HarmonyRnn(encoding, o.rnn_settings()));
+            HarmonyRnn(encoding, o.rnn_settings()), HarmonyLstm(encoding, o.lstm_settings()));
 
   // 1. The baseline: each lower voice at Bach's most frequent distance below the soprano.
   print_baseline(t.baseline);
@@ -52,32 +53,43 @@ Trained train_and_score(const Options& o, const Chorales& all) {
   const auto rnn_start = std::chrono::steady_clock::now();
   t.rnn_epochs = t.rnn.train(c.train, c.valid, print_epoch).size();
   t.rnn_seconds = seconds_since(rnn_start);
+  // 4. The bidirectional LSTM of (26)-(28) and (46): two layers read the whole melody forwards
+  // and backwards, so every step hears the phrase's end as well as its beginning.
+  print_lstm(t.lstm, o.lstm_settings());
+  const auto lstm_start = std::chrono::steady_clock::now();
+  t.lstm_epochs = t.lstm.train(c.train, c.valid, print_epoch).size();
+  t.lstm_seconds = seconds_since(lstm_start);
 
-  // 4. The decoding: Viterbi per voice, each change of note costing λ nats, λ chosen on the
+  // 5. The decoding: Viterbi per voice, each change of note costing λ nats, λ chosen on the
   // validation chorales (λ = 0 keeps every step's most probable note).
   if (o.smoothing()) {
     const std::vector<double> candidates{0, 0.5, 1, 1.5, 2, 3, 4, 6};
     t.minibach_trials = tune_change_penalty(t.minibach, c.valid, candidates);
     t.rnn_trials = tune_change_penalty(t.rnn, c.valid, candidates);
+    t.lstm_trials = tune_change_penalty(t.lstm, c.valid, candidates);
     print_smoothing(t);
   }
-  // 5. The rules, in the decoding: the RNN's alto, tenor and bass of the whole piece chosen
-  // together (Viterbi over each step's likeliest chords), every broken rule costing w nats on
-  // top of λ per change of note (and a further price on a change between the eighths, where
-  // Bach's lower voices hardly move). The prices are chosen on the validation chorales: the fewest
-  // rules over their limits (parallel fifths and octaves ≤ 1 per 100 chords, the others ≤ 2 ×
-  // Bach's rate), then, within a quarter of a point of the best accuracy, Bach's note lengths.
+  // 6. The rules, in the decoding: the alto, tenor and bass of the whole piece chosen together
+  // (Viterbi over each step's likeliest chords), every broken rule costing w nats on top of λ
+  // per change of note (and a further price on a change between the eighths, where Bach's lower
+  // voices hardly move). The prices are chosen on the validation chorales: the fewest rules over
+  // their limits (parallel fifths and octaves ≤ 1 per 100 chords, the others ≤ 2 × Bach's
+  // rate), then, within a quarter of a point of the best accuracy, Bach's note lengths.
   const HarmonyRnn rnn_without_rules = t.rnn;
+  const HarmonyLstm lstm_without_rules = t.lstm;
   if (o.rules()) {
     std::vector<RulePenalties> rules;
     for (const double w : {1.0, 2.0, 4.0}) {
       rules.push_back(RulePenalties::uniform(w));
     }
+    const MusicChecks bach = music_checks(c.valid, {}, piece_keys(c.valid));
     t.rnn_rule_trials = tune_decoding(t.rnn, c.valid, {0.25, 0.5, 1.0}, {0.0, 1.0}, rules);
-    print_rule_trials(t, music_checks(c.valid, {}, piece_keys(c.valid)));
+    print_rule_trials("look-ahead RNN", t.rnn_rule_trials, bach);
+    t.lstm_rule_trials = tune_decoding(t.lstm, c.valid, {0.25, 0.5, 1.0}, {0.0, 1.0}, rules);
+    print_rule_trials("bidirectional LSTM", t.lstm_rule_trials, bach);
   }
 
-  // 6. The measurement: each harmoniser on the soprano of every test chorale, its voices
+  // 7. The measurement: each harmoniser on the soprano of every test chorale, its voices
   // against Bach's (accuracy) and against the rules a teacher checks, and its rhythm and line
   // (Bach's own beside them; leading tones judged in the key of each of his chorales).
   t.test_chorales = c.test.size();
@@ -86,7 +98,6 @@ Trained train_and_score(const Options& o, const Chorales& all) {
   }
   const std::vector<Key> keys = piece_keys(c.test);
   const Index minibach_size = t.minibach.network().parameter_count();
-  const Index rnn_size = t.rnn.network().parameter_count();
   t.rows.push_back(bach_row(c.test, keys));
   t.bach_spread = line_spread(c.test, t.rows.front().lines);
   t.rows.push_back(score_row("interval baseline", t.baseline, c.test, keys));
@@ -97,17 +108,22 @@ Trained train_and_score(const Options& o, const Chorales& all) {
                                t.minibach_seconds, minibach_size));
   }
   t.minibach_row = t.rows.size() - 1;
-  t.rows.push_back(
-      score_row("look-ahead RNN", without_smoothing(t.rnn), c.test, keys, t.rnn_seconds, rnn_size));
-  if (o.smoothing()) {
-    t.rows.push_back(score_row(smoothed_name("look-ahead RNN", rnn_without_rules),
-                               rnn_without_rules, c.test, keys, t.rnn_seconds, rnn_size));
-  }
-  if (o.rules()) {
-    t.rows.push_back(
-        score_row(ruled_name("look-ahead RNN"), t.rnn, c.test, keys, t.rnn_seconds, rnn_size));
-  }
-  t.rnn_row = t.rows.size() - 1;
+  // The recurrent harmonisers' rows: each step's likeliest notes, smoothed, and with the rules.
+  auto recurrent_rows = [&](const std::string& name, const auto& model, const auto& smoothed,
+                            double seconds) {
+    const Index size = model.network().parameter_count();
+    t.rows.push_back(score_row(name, without_smoothing(model), c.test, keys, seconds, size));
+    if (o.smoothing()) {
+      t.rows.push_back(
+          score_row(smoothed_name(name, smoothed), smoothed, c.test, keys, seconds, size));
+    }
+    if (o.rules()) {
+      t.rows.push_back(score_row(ruled_name(name), model, c.test, keys, seconds, size));
+    }
+    return t.rows.size() - 1;
+  };
+  t.rnn_row = recurrent_rows("look-ahead RNN", t.rnn, rnn_without_rules, t.rnn_seconds);
+  t.lstm_row = recurrent_rows("bidirectional LSTM", t.lstm, lstm_without_rules, t.lstm_seconds);
   return t;
 }
 
@@ -119,9 +135,15 @@ int lesson(const Options& o, Report& report) {
   std::optional<AnyHarmoniser> harmoniser;
   if (!o.model_path.empty()) {
     harmoniser = load_harmoniser(o.model_path);
-    if (auto* rnn = std::get_if<HarmonyRnn>(&*harmoniser); rnn != nullptr && o.no_rules) {
-      rnn->set_rule_penalties({});  // --no-rules: each voice decoded on its own
-      rnn->set_offbeat_change_penalty(0);
+    if (o.no_rules) {  // each voice decoded on its own
+      std::visit(
+          [](auto& model) {
+            if constexpr (requires { model.settings().rules; }) {
+              model.set_rule_penalties({});
+              model.set_offbeat_change_penalty(0);
+            }
+          },
+          *harmoniser);
     }
     report.loaded(*harmoniser);
   } else {
@@ -129,7 +151,9 @@ int lesson(const Options& o, Report& report) {
     report.evaluation(trained);
     harmoniser = trained.chosen(o.use);
     if (!o.save_path.empty()) {
-      const Row& row = trained.rows[o.use == "rnn" ? trained.rnn_row : trained.minibach_row];
+      const Row& row = trained.rows[o.use == "lstm"  ? trained.lstm_row
+                                    : o.use == "rnn" ? trained.rnn_row
+                                                     : trained.minibach_row];
       save_harmoniser(*harmoniser, o, row.accuracy->mean_accuracy());
     }
   }

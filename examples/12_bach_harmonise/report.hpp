@@ -15,6 +15,7 @@
 #include <bachprop/draw/png.hpp>
 #include <bachprop/music/evaluate.hpp>
 #include <bachprop/music/models/decoding_tuning.hpp>
+#include <bachprop/music/models/harmony_lstm.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
 
@@ -31,29 +32,36 @@ namespace bach_harmonise {
 
 /// The trained harmonisers and what they measured.
 struct Trained {
-  Trained(IntervalBaseline b, MiniBach m, HarmonyRnn r)
-      : baseline(std::move(b)), minibach(std::move(m)), rnn(std::move(r)) {}
+  Trained(IntervalBaseline b, MiniBach m, HarmonyRnn r, HarmonyLstm l)
+      : baseline(std::move(b)), minibach(std::move(m)), rnn(std::move(r)), lstm(std::move(l)) {}
 
   IntervalBaseline baseline;
   MiniBach minibach;
   HarmonyRnn rnn;
+  HarmonyLstm lstm;
   std::size_t minibach_epochs = 0;
   std::size_t rnn_epochs = 0;
+  std::size_t lstm_epochs = 0;
   double minibach_seconds = 0;
   double rnn_seconds = 0;
+  double lstm_seconds = 0;
   std::vector<PenaltyTrial> minibach_trials;  // the change penalties tried (with smoothing)
   std::vector<PenaltyTrial> rnn_trials;
+  std::vector<PenaltyTrial> lstm_trials;
   std::vector<DecodingTrial> rnn_rule_trials;  // λ and w tried (whole-piece decoding)
+  std::vector<DecodingTrial> lstm_rule_trials;
   std::size_t test_chorales = 0;
   double test_steps = 0;
   std::vector<Row> rows;         // the evaluation table, Bach's first
   LineSpread bach_spread;        // Bach's rhythm and line, chorale by chorale
   std::size_t minibach_row = 0;  // MiniBach's row as it harmonises (smoothed or not)
   std::size_t rnn_row = 0;       // the RNN's
+  std::size_t lstm_row = 0;      // the bidirectional LSTM's
 
   /// The harmoniser --harmoniser names, as it was trained and decoded.
   AnyHarmoniser chosen(const std::string& use) const {
-    return use == "rnn"        ? AnyHarmoniser(rnn)
+    return use == "lstm"       ? AnyHarmoniser(lstm)
+           : use == "rnn"      ? AnyHarmoniser(rnn)
            : use == "minibach" ? AnyHarmoniser(minibach)
                                : AnyHarmoniser(baseline);
   }
@@ -140,6 +148,16 @@ inline void print_rnn(const HarmonyRnn& rnn, const HarmonyRnnSettings& s) {
       static_cast<long>(s.steps));
 }
 
+inline void print_lstm(const HarmonyLstm& lstm, const HarmonyLstmSettings& s) {
+  std::printf(
+      "\nBidirectional LSTM: two layers of Lstm(%ld units) forwards and backwards over the whole "
+      "melody (input: soprano at t and the 16th's place in the beat), dropout %.1f → Dense(%ld "
+      "→ %ld) → a softmax each for alto, tenor and bass; %ld parameters; windows of %ld steps\n",
+      static_cast<long>(s.hidden), s.dropout, static_cast<long>(2 * s.hidden),
+      static_cast<long>(lstm.output_size()), static_cast<long>(lstm.network().parameter_count()),
+      static_cast<long>(s.steps));
+}
+
 /// The validation accuracy of every change penalty tried, and the ones chosen.
 inline void print_smoothing(const Trained& t) {
   std::printf(
@@ -149,27 +167,31 @@ inline void print_smoothing(const Trained& t) {
   for (const auto& trial : t.minibach_trials) {
     std::printf(" %6.1f", trial.penalty);
   }
-  for (const auto* trials : {&t.minibach_trials, &t.rnn_trials}) {
-    std::printf("\n  %-16s", trials == &t.minibach_trials ? "MiniBach" : "look-ahead RNN");
+  for (const auto* trials : {&t.minibach_trials, &t.rnn_trials, &t.lstm_trials}) {
+    std::printf("\n  %-16s", trials == &t.minibach_trials ? "MiniBach"
+                             : trials == &t.rnn_trials    ? "look-ahead RNN"
+                                                          : "bidir. LSTM");
     for (const auto& trial : *trials) {
       std::printf(" %5.1f%%", 100 * trial.accuracy);
     }
   }
-  std::printf("\n  chosen: λ = %.1f for MiniBach, %.1f for the RNN\n",
-              t.minibach.settings().change_penalty, t.rnn.settings().change_penalty);
+  std::printf("\n  chosen: λ = %.1f for MiniBach, %.1f for the RNN, %.1f for the LSTM\n",
+              t.minibach.settings().change_penalty, t.rnn.settings().change_penalty,
+              t.lstm.settings().change_penalty);
 }
 
 /// The decodings tried on the validation chorales: λ and w, accuracy, the rates of parallel
 /// fifths and octaves, rules over their limits, and the note lengths' distance to Bach's.
-inline void print_rule_trials(const Trained& t, const MusicChecks& bach) {
+inline void print_rule_trials(const char* model, const std::vector<DecodingTrial>& trials,
+                              const MusicChecks& bach) {
   std::printf(
-      "\nRules in the decoding (the RNN's three voices chosen together for the whole piece, each "
+      "\nRules in the %s's decoding (its three voices chosen together for the whole piece, each "
       "broken rule\ncosting w nats, each change of note λ, and one between the eighths λ + "
       "offbeat), on the validation chorales\n(Bach: parallel 5ths %.2f, 8ves %.2f per 100 "
       "chords):\n  %5s %7s %5s %9s %10s %10s %11s %12s\n",
-      bach.rate(Rule::parallel_fifths), bach.rate(Rule::parallel_octaves), "λ", "offbeat", "w",
-      "accuracy", "par. 5ths", "par. 8ves", "over limit", "length dist.");
-  for (const auto& trial : t.rnn_rule_trials) {
+      model, bach.rate(Rule::parallel_fifths), bach.rate(Rule::parallel_octaves), "λ", "offbeat",
+      "w", "accuracy", "par. 5ths", "par. 8ves", "over limit", "length dist.");
+  for (const auto& trial : trials) {
     std::printf("  %5.2f %7.2f %5.1f %8.2f%% %10.2f %10.2f %11d %12.3f%s\n", trial.change_penalty,
                 trial.offbeat, trial.rules.parallel, 100 * trial.accuracy,
                 trial.checks.rate(Rule::parallel_fifths), trial.checks.rate(Rule::parallel_octaves),
@@ -261,9 +283,10 @@ class Report : public examples::LessonReport<Options> {
     print_rules(t.rows);
     print_lines(t.rows, t.bach_spread);
     const Row& rnn_row = t.rows[t.rnn_row];
-    print_precision_recall(rnn_row.name, *rnn_row.accuracy);
-    // The harmoniser's bass (rows: Bach's pitch class, shares of each row).
-    write_confusion_png(o.output.file("confusion_bass.png"), rnn_row.accuracy->confusion[bass],
+    const Row& lstm_row = t.rows[t.lstm_row];
+    print_precision_recall(lstm_row.name, *lstm_row.accuracy);
+    // The best harmoniser's bass (rows: Bach's pitch class, shares of each row).
+    write_confusion_png(o.output.file("confusion_bass.png"), lstm_row.accuracy->confusion[bass],
                         "BASS PITCH CLASSES");
 
     nlohmann::json table = nlohmann::json::array();
@@ -286,7 +309,8 @@ class Report : public examples::LessonReport<Options> {
         {"rules", std::vector<std::string>(rule_keys.begin(), rule_keys.end())},
         {"rows", table},
         {"bach_spread", t.bach_spread.to_json()}};
-    summary_["epochs"] = {{"minibach", t.minibach_epochs}, {"rnn", t.rnn_epochs}};
+    summary_["epochs"] = {
+        {"minibach", t.minibach_epochs}, {"rnn", t.rnn_epochs}, {"lstm", t.lstm_epochs}};
     auto trials_json = [](const std::vector<PenaltyTrial>& trials) {
       nlohmann::json list = nlohmann::json::array();
       for (const auto& trial : trials) {
@@ -295,27 +319,33 @@ class Report : public examples::LessonReport<Options> {
       return list;
     };
     summary_["smoothing"] = {{"minibach", trials_json(t.minibach_trials)},
-                             {"rnn", trials_json(t.rnn_trials)}};
-    nlohmann::json rule_trials = nlohmann::json::array();
-    for (const auto& trial : t.rnn_rule_trials) {
-      rule_trials.push_back({{"change_penalty", trial.change_penalty},
-                             {"offbeat_change_penalty", trial.offbeat},
-                             {"rules", trial.rules.to_json()},
-                             {"validation_accuracy", trial.accuracy},
-                             {"validation_per_100_chords", trial.checks.rates_json()},
-                             {"validation_length_distance", trial.length_distance},
-                             {"rules_over_limit", trial.over},
-                             {"chosen", trial.chosen}});
-    }
-    summary_["rule_decoding"] = {{"rnn", rule_trials}};
+                             {"rnn", trials_json(t.rnn_trials)},
+                             {"lstm", trials_json(t.lstm_trials)}};
+    auto rule_trials_json = [](const std::vector<DecodingTrial>& trials) {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& trial : trials) {
+        list.push_back({{"change_penalty", trial.change_penalty},
+                        {"offbeat_change_penalty", trial.offbeat},
+                        {"rules", trial.rules.to_json()},
+                        {"validation_accuracy", trial.accuracy},
+                        {"validation_per_100_chords", trial.checks.rates_json()},
+                        {"validation_length_distance", trial.length_distance},
+                        {"rules_over_limit", trial.over},
+                        {"chosen", trial.chosen}});
+      }
+      return list;
+    };
+    summary_["rule_decoding"] = {{"rnn", rule_trials_json(t.rnn_rule_trials)},
+                                 {"lstm", rule_trials_json(t.lstm_rule_trials)}};
     summary_["settings"] = {{"minibach", o.minibach_settings().to_json()},
                             {"rnn", o.rnn_settings().to_json()},
+                            {"lstm", o.lstm_settings().to_json()},
                             {"margin", o.margin},
                             {"baseline", t.baseline.to_json()}};
     std::printf(
-        "\nMean accuracy of the three voices: look-ahead RNN %.1f%%, MiniBach %.1f%%, "
-        "baseline %.1f%%.\n",
-        100 * rnn_row.accuracy->mean_accuracy(),
+        "\nMean accuracy of the three voices: bidirectional LSTM %.1f%%, look-ahead RNN %.1f%%, "
+        "MiniBach %.1f%%, baseline %.1f%%.\n",
+        100 * lstm_row.accuracy->mean_accuracy(), 100 * rnn_row.accuracy->mean_accuracy(),
         100 * t.rows[t.minibach_row].accuracy->mean_accuracy(),
         100 * t.rows[1].accuracy->mean_accuracy());
   }

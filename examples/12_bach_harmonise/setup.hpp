@@ -8,6 +8,7 @@
 #include "common/music_files.hpp"
 
 #include <bachprop/music/evaluate.hpp>
+#include <bachprop/music/models/harmony_lstm.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 #include <bachprop/music/models/minibach.hpp>
 
@@ -41,11 +42,12 @@ struct Options {
   std::string save_path;
   std::string model_path;
   examples::MelodySource melody;
-  std::string use = "rnn";
+  std::string use = "lstm";
   int program = 52;
   double tempo = 72;
   MiniBachSettings minibach;
   HarmonyRnnSettings rnn;
+  HarmonyLstmSettings lstm;
   Index epochs = 0;
   int margin = 2;
   bool no_smoothing = false;
@@ -86,12 +88,24 @@ struct Options {
     return s;
   }
 
+  /// The bidirectional LSTM as the options set it (--quick: 16 units, 32-step windows).
+  HarmonyLstmSettings lstm_settings() const {
+    HarmonyLstmSettings s = lstm;
+    settle(s.training);
+    if (quick) {
+      s.hidden = std::min<Index>(s.hidden, 16);
+      s.steps = std::min<Index>(s.steps, 32);
+    }
+    return s;
+  }
+
   /// Settles the melody's source; throws ArgumentError for options that do not go together or
   /// values out of range.
   void check() {
     melody.settle();
-    if (use != "rnn" && use != "minibach" && use != "baseline") {
-      throw ArgumentError("--harmoniser must be rnn, minibach or baseline, got '" + use + "'");
+    if (use != "lstm" && use != "rnn" && use != "minibach" && use != "baseline") {
+      throw ArgumentError("--harmoniser must be lstm, rnn, minibach or baseline, got '" + use +
+                          "'");
     }
     if (!save_path.empty() && use == "baseline") {
       throw ArgumentError(
@@ -113,9 +127,9 @@ struct Options {
     if (keep_bars > 0 && chorale_index() < 0) {
       throw ArgumentError("--keep-bars keeps Bach's own voices: it needs --chorale N");
     }
-    if (fixes_notes() && use != "rnn") {
+    if (fixes_notes() && use != "rnn" && use != "lstm") {
       throw ArgumentError(
-          "--fix-bass and --keep-bars need --harmoniser rnn (the whole-piece "
+          "--fix-bass and --keep-bars need --harmoniser lstm or rnn (the whole-piece "
           "decoding)");
     }
   }
@@ -153,7 +167,8 @@ inline examples::CommandLine command_line(Options& o) {
       .option("model", o.model_path, "FILE", "harmonise with a saved model (no training)");
   o.melody.declare(cli, "melody", "the melody: the soprano of JSB test chorale N (the default: 0)");
   cli.option("harmoniser", o.use, "NAME",
-             "the trained model that harmonises and is saved: rnn, minibach or baseline")
+             "the trained model that harmonises and is saved: lstm (the bidirectional LSTM), "
+             "rnn, minibach or baseline")
       .option("program", o.program, "N", "General MIDI program of the voices (52 choir, 19 organ)")
       .option("tempo", o.tempo, "BPM", "quarter notes per minute")
       .option("epochs", o.epochs, "N", "training epochs of both networks (0: their defaults)")
@@ -162,6 +177,8 @@ inline examples::CommandLine command_line(Options& o) {
               "harmonise with MiniBach windows this far apart (0: side by side)")
       .option("minibach-hidden", o.minibach.hidden, "N", "MiniBach's hidden ReLU units")
       .option("rnn-hidden", o.rnn.hidden, "N", "the RNN's recurrent units")
+      .option("lstm-hidden", o.lstm.hidden, "N",
+              "the bidirectional LSTM's units in each direction of each layer")
       .option("lookahead", o.rnn.lookahead, "STEPS", "soprano steps the RNN reads ahead")
       .flag("previous-chord", o.rnn.previous_chord,
             "the RNN also reads the chord it chose one step before")
@@ -292,7 +309,7 @@ inline Chorales for_training(const Chorales& all, bool quick) {
 }
 
 /// One of the harmonisers, behind one type.
-using AnyHarmoniser = std::variant<IntervalBaseline, MiniBach, HarmonyRnn>;
+using AnyHarmoniser = std::variant<IntervalBaseline, MiniBach, HarmonyRnn, HarmonyLstm>;
 
 inline std::string harmoniser_name(const AnyHarmoniser& h) {
   switch (h.index()) {
@@ -300,8 +317,10 @@ inline std::string harmoniser_name(const AnyHarmoniser& h) {
       return "interval baseline";
     case 1:
       return "MiniBach";
-    default:
+    case 2:
       return "look-ahead RNN";
+    default:
+      return "bidirectional LSTM";
   }
 }
 
@@ -332,27 +351,33 @@ inline FixedNotes fixed_notes(const Options& o, const Tune& tune, Index steps,
 
 /// Harmonises a soprano line, first moving it by whole octaves into the model's soprano range
 /// when it lies outside (the lower voices, and `fixed`, are moved with it; `octave_shift`
-/// receives the shift). With fixed notes, only the RNN (Options::check has refused the others).
+/// receives the shift). With fixed notes, only the LSTM or the RNN (the whole-piece decoding).
 inline FourVoiceGrid harmonise(AnyHarmoniser& h, const std::vector<int>& soprano_line,
                                int& octave_shift, const FixedNotes* fixed = nullptr) {
-  if (fixed != nullptr && std::holds_alternative<HarmonyRnn>(h)) {
-    auto& model = std::get<HarmonyRnn>(h);
-    octave_shift = octave_shift_into(soprano_line, model.encoding().voice(soprano));
-    FixedNotes moved = *fixed;
-    for (auto& line : moved.voices) {
-      for (int& p : line) {
-        p = p == free_note || p == silent_voice ? p : p + octave_shift;
-      }
-    }
-    const FourVoiceGrid grid = model.harmonise(shifted(soprano_line, octave_shift), moved);
-    return octave_shift == 0 ? grid : transposed(grid, -octave_shift);
-  }
-  if (fixed != nullptr) {
-    throw ArgumentError("--fix-bass and --keep-bars need the look-ahead RNN, not the " +
-                        harmoniser_name(h));
-  }
   return std::visit(
-      [&](auto& model) { return harmonise_in_range(model, soprano_line, &octave_shift); }, h);
+      [&](auto& model) {
+        if (fixed == nullptr) {
+          return harmonise_in_range(model, soprano_line, &octave_shift);
+        }
+        if constexpr (requires { model.harmonise(soprano_line, *fixed); }) {
+          octave_shift = octave_shift_into(soprano_line, model.encoding().voice(soprano));
+          FixedNotes moved = *fixed;
+          for (auto& line : moved.voices) {
+            for (int& p : line) {
+              p = p == free_note || p == silent_voice ? p : p + octave_shift;
+            }
+          }
+          const FourVoiceGrid grid = model.harmonise(shifted(soprano_line, octave_shift), moved);
+          return octave_shift == 0 ? grid : transposed(grid, -octave_shift);
+        } else {
+          throw ArgumentError(
+              "--fix-bass and --keep-bars need the bidirectional LSTM or the look-ahead RNN, "
+              "not the " +
+              harmoniser_name(h));
+          return FourVoiceGrid{};
+        }
+      },
+      h);
 }
 
 /// The harmony model saved in `path` by --save: MiniBach or the look-ahead RNN, by the kind its
@@ -368,9 +393,12 @@ inline AnyHarmoniser load_harmoniser(const std::string& path) {
   if (kind == "harmony_rnn") {
     return HarmonyRnn::from_json(document, path);
   }
+  if (kind == "harmony_lstm") {
+    return HarmonyLstm::from_json(document, path);
+  }
   throw FormatError(path +
                     ": not a harmony model saved by bach_harmonise "
-                    "(metadata.model should be minibach or harmony_rnn, is '" +
+                    "(metadata.model should be minibach, harmony_rnn or harmony_lstm, is '" +
                     kind + "')");
 }
 

@@ -58,8 +58,8 @@ Row score_row(const std::string& name, Model model, const std::vector<FourVoiceG
 inline void print_table(const std::vector<Row>& rows, std::size_t pieces, double steps) {
   std::printf("\nHarmonising the soprano of the %zu test chorales (%.0f steps of a 16th):\n",
               pieces, steps);
-  std::printf("  %-30s %27s %7s | %s\n", "", "accuracy against Bach", "", "chords a");
-  std::printf("  %-30s %6s %6s %6s %7s %7s | %8s\n", "model", "alto", "tenor", "bass", "mean",
+  std::printf("  %-34s %27s %7s | %s\n", "", "accuracy against Bach", "", "chords a");
+  std::printf("  %-34s %6s %6s %6s %7s %7s | %8s\n", "model", "alto", "tenor", "bass", "mean",
               "p.class", "quarter");
   for (const auto& r : rows) {
     std::string acc(35, ' ');
@@ -77,7 +77,7 @@ inline void print_table(const std::vector<Row>& rows, std::size_t pieces, double
     } else {
       acc = "     —      —      —       —       —";
     }
-    std::printf("  %-30s %s | %8.2f\n", r.name.c_str(), acc.c_str(), r.checks.chords_per_quarter());
+    std::printf("  %-34s %s | %8.2f\n", r.name.c_str(), acc.c_str(), r.checks.chords_per_quarter());
   }
   std::printf(
       "  accuracy: share of 16th steps where the voice is exactly Bach's pitch (or "
@@ -97,13 +97,13 @@ inline void print_rules(const std::vector<Row>& rows) {
       "\nThe rules a teacher checks, per 100 chords (a chord: any voice changes; hidden: "
       "outer voices, the soprano leaping;\nspacing: over an octave S-A or A-T; range: "
       "textbook ranges, all voices; leading tone: outer voices at the final chord):\n");
-  std::printf("  %-30s %11s %11s %11s %6s %5s %6s %8s\n", "", "parallel", "contrary", "hidden",
+  std::printf("  %-34s %11s %11s %11s %6s %5s %6s %8s\n", "", "parallel", "contrary", "hidden",
               "cross-", "spac-", "out of", "leading");
-  std::printf("  %-30s %5s %5s %5s %5s %5s %5s %6s %5s %6s %8s\n", "model", "5ths", "8ves", "5ths",
+  std::printf("  %-34s %5s %5s %5s %5s %5s %5s %6s %5s %6s %8s\n", "model", "5ths", "8ves", "5ths",
               "8ves", "5ths", "8ves", "ings", "ing", "range", "tones");
   constexpr std::array<int, rule_count> widths{6, 6, 6, 6, 6, 6, 7, 6, 7, 9};  // as the heads
   for (const auto& r : rows) {
-    std::printf("  %-30s", r.name.c_str());
+    std::printf("  %-34s", r.name.c_str());
     for (std::size_t k = 0; k < rule_count; ++k) {
       std::printf("%s", cell(r.checks.rate(static_cast<Rule>(k)), "%.2f", widths[k]).c_str());
     }
@@ -144,17 +144,17 @@ inline void print_lines(const std::vector<Row>& rows, const LineSpread& spread) 
            : m == 2 ? s.mean_abs_interval
                     : s.short_notes_per_100_chords;
   };
-  std::printf("  %-30s", "");
+  std::printf("  %-34s", "");
   for (const char* name : names) {
     std::printf(" %18s", name);
   }
-  std::printf("\n  %-30s", "model");
+  std::printf("\n  %-34s", "model");
   for (std::size_t m = 0; m < names.size(); ++m) {
     std::printf("   alto tenor  bass");
   }
   std::printf("\n");
   auto row = [&](const std::string& name, auto value) {
-    std::printf("  %-30s", name.c_str());
+    std::printf("  %-34s", name.c_str());
     for (std::size_t m = 0; m < names.size(); ++m) {
       std::printf(" ");
       for (int v = alto; v <= bass; ++v) {

@@ -11,6 +11,7 @@
 #include <bachprop/music/evaluate.hpp>
 #include <bachprop/music/generate/smoothing.hpp>
 #include <bachprop/music/models/harmony_decoding.hpp>
+#include <bachprop/music/models/harmony_lstm.hpp>
 #include <bachprop/music/models/harmony_rnn.hpp>
 
 #include <catch2/catch.hpp>
@@ -310,4 +311,35 @@ TEST_CASE("the look-ahead RNN decodes the whole piece with rules, and keeps them
   old["metadata"]["settings"].erase("offbeat_change_penalty");
   CHECK(HarmonyRnn::from_json(old, "old.json").settings().rules == RulePenalties{});
   CHECK_THROWS_AS(model.set_rule_penalties(RulePenalties::uniform(-1.0)), ArgumentError);
+}
+
+TEST_CASE("the bidirectional LSTM decodes the whole piece with rules, and keeps them in its file",
+          "[harmony][decoding]") {
+  const JsbCorpus corpus = parse_jsb_chorales(tiny_corpus, "tiny_16th.json");
+  const auto grids = grids_of(corpus, "train");
+  const HarmonyEncoding e = HarmonyEncoding::fit(grids, 1);
+  HarmonyLstmSettings settings;
+  settings.hidden = 4;
+  settings.steps = 2;
+  HarmonyLstm model(e, settings);
+  const std::vector<int> melody = grids.at(0).voices[soprano];
+  CHECK_FALSE(model.decodes_whole_piece());
+  model.set_offbeat_change_penalty(0.5);
+  CHECK(model.decodes_whole_piece());
+  model.set_rule_penalties(RulePenalties::uniform(3.0));
+  const FourVoiceGrid grid = model.harmonise(melody);
+  CHECK(grid == decode_harmony(melody, model.voice_log_probabilities(melody), e, model.decoding()));
+  const FixedNotes fixed = FixedNotes::from_grid(grids.at(0), 1, 3);
+  const FourVoiceGrid around = model.harmonise(melody, fixed);
+  for (int v = alto; v <= bass; ++v) {
+    CHECK(around.at(v, 1) == grids.at(0).at(v, 1));
+    CHECK(around.at(v, 2) == grids.at(0).at(v, 2));
+  }
+  const HarmonyLstm read = HarmonyLstm::from_json(model.to_json(), "lstm.json");
+  CHECK(read.settings().rules == RulePenalties::uniform(3.0));
+  CHECK(read.settings().offbeat_change_penalty == 0.5);
+  nlohmann::json bad = model.to_json();
+  bad["metadata"]["settings"]["offbeat_change_penalty"] = -1;
+  CHECK_THROWS_WITH(HarmonyLstm::from_json(bad, "lstm.json"),
+                    Catch::Contains("lstm.json") && Catch::Contains("offbeat_change_penalty"));
 }

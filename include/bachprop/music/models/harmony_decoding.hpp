@@ -357,4 +357,31 @@ inline FourVoiceGrid decode_harmony(const std::vector<int>& soprano_line,
   return grid;
 }
 
+/// Adds the whole-piece decoding's prices (a harmoniser's settings: its `rules` and
+/// `offbeat_change_penalty`) to its settings document `j`.
+inline void write_decoding_prices(nlohmann::json& j, const RulePenalties& rules, double offbeat) {
+  j["rules"] = rules.to_json();
+  j["offbeat_change_penalty"] = offbeat;
+}
+
+/// Reads write_decoding_prices' fields of settings document `j` into `rules` and `offbeat`; a
+/// document from before the whole-piece decoding has neither, and keeps no rules. FormatError
+/// naming `source` for a price out of range.
+inline void read_decoding_prices(const nlohmann::json& j, const std::string& source,
+                                 RulePenalties& rules, double& offbeat) {
+  if (j.is_object() && j.contains("rules")) {
+    rules = RulePenalties::from_json(j["rules"], source);
+    offbeat = HarmonyTrainingOptions::json_number(j, "offbeat_change_penalty", 0, 1e6, source);
+  }
+}
+
+/// decode_harmony of `model`'s own log-probabilities for `soprano_line`, with its settings'
+/// prices (`model.decoding()`) and `fixed` notes kept.
+template <class Model>
+FourVoiceGrid decode_whole_piece(Model& model, const std::vector<int>& soprano_line,
+                                 const FixedNotes* fixed = nullptr) {
+  return decode_harmony(soprano_line, model.voice_log_probabilities(soprano_line), model.encoding(),
+                        model.decoding(), fixed);
+}
+
 }  // namespace bachprop::music

@@ -37,6 +37,7 @@
 #include <bachprop/music/evaluate/harmonisers.hpp>
 #include <bachprop/music/evaluate/harmony_accuracy.hpp>
 #include <bachprop/music/generate/smoothing.hpp>
+#include <bachprop/music/models/harmony_decoding.hpp>
 #include <bachprop/music/models/harmony_training.hpp>
 #include <bachprop/music/models/model_file.hpp>
 #include <bachprop/music/models/network_harmoniser.hpp>
@@ -59,6 +60,12 @@ struct HarmonyLstmSettings {
   /// Nats each change of a voice's note costs when decoding (smoothed_classes); 0: every step's
   /// most probable class.
   double change_penalty = 0;
+  /// Nats each broken rule costs when decoding: with any, the three voices are decoded together
+  /// over the whole piece (decode_harmony, music/models/harmony_decoding.hpp).
+  RulePenalties rules;
+  /// Nats a change between the eighths costs on top of change_penalty in the whole-piece
+  /// decoding (HarmonyDecoding::offbeat_change_penalty).
+  double offbeat_change_penalty = 0;
   Index steps = 128;  ///< grid steps per training window (both directions read it whole)
   Index stride = 32;  ///< steps between the starts of training windows
   /// Epochs, batch size, optimiser and seed: Adam at 3e-3, × 0.93 an epoch, the gradient norm
@@ -73,13 +80,15 @@ struct HarmonyLstmSettings {
 
   /// The settings as JSON, the document from_json reads (saved in a model's metadata).
   nlohmann::json to_json() const {
-    return {{"hidden", hidden},
-            {"dropout", dropout},
-            {"period", period},
-            {"change_penalty", change_penalty},
-            {"steps", steps},
-            {"stride", stride},
-            {"training", training.to_json()}};
+    nlohmann::json j = {{"hidden", hidden},
+                        {"dropout", dropout},
+                        {"period", period},
+                        {"change_penalty", change_penalty},
+                        {"steps", steps},
+                        {"stride", stride},
+                        {"training", training.to_json()}};
+    write_decoding_prices(j, rules, offbeat_change_penalty);
+    return j;
   }
 
   /// Settings from to_json's document; `source` names it in errors (FormatError for a missing
@@ -93,6 +102,7 @@ struct HarmonyLstmSettings {
     s.dropout = HarmonyTrainingOptions::json_number(j, "dropout", 0, 0.99, source);
     s.period = HarmonyTrainingOptions::json_integer(j, "period", 0, 4096, source);
     s.change_penalty = HarmonyTrainingOptions::json_number(j, "change_penalty", 0, 1e6, source);
+    read_decoding_prices(j, source, s.rules, s.offbeat_change_penalty);
     s.steps = HarmonyTrainingOptions::json_integer(j, "steps", 1, 1'000'000, source);
     s.stride = HarmonyTrainingOptions::json_integer(j, "stride", 1, 1'000'000, source);
     s.training = HarmonyTrainingOptions::from_json(j.value("training", nlohmann::json()), source);
@@ -222,10 +232,20 @@ class BasicHarmonyLstm : public NetworkHarmoniser<HarmonyLstmNet<S>, HarmonyLstm
     return network_.template layer<5>().log_probabilities().template cast<float>();
   }
 
+  /// The four voices around `fixed` (notes to keep, FixedNotes), the three lower voices decoded
+  /// together over the whole piece with the settings' prices (decode_harmony).
+  FourVoiceGrid harmonise(const std::vector<int>& soprano_line, const FixedNotes& fixed) {
+    return decode_whole_piece(*this, soprano_line, &fixed);
+  }
+
   /// The four voices for a soprano line (one value per grid step: a pitch or silent_voice): each
   /// lower voice decoded from voice_log_probabilities by smoothed_classes with the settings'
-  /// change_penalty. Throws ArgumentError for a soprano pitch outside the model's range.
+  /// change_penalty, or, with rule or offbeat prices, all three together over the whole piece
+  /// (decode_harmony). Throws ArgumentError for a soprano pitch outside the model's range.
   FourVoiceGrid harmonise(const std::vector<int>& soprano_line) {
+    if (this->decodes_whole_piece()) {
+      return decode_whole_piece(*this, soprano_line);
+    }
     FourVoiceGrid grid = soprano_only(soprano_line);
     const Matrix<float> log_p = voice_log_probabilities(soprano_line);
     const Index n = grid.steps();
@@ -250,8 +270,7 @@ class BasicHarmonyLstm : public NetworkHarmoniser<HarmonyLstmNet<S>, HarmonyLstm
 
   /// A model from a document written by to_json; `source` names it in errors.
   static BasicHarmonyLstm from_json(const nlohmann::json& document, const std::string& source) {
-    return Base::template read<BasicHarmonyLstm>(document, "harmony_lstm", "harmony LSTM",
-                                                 source);
+    return Base::template read<BasicHarmonyLstm>(document, "harmony_lstm", "harmony LSTM", source);
   }
 
  private:
@@ -272,8 +291,7 @@ class BasicHarmonyLstm : public NetworkHarmoniser<HarmonyLstmNet<S>, HarmonyLstm
                Dropout<S>(settings.dropout, settings.training.seed),
                Bidirectional<Lstm<S>>(2 * h, h),
                Dropout<S>(settings.dropout, settings.training.seed + 1),
-               Dense<S>(2 * h, a + t + b, Init::xavier),
-               GroupedSoftmax<S>({a, t, b}));
+               Dense<S>(2 * h, a + t + b, Init::xavier), GroupedSoftmax<S>({a, t, b}));
   }
 
   static Index input_rows(const HarmonyEncoding& encoding, const HarmonyLstmSettings& settings) {

@@ -78,16 +78,16 @@ struct HarmonyRnnSettings {
 
   /// The settings as JSON, the document from_json reads (saved in a model's metadata).
   nlohmann::json to_json() const {
-    return {{"hidden", hidden},
-            {"lookahead", lookahead},
-            {"period", period},
-            {"previous_chord", previous_chord},
-            {"change_penalty", change_penalty},
-            {"rules", rules.to_json()},
-            {"offbeat_change_penalty", offbeat_change_penalty},
-            {"steps", steps},
-            {"stride", stride},
-            {"training", training.to_json()}};
+    nlohmann::json j = {{"hidden", hidden},
+                        {"lookahead", lookahead},
+                        {"period", period},
+                        {"previous_chord", previous_chord},
+                        {"change_penalty", change_penalty},
+                        {"steps", steps},
+                        {"stride", stride},
+                        {"training", training.to_json()}};
+    write_decoding_prices(j, rules, offbeat_change_penalty);
+    return j;
   }
 
   /// Settings from to_json's document; `source` names it in errors.
@@ -104,11 +104,7 @@ struct HarmonyRnnSettings {
     }
     s.previous_chord = previous->get<bool>();
     s.change_penalty = HarmonyTrainingOptions::json_number(j, "change_penalty", 0, 1e6, source);
-    if (j.contains("rules")) {  // files from before the whole-piece decoding have none
-      s.rules = RulePenalties::from_json(j["rules"], source);
-      s.offbeat_change_penalty =
-          HarmonyTrainingOptions::json_number(j, "offbeat_change_penalty", 0, 1e6, source);
-    }
+    read_decoding_prices(j, source, s.rules, s.offbeat_change_penalty);
     s.training = HarmonyTrainingOptions::from_json(j.value("training", nlohmann::json()), source);
     return s;
   }
@@ -259,17 +255,14 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
   /// The four voices around `fixed` (notes to keep, FixedNotes), the three lower voices decoded
   /// together over the whole piece with the settings' change and rule penalties.
   FourVoiceGrid harmonise(const std::vector<int>& soprano_line, const FixedNotes& fixed) {
-    return decode_harmony(soprano_line, voice_log_probabilities(soprano_line), encoding_,
-                          this->decoding(), &fixed);
+    return decode_whole_piece(*this, soprano_line, &fixed);
   }
 
   /// The four voices for a soprano line (one value per grid step: a pitch or silent_voice), read
   /// as one sequence. Throws ArgumentError for a soprano pitch outside the model's range.
   FourVoiceGrid harmonise(const std::vector<int>& soprano_line) {
-    if ((settings_.rules.any() || settings_.offbeat_change_penalty > 0) &&
-        !settings_.previous_chord) {
-      return decode_harmony(soprano_line, voice_log_probabilities(soprano_line), encoding_,
-                            this->decoding());
+    if (this->decodes_whole_piece() && !settings_.previous_chord) {
+      return decode_whole_piece(*this, soprano_line);
     }
     FourVoiceGrid grid = soprano_only(soprano_line);
     require_accepted(soprano_line);

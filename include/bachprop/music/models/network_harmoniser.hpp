@@ -74,6 +74,11 @@ class NetworkHarmoniser {
     settings_.offbeat_change_penalty = penalty;
   }
 
+  /// True when the settings ask for the whole-piece decoding (rule or offbeat prices).
+  bool decodes_whole_piece() const {
+    return settings_.rules.any() || settings_.offbeat_change_penalty > 0;
+  }
+
   /// The whole-piece decoding of the settings: their change and rule penalties.
   HarmonyDecoding decoding() const {
     HarmonyDecoding d;
