@@ -124,6 +124,9 @@ Trained train_and_score(const Options& o, const Chorales& all) {
   };
   t.rnn_row = recurrent_rows("look-ahead RNN", t.rnn, rnn_without_rules, t.rnn_seconds);
   t.lstm_row = recurrent_rows("bidirectional LSTM", t.lstm, lstm_without_rules, t.lstm_seconds);
+  // And how likely each recurrent network finds Bach's own voices (whatever the decoding).
+  t.rnn_nll = voice_nll(t.rnn, c.test);
+  t.lstm_nll = voice_nll(t.lstm, c.test);
   return t;
 }
 

@@ -20,6 +20,7 @@
 #include <bachprop/music/models/minibach.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -52,11 +53,13 @@ struct Trained {
   std::vector<DecodingTrial> lstm_rule_trials;
   std::size_t test_chorales = 0;
   double test_steps = 0;
-  std::vector<Row> rows;         // the evaluation table, Bach's first
-  LineSpread bach_spread;        // Bach's rhythm and line, chorale by chorale
-  std::size_t minibach_row = 0;  // MiniBach's row as it harmonises (smoothed or not)
-  std::size_t rnn_row = 0;       // the RNN's
-  std::size_t lstm_row = 0;      // the bidirectional LSTM's
+  std::vector<Row> rows;             // the evaluation table, Bach's first
+  LineSpread bach_spread;            // Bach's rhythm and line, chorale by chorale
+  std::size_t minibach_row = 0;      // MiniBach's row as it harmonises (smoothed or not)
+  std::size_t rnn_row = 0;           // the RNN's
+  std::size_t lstm_row = 0;          // the bidirectional LSTM's
+  std::array<double, 3> rnn_nll{};   // Bach's alto, tenor, bass: nats per 16th under the RNN
+  std::array<double, 3> lstm_nll{};  // and under the LSTM
 
   /// The harmoniser --harmoniser names, as it was trained and decoded.
   AnyHarmoniser chosen(const std::string& use) const {
@@ -280,6 +283,10 @@ class Report : public examples::LessonReport<Options> {
   void evaluation(const Trained& t) {
     const Options& o = options_;
     print_table(t.rows, t.test_chorales, t.test_steps);
+    std::printf(
+        "  negative log-likelihood of Bach's alto, tenor and bass, nats per 16th: look-ahead RNN "
+        "%.3f %.3f %.3f, bidirectional LSTM %.3f %.3f %.3f\n",
+        t.rnn_nll[0], t.rnn_nll[1], t.rnn_nll[2], t.lstm_nll[0], t.lstm_nll[1], t.lstm_nll[2]);
     print_rules(t.rows);
     print_lines(t.rows, t.bach_spread);
     const Row& rnn_row = t.rows[t.rnn_row];
@@ -309,6 +316,11 @@ class Report : public examples::LessonReport<Options> {
         {"rules", std::vector<std::string>(rule_keys.begin(), rule_keys.end())},
         {"rows", table},
         {"bach_spread", t.bach_spread.to_json()}};
+    auto nll_json = [](const std::array<double, 3>& nll) {
+      return nlohmann::json{{"Alto", nll[0]}, {"Tenor", nll[1]}, {"Bass", nll[2]}};
+    };
+    summary_["evaluation"]["nll_per_step"] = {{"rnn", nll_json(t.rnn_nll)},
+                                              {"lstm", nll_json(t.lstm_nll)}};
     summary_["epochs"] = {
         {"minibach", t.minibach_epochs}, {"rnn", t.rnn_epochs}, {"lstm", t.lstm_epochs}};
     auto trials_json = [](const std::vector<PenaltyTrial>& trials) {

@@ -343,3 +343,42 @@ TEST_CASE("the bidirectional LSTM decodes the whole piece with rules, and keeps 
   CHECK_THROWS_WITH(HarmonyLstm::from_json(bad, "lstm.json"),
                     Catch::Contains("lstm.json") && Catch::Contains("offbeat_change_penalty"));
 }
+
+TEST_CASE("voice_nll: Bach's voices' mean negative log-likelihood under a model, per voice",
+          "[harmony][decoding]") {
+  const JsbCorpus corpus = parse_jsb_chorales(tiny_corpus, "tiny_16th.json");
+  const auto grids = grids_of(corpus, "train");
+  const HarmonyEncoding e = HarmonyEncoding::fit(grids, 1);
+  HarmonyRnnSettings settings;
+  settings.hidden = 8;
+  settings.lookahead = 2;
+  settings.steps = 2;
+  HarmonyRnn model(e, settings);
+  std::array<double, 3> unscored{};
+  const auto nll = voice_nll(model, grids, &unscored);
+  // By hand: −log p of Bach's class at every step, voice by voice.
+  std::array<double, 3> total{};
+  std::array<double, 3> steps{};
+  for (const auto& grid : grids) {
+    const Matrix<float> log_p = model.voice_log_probabilities(grid.voices[soprano]);
+    Index row = 0;
+    for (int v = alto; v <= bass; ++v) {
+      const auto i = static_cast<std::size_t>(v - alto);
+      for (Index t = 0; t < grid.steps(); ++t) {
+        total[i] -= log_p(row + e.voice(v).class_of(grid.at(v, t)), t);
+        steps[i] += 1;
+      }
+      row += e.voice(v).size();
+    }
+  }
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(nll[i] == Approx(total[i] / steps[i]).epsilon(1e-12));
+    CHECK(nll[i] > 0);
+    CHECK(unscored[i] == 0);
+  }
+  // A value outside the voice's classes is left out, and counted.
+  auto odd = grids;
+  odd[0].voices[bass][0] = 20;
+  voice_nll(model, odd, &unscored);
+  CHECK(unscored[2] == 1);
+}

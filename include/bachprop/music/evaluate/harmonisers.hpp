@@ -9,7 +9,9 @@
 #include <bachprop/music/evaluate/harmony_accuracy.hpp>
 #include <bachprop/music/score/four_voice_grid.hpp>
 
+#include <array>
 #include <concepts>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -58,6 +60,52 @@ std::vector<FourVoiceGrid> harmonise_all(H& harmoniser, const std::vector<FourVo
 template <Harmoniser H>
 HarmonyAccuracy accuracy_on(H& harmoniser, const std::vector<FourVoiceGrid>& grids) {
   return evaluate_accuracy(harmonise_all(harmoniser, grids), grids);
+}
+
+/// The mean negative log-likelihood of Bach's alto, tenor and bass under `model`, in nats per
+/// grid step, voice by voice: −log p_t^v(Bach's value) averaged over every step of `grids`,
+/// each soprano moved by octaves into the model's range as harmonise_in_range does (and Bach's
+/// voices with it). `model` gives per-step distributions (voice_log_probabilities: alto, tenor
+/// and bass classes, a column per step); a step whose value has no class in its voice is left
+/// out, and `unscored` (when not null) receives how many were.
+template <class Model>
+requires requires(Model& m, const std::vector<int>& line) {
+  m.voice_log_probabilities(line);
+  m.encoding().voice(soprano);
+}
+std::array<double, 3> voice_nll(Model& model, const std::vector<FourVoiceGrid>& grids,
+                                std::array<double, 3>* unscored = nullptr) {
+  std::array<double, 3> total{};
+  std::array<double, 3> count{};
+  std::array<double, 3> skipped{};
+  const HarmonyEncoding& encoding = model.encoding();
+  for (const auto& grid : grids) {
+    const int shift = octave_shift_into(grid.voices[soprano], encoding.voice(soprano));
+    const auto log_p = model.voice_log_probabilities(shifted(grid.voices[soprano], shift));
+    Index row = 0;
+    for (int v = alto; v <= bass; ++v) {
+      const VoiceClasses& classes = encoding.voice(v);
+      const auto i = static_cast<std::size_t>(v - alto);
+      for (Index t = 0; t < grid.steps(); ++t) {
+        const int bach = grid.at(v, t);
+        const int value = bach == silent_voice ? bach : bach + shift;
+        if (!classes.has(value)) {
+          skipped[i] += 1;
+          continue;
+        }
+        total[i] -= static_cast<double>(log_p(row + classes.class_of(value), t));
+        count[i] += 1;
+      }
+      row += classes.size();
+    }
+  }
+  if (unscored != nullptr) {
+    *unscored = skipped;
+  }
+  for (std::size_t i = 0; i < 3; ++i) {
+    total[i] = count[i] > 0 ? total[i] / count[i] : std::numeric_limits<double>::quiet_NaN();
+  }
+  return total;
 }
 
 }  // namespace bachprop::music
