@@ -217,15 +217,13 @@ struct Tune {
 /// MIDI file's lowest part with notes (the bass of a four-part file).
 inline std::vector<int> read_fixed_bass(const std::string& given) {
   examples::MelodySource source;
-  const std::string extension = std::filesystem::path(given).extension().string();
-  (extension == ".mid" || extension == ".midi" ? source.midi_path
-   : extension == ".abc"                       ? source.abc_path
-                                               : source.text) = given;
+  source.positional = given;
+  source.settle();  // a note string, or a MIDI or ABC file by its extension
   if (!source.midi_path.empty()) {
     const Score score = read_midi(source.midi_path);
-    source.track = static_cast<int>(std::count_if(score.parts.begin(), score.parts.end(),
-                                                  [](const Part& p) { return !p.notes.empty(); }));
-    source.track = std::max(0, source.track - 1);
+    const auto parts = std::count_if(score.parts.begin(), score.parts.end(),
+                                     [](const Part& p) { return !p.notes.empty(); });
+    source.track = static_cast<int>(std::max<std::ptrdiff_t>(0, parts - 1));
   }
   return melody_steps(examples::read_user_melody(source, "fix-bass").melody);
 }

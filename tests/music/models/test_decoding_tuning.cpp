@@ -4,6 +4,7 @@
 
 #include "helpers.hpp"
 #include "music/harmony_fixtures.hpp"
+#include "music/models/tiny_harmony.hpp"
 
 #include <bachprop/music/corpora.hpp>
 #include <bachprop/music/evaluate.hpp>
@@ -43,14 +44,9 @@ TEST_CASE("rules over their limits: parallels against a fixed rate, the rest aga
 
 TEST_CASE("tune_decoding keeps the fewest rules over their limits, then accuracy, then lengths",
           "[harmony][decoding]") {
-  const JsbCorpus corpus = parse_jsb_chorales(tiny_corpus, "tiny_16th.json");
-  const auto grids = grids_of(corpus, "train");
-  const HarmonyEncoding e = HarmonyEncoding::fit(grids, 1);
-  HarmonyRnnSettings settings;
-  settings.hidden = 8;
-  settings.lookahead = 2;
-  settings.steps = 2;
-  HarmonyRnn model(e, settings);
+  const harmony_test::TinyHarmony tiny;
+  const auto& grids = tiny.grids;
+  HarmonyRnn model = tiny.rnn();
   const std::vector<double> lambdas{0.0, 0.5, 2.0};
   const std::vector<RulePenalties> rules{RulePenalties::uniform(0.0), RulePenalties::uniform(3.0)};
   for (const double slack : {0.0, 0.5}) {

@@ -5,6 +5,7 @@
 
 #include "helpers.hpp"
 #include "music/harmony_fixtures.hpp"
+#include "music/models/tiny_harmony.hpp"
 
 #include <bachprop/core/random.hpp>
 #include <bachprop/music/corpora.hpp>
@@ -280,14 +281,10 @@ TEST_CASE("the decoding refuses sizes and options it cannot use", "[harmony][dec
 
 TEST_CASE("the look-ahead RNN decodes the whole piece with rules, and keeps them in its file",
           "[harmony][decoding]") {
-  const JsbCorpus corpus = parse_jsb_chorales(tiny_corpus, "tiny_16th.json");
-  const auto grids = grids_of(corpus, "train");
-  const HarmonyEncoding e = HarmonyEncoding::fit(grids, 1);
-  HarmonyRnnSettings settings;
-  settings.hidden = 8;
-  settings.lookahead = 2;
-  settings.steps = 2;
-  HarmonyRnn model(e, settings);
+  const harmony_test::TinyHarmony tiny;
+  const auto& grids = tiny.grids;
+  const HarmonyEncoding& e = tiny.encoding;
+  HarmonyRnn model = tiny.rnn();
   const std::vector<int> melody = grids.at(0).voices[soprano];
   const Matrix<float> log_p = model.voice_log_probabilities(melody);
   REQUIRE(log_p.rows() == e.lower_voice_classes());
@@ -346,14 +343,10 @@ TEST_CASE("the bidirectional LSTM decodes the whole piece with rules, and keeps 
 
 TEST_CASE("voice_nll: Bach's voices' mean negative log-likelihood under a model, per voice",
           "[harmony][decoding]") {
-  const JsbCorpus corpus = parse_jsb_chorales(tiny_corpus, "tiny_16th.json");
-  const auto grids = grids_of(corpus, "train");
-  const HarmonyEncoding e = HarmonyEncoding::fit(grids, 1);
-  HarmonyRnnSettings settings;
-  settings.hidden = 8;
-  settings.lookahead = 2;
-  settings.steps = 2;
-  HarmonyRnn model(e, settings);
+  const harmony_test::TinyHarmony tiny;
+  const auto& grids = tiny.grids;
+  const HarmonyEncoding& e = tiny.encoding;
+  HarmonyRnn model = tiny.rnn();
   std::array<double, 3> unscored{};
   const auto nll = voice_nll(model, grids, &unscored);
   // By hand: −log p of Bach's class at every step, voice by voice.

@@ -208,9 +208,16 @@ inline double start_cost(const std::array<int, voice_count>& x, const RulePenalt
       continue;
     }
     cost += x[v + 1] > x[v] ? w.crossing : 0.0;
-    cost += v + 1 < tenor + 1 && x[v] - x[v + 1] > 12 ? w.spacing : 0.0;
+    cost += static_cast<int>(v) < tenor && x[v] - x[v + 1] > 12 ? w.spacing : 0.0;  // S-A, A-T
   }
   return cost;
+}
+
+/// The out-of-range price of voice `v` starting `pitch` (nothing for a rest or a note in range).
+inline double range_cost(std::size_t v, int pitch, const HarmonyDecoding& options) {
+  const VoiceRange& range = options.ranges[v];
+  const bool outside = pitch != silent_voice && (pitch < range.lowest || pitch > range.highest);
+  return outside ? options.rules.out_of_range : 0.0;
 }
 
 /// The cost of moving from chord `p` to chord `c` (four voices each) of consecutive steps:
@@ -223,12 +230,8 @@ inline double move_cost(const std::array<int, voice_count>& p,
   bool starts = p[0] != c[0];
   for (std::size_t v = 1; v < voice_count; ++v) {
     if (p[v] != c[v]) {
-      cost += change;
+      cost += change + range_cost(v, c[v], options);
       starts = true;
-      const auto& range = options.ranges[v];
-      if (c[v] != silent_voice && (c[v] < range.lowest || c[v] > range.highest)) {
-        cost += options.rules.out_of_range;
-      }
     }
   }
   if (!starts) {
@@ -279,7 +282,7 @@ inline FourVoiceGrid decode_harmony(const std::vector<int>& soprano_line,
         "decode_harmony: per_voice and chords must be ≥ 1, the change penalties finite numbers "
         "≥ 0");
   }
-  const FixedNotes free = FixedNotes::none(n);
+  const FixedNotes free = fixed != nullptr ? FixedNotes{} : FixedNotes::none(n);
   const FixedNotes& keep = fixed != nullptr ? *fixed : free;
   for (const auto& line : keep.voices) {
     if (static_cast<Index>(line.size()) != n) {
@@ -306,11 +309,7 @@ inline FourVoiceGrid decode_harmony(const std::vector<int>& soprano_line,
   for (const auto& c : candidates[0]) {
     double first = c.log_p - c.start_cost;  // the first step starts a chord
     for (std::size_t v = 0; v < 3; ++v) {
-      const auto& range = options.ranges[v + 1];
-      const int p = c.notes[v];
-      if (p != silent_voice && (p < range.lowest || p > range.highest)) {
-        first -= options.rules.out_of_range;
-      }
+      first -= detail::range_cost(v + 1, c.notes[v], options);
     }
     score.push_back(first);
   }

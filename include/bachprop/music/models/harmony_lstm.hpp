@@ -154,19 +154,6 @@ class BasicHarmonyLstm : public NetworkHarmoniser<HarmonyLstmNet<S>, HarmonyLstm
     }
   }
 
-  /// The alto, tenor and bass of `grid` at step t moved by `shift`, one-hot each, into `column`.
-  template <class Column>
-  void encode_target(const FourVoiceGrid& grid, Index t, int shift, Column&& column) const {
-    Index row = 0;
-    for (int v = alto; v <= bass; ++v) {
-      const VoiceClasses& classes = encoding_.voice(v);
-      const int value = grid.at(v, t);
-      encode_value(classes, value == silent_voice ? value : value + shift,
-                   column.segment(row, classes.size()));
-      row += classes.size();
-    }
-  }
-
   /// Inputs and targets of a set of windows, sequence after sequence (column n·steps + k), as the
   /// trainer expects for sequences.
   void make_examples(const std::vector<FourVoiceGrid>& grids, std::span<const GridWindow> windows,
@@ -180,7 +167,7 @@ class BasicHarmonyLstm : public NetworkHarmoniser<HarmonyLstmNet<S>, HarmonyLstm
       const FourVoiceGrid& grid = grids.at(w.chorale);
       for (Index k = 0; k < steps; ++k) {
         encode_input(grid.voices[soprano], w.start + k, w.shift, inputs.col(i * steps + k));
-        encode_target(grid, w.start + k, w.shift, targets.col(i * steps + k));
+        this->encode_lower_voices(grid, w.start + k, w.shift, targets.col(i * steps + k));
       }
     }
   }
@@ -192,21 +179,9 @@ class BasicHarmonyLstm : public NetworkHarmoniser<HarmonyLstmNet<S>, HarmonyLstm
   std::vector<ValidatedEpoch> train(
       const std::vector<FourVoiceGrid>& training, const std::vector<FourVoiceGrid>& validation,
       const std::function<void(const ValidatedEpoch&)>& on_epoch = {}) {
-    auto windows = grid_windows(training, settings_.steps, settings_.stride, 0, true);
-    if (windows.empty()) {
-      throw ArgumentError("HarmonyLstm::train: no chorale has the " +
-                          std::to_string(settings_.steps) + " steps a training window needs");
-    }
-    HarmonyTrainingOptions options = settings_.training;
     // Whole windows: the gradient goes back through both directions of each layer (47) and
     // through every step of each LSTM (29)-(32), no truncation.
-    options.sequence_steps = settings_.steps;
-    return this->train_windows(
-        *this, training, validation, std::move(windows), options,
-        [&](std::span<const GridWindow> chunk, Matrix<S>& inputs, Matrix<S>& targets) {
-          make_examples(training, chunk, inputs, targets);
-        },
-        on_epoch);
+    return this->train_sequences(*this, training, validation, on_epoch);
   }
 
   /// The network's log-probabilities for a soprano line read as one whole sequence: rows the

@@ -169,19 +169,6 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
     }
   }
 
-  /// The alto, tenor and bass of `grid` at step t moved by `shift`, one-hot each, into `column`.
-  template <class Column>
-  void encode_target(const FourVoiceGrid& grid, Index t, int shift, Column&& column) const {
-    Index row = 0;
-    for (int v = alto; v <= bass; ++v) {
-      const VoiceClasses& classes = encoding_.voice(v);
-      const int value = grid.at(v, t);
-      encode_value(classes, value == silent_voice ? value : value + shift,
-                   column.segment(row, classes.size()));
-      row += classes.size();
-    }
-  }
-
   /// Inputs and targets of a set of windows, sequence after sequence (column n·steps + k), as the
   /// trainer expects for sequences.
   void make_examples(const std::vector<FourVoiceGrid>& grids, std::span<const GridWindow> windows,
@@ -202,7 +189,7 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
         }
         encode_input(grid.voices[soprano], w.start + k, w.shift, previous,
                      inputs.col(i * steps + k));
-        encode_target(grid, w.start + k, w.shift, targets.col(i * steps + k));
+        this->encode_lower_voices(grid, w.start + k, w.shift, targets.col(i * steps + k));
       }
     }
   }
@@ -214,19 +201,7 @@ class BasicHarmonyRnn : public NetworkHarmoniser<HarmonyRnnNet<S>, HarmonyRnnSet
   std::vector<ValidatedEpoch> train(
       const std::vector<FourVoiceGrid>& training, const std::vector<FourVoiceGrid>& validation,
       const std::function<void(const ValidatedEpoch&)>& on_epoch = {}) {
-    auto windows = grid_windows(training, settings_.steps, settings_.stride, 0, true);
-    if (windows.empty()) {
-      throw ArgumentError("HarmonyRnn::train: no chorale has the " +
-                          std::to_string(settings_.steps) + " steps a training window needs");
-    }
-    HarmonyTrainingOptions options = settings_.training;
-    options.sequence_steps = settings_.steps;
-    return this->train_windows(
-        *this, training, validation, std::move(windows), options,
-        [&](std::span<const GridWindow> chunk, Matrix<S>& inputs, Matrix<S>& targets) {
-          make_examples(training, chunk, inputs, targets);
-        },
-        on_epoch);
+    return this->train_sequences(*this, training, validation, on_epoch);
   }
 
   /// The network's log-probabilities for a soprano line read as one sequence: the alto classes,

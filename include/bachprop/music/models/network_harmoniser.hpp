@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -139,6 +140,45 @@ class NetworkHarmoniser {
     }
     return train_on_windows(network_, training, encoding_, std::move(windows), options,
                             std::forward<Fill>(fill), error, on_epoch);
+  }
+
+  /// The alto, tenor and bass of `grid` at step t moved by `shift`, one-hot each, into `column`:
+  /// the targets of a harmoniser that answers one step at a time.
+  template <class Column>
+  void encode_lower_voices(const FourVoiceGrid& grid, Index t, int shift, Column&& column) const {
+    Index row = 0;
+    for (int v = alto; v <= bass; ++v) {
+      const VoiceClasses& classes = encoding_.voice(v);
+      const int value = grid.at(v, t);
+      encode_value(classes, value == silent_voice ? value : value + shift,
+                   column.segment(row, classes.size()));
+      row += classes.size();
+    }
+  }
+
+  /// Trains a harmoniser that reads sequences (`self`, whose make_examples encodes windows of
+  /// Settings::steps steps as sequences) on windows of `steps` steps every `stride` steps inside
+  /// each training chorale, and one ending at its end, in random transpositions (chorales
+  /// shorter than a window give none), as train_windows does. ArgumentError when no chorale is
+  /// long enough for a window.
+  template <class Model>
+  std::vector<ValidatedEpoch> train_sequences(
+      Model& self, const std::vector<FourVoiceGrid>& training,
+      const std::vector<FourVoiceGrid>& validation,
+      const std::function<void(const ValidatedEpoch&)>& on_epoch) {
+    auto windows = grid_windows(training, settings_.steps, settings_.stride, 0, true);
+    if (windows.empty()) {
+      throw ArgumentError(name_ + "::train: no chorale has the " + std::to_string(settings_.steps) +
+                          " steps a training window needs");
+    }
+    HarmonyTrainingOptions options = settings_.training;
+    options.sequence_steps = settings_.steps;
+    return train_windows(
+        self, training, validation, std::move(windows), options,
+        [&](std::span<const GridWindow> chunk, auto& inputs, auto& targets) {
+          self.make_examples(training, chunk, inputs, targets);
+        },
+        on_epoch);
   }
 
   /// The model's document: the network, and in its metadata the encoding, the settings and
