@@ -1,11 +1,13 @@
 // bach_harmonise: harmonise a melody in the style of Bach's chorales. Trains MiniBach (the
 // lecture's feedforward harmoniser), a recurrent harmoniser that reads the soprano with
-// look-ahead, and a simple baseline on the JSB chorales; scores all three on the test chorales
-// (per-voice accuracy against Bach; the rules a counterpoint teacher checks, and rhythm and line,
-// with Bach's own chorales as the reference);
-// then harmonises a melody — a note string, a MIDI file or the soprano of a test chorale — into
-// a four-track MIDI file, a piano-roll PNG, and a WAV where FluidSynth is installed. A trained
-// model saved with --save harmonises later without retraining (--model).
+// look-ahead, a bidirectional LSTM that reads the whole melody both ways, and a simple baseline
+// on the JSB chorales; decodes the recurrent ones voice by voice and, with the rules a
+// counterpoint teacher checks priced in, the whole piece at once; scores all of them on the test
+// chorales (per-voice accuracy against Bach; the rules, and rhythm and line, with Bach's own
+// chorales as the reference); then harmonises a melody — a note string, a MIDI or ABC file or
+// the soprano of a test chorale, around notes the user fixes — into a four-track MIDI file,
+// MusicXML, a piano-roll PNG, and a WAV where FluidSynth is installed. A trained model saved
+// with --save harmonises later without retraining (--model).
 //
 // The lesson comes first; setup.hpp holds the command line and reads the melody, the chorales
 // and the model files, and report.hpp prints, draws and writes.

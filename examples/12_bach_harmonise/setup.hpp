@@ -153,7 +153,9 @@ inline examples::CommandLine command_line(Options& o) {
       "bach_harmonise",
       "Harmonises a melody in the style of the Bach chorales. Trains MiniBach (feedforward: a "
       "4-bar soprano window in, alto, tenor and bass out), a recurrent harmoniser reading the "
-      "soprano with look-ahead, and an interval baseline on the JSB chorales; scores them on the "
+      "soprano with look-ahead, a bidirectional LSTM reading the whole melody, and an interval "
+      "baseline on the JSB chorales, with the counterpoint rules priced into the decoding; "
+      "scores them on the "
       "test chorales against Bach; then harmonises a melody (--melody \"E4 E4 F4 G4\", a MIDI "
       "or ABC file, or --chorale N: a test chorale's soprano) into a four-track MIDI file, "
       "MusicXML, a piano-roll PNG and WAV where FluidSynth is installed. --save FILE keeps the "
