@@ -59,6 +59,21 @@ double cpu_seconds() {
   return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
 }
 
+// The warm-up before anything is timed: `run` again and again until half a second has passed
+// (at least once). On the virtual machines we measure on, a core that was idle runs slowly for
+// its first few hundred milliseconds of work (the first epochs at two threads at half speed, the
+// FMA loop's first repeats at two thirds), so a single warm-up epoch of 25 ms left the slow
+// start in the timed epochs. Every side warms up the same way (harness.py, peer_common.hpp).
+constexpr double warm_up_seconds = 0.5;
+
+template <class Run>
+void warm_up(Run run) {
+  const auto start = Clock::now();
+  do {
+    run();
+  } while (std::chrono::duration<double>(Clock::now() - start).count() < warm_up_seconds);
+}
+
 struct Result {
   std::string unit;             // "samples/s", "sequences/s", "frames/s", "us/step", "ms/frame",
                                 // "GFLOP/s"
@@ -71,8 +86,9 @@ struct Result {
   std::string parallelism;      // training only: "data" (shards on replicas) or "products"
 };
 
-// Trains for 1 + repeats epochs through the public trainer (shuffle, gather, loss, update);
-// the first epoch is the warm-up. Throughput per epoch from the trainer's own epoch timing.
+// Trains through the public trainer (shuffle, gather, loss, update): warm-up epochs for half a
+// second (warm_up_seconds), then `repeats` timed ones. Throughput per epoch from the trainer's
+// own epoch timing.
 // The trainer chooses how to use the threads (Parallelism::automatic): at two threads, data-
 // parallel shards where they pay (train/data_parallel.hpp), split products elsewhere.
 template <class Net, class Loss, class Optimiser>
@@ -80,14 +96,22 @@ Result time_training(Net& network, const Loss& loss, Optimiser& optimiser,
                      const Matrix<float>& inputs, const Matrix<float>& targets, Index batch,
                      Index steps, Index repeats, double flops_per_sample, const char* unit) {
   const Index samples = steps > 0 ? inputs.cols() / steps : inputs.cols();
+  // The epochs' processor times; the warm-up ends with the first epoch that ends half a second
+  // after the start, and training stops `repeats` epochs later.
   std::vector<double> cpu_marks{cpu_seconds()};
+  const auto start = Clock::now();
+  Index warm_up_epochs = 0;
   bachprop::TrainCallbacks callbacks;
-  callbacks.on_epoch = [&cpu_marks](const bachprop::EpochReport&) {
+  callbacks.on_epoch = [&](const bachprop::EpochReport& report) {
     cpu_marks.push_back(cpu_seconds());
-    return true;
+    if (warm_up_epochs == 0 &&
+        std::chrono::duration<double>(Clock::now() - start).count() >= warm_up_seconds) {
+      warm_up_epochs = report.epoch;
+    }
+    return warm_up_epochs == 0 || report.epoch < warm_up_epochs + repeats;
   };
   const bachprop::TrainOptions options{
-      .epochs = 1 + repeats, .batch_size = batch, .seed = 1, .sequence_steps = steps};
+      .epochs = 1000 + repeats, .batch_size = batch, .seed = 1, .sequence_steps = steps};
   const bachprop::ParallelPlan plan = bachprop::plan_parallelism(network, options);
   const auto reports = bachprop::train(network, loss, optimiser, inputs, targets, options,
                                        callbacks);
@@ -95,7 +119,7 @@ Result time_training(Net& network, const Loss& loss, Optimiser& optimiser,
   result.unit = unit;
   result.parallelism = plan.data ? "data" : "products";
   std::vector<double> cpu_rates;
-  for (std::size_t e = 1; e < reports.size(); ++e) {
+  for (auto e = static_cast<std::size_t>(warm_up_epochs); e < reports.size(); ++e) {
     result.repeats.push_back(static_cast<double>(samples) / reports[e].seconds);
     cpu_rates.push_back(static_cast<double>(samples) / (cpu_marks[e + 1] - cpu_marks[e]));
   }
@@ -125,21 +149,24 @@ Result time_training(Net& network, const Loss& loss, Optimiser& optimiser,
                                              {.batch_size = in_batch, .shuffle = false,
                                               .sequence_steps = steps});
   bachprop::DataParallel<Net> parallel(network, plan);
-  std::vector<double> step_rates;
-  for (Index r = 0; r <= repeats; ++r) {
-    const auto start = Clock::now();
+  auto epoch_of_steps = [&] {
     for (Index b = 0; b < batches; ++b) {
       if (parallel.active()) {
         parallel.compute_gradients(network, first_batch, 0, loss);
+        parallel.step(network, optimiser);
       } else {
         network.compute_gradients(x, y, loss);
+        optimiser.step(network);
       }
-      optimiser.step(network);
     }
-    const std::chrono::duration<double> elapsed = Clock::now() - start;
-    if (r > 0) {  // the first is a warm-up
-      step_rates.push_back(static_cast<double>(batches * in_batch) / elapsed.count());
-    }
+  };
+  warm_up(epoch_of_steps);
+  std::vector<double> step_rates;
+  for (Index r = 0; r < repeats; ++r) {
+    const auto began = Clock::now();
+    epoch_of_steps();
+    const std::chrono::duration<double> elapsed = Clock::now() - began;
+    step_rates.push_back(static_cast<double>(batches * in_batch) / elapsed.count());
   }
   result.compute_value = median(step_rates);
   result.flops_per_item = flops_per_sample;
@@ -214,7 +241,7 @@ Result run_generation(MakeNetwork network, double flops_per_step, bool sample, I
     }
   };
   x(note, 0) = 1.0F;
-  run(Shapes::generation_steps / 10);  // warm-up
+  warm_up([&] { run(Shapes::generation_steps / 10); });
   Result result;
   result.unit = "us/step";
   std::vector<double> cpu_times;
@@ -267,7 +294,7 @@ Result run_biaxial(Index windows, Index repeats) {
       optimiser.step(model.networks());
     }
   };
-  run(2);  // warm-up: sizes every buffer
+  warm_up([&] { run(2); });  // also sizes every buffer
   Result result;
   result.unit = "frames/s";
   const auto frames =
@@ -312,7 +339,7 @@ Result run_biaxial_generation(Index repeats) {
       played += model.draw(rng, primer.frames_per_bar).cast<Index>().sum();
     }
   };
-  run(8);  // warm-up
+  warm_up([&] { run(8); });
   Result result;
   result.unit = "ms/frame";
   const auto frames = static_cast<double>(Shapes::biaxial_generated_frames);
@@ -340,7 +367,7 @@ Result run_gemm(Index repeats) {
   const Matrix<float> a = bench::uniform_matrix(n, n, 1);
   const Matrix<float> b = bench::uniform_matrix(n, n, 2);
   Matrix<float> c(n, n);
-  c.noalias() = a * b;  // warm-up
+  warm_up([&] { c.noalias() = a * b; });
   Result result;
   result.unit = "GFLOP/s";
   const double flops = 2.0 * static_cast<double>(n) * static_cast<double>(n) *
@@ -439,7 +466,7 @@ int main(int argc, char** argv) {
              "biaxial_generate")
       .option("batch", batch, "N", "samples (sequences; biaxial: windows) per mini-batch")
       .option("threads", threads, "N", "Eigen threads (needs a build with BACHPROP_OPENMP)")
-      .option("repeats", repeats, "N", "timed epochs (or repeats) after one warm-up")
+      .option("repeats", repeats, "N", "timed epochs (or repeats) after half a second's warm-up")
       .option("shapes", shapes, "FILE", "write the workloads' constants as JSON and exit")
       .standard(seed, summary);
   if (!cli.parse(argc, argv)) {

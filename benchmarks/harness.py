@@ -33,10 +33,27 @@ def parse(side):
     return args
 
 
+# The warm-up before anything is timed: the work again and again until half a second has
+# passed (at least once). On the virtual machines we measure on, a core that was idle runs
+# slowly for its first few hundred milliseconds of work; every side warms up the same way
+# (bachprop_bench.cpp, peer_common.hpp).
+WARM_UP_SECONDS = 0.5
+
+
+def warm_up(run):
+    """Calls run() until WARM_UP_SECONDS have passed (at least once); returns its last result."""
+    start = time.perf_counter()
+    result = run()
+    while time.perf_counter() - start < WARM_UP_SECONDS:
+        result = run()
+    return result
+
+
 def time_epochs(run_epoch, items, repeats):
-    """Throughput (items per second) of each timed epoch after one warm-up epoch, from wall
-    time and from processor time (which leaves out the time other programs held the cores)."""
-    loss = run_epoch()
+    """Throughput (items per second) of each timed epoch after half a second of warm-up epochs,
+    from wall time and from processor time (which leaves out the time other programs held the
+    cores)."""
+    loss = warm_up(run_epoch)
     rates, cpu_rates = [], []
     for _ in range(repeats):
         start, cpu_start = time.perf_counter(), time.process_time()
@@ -49,8 +66,9 @@ def time_epochs(run_epoch, items, repeats):
 
 
 def time_steps(run_steps, steps, repeats):
-    """Microseconds per step of each timed repeat of `steps` steps, after a short warm-up."""
-    run_steps(max(1, steps // 10))
+    """Microseconds per step of each timed repeat of `steps` steps, after half a second of
+    warm-up."""
+    warm_up(lambda: run_steps(max(1, steps // 10)))
     times, cpu_times = [], []
     for _ in range(repeats):
         start, cpu_start = time.perf_counter(), time.process_time()

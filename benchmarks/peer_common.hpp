@@ -4,9 +4,9 @@
 //
 // Like the twins, a peer reads the workloads' constants from the shapes.json that
 // `bachprop_bench --shapes` writes, makes data of the same kind (uniform [0, 1) pixels, random
-// one-hot labels; its own seeded draws, as each twin makes its own), trains one warm-up epoch
-// and `repeats` timed ones, every epoch including the shuffle, the mini-batches, the loss of
-// every batch and the update, and prints one JSON line with the twins' fields, plus
+// one-hot labels; its own seeded draws, as each twin makes its own), trains warm-up epochs for
+// half a second and `repeats` timed ones, every epoch including the shuffle, the mini-batches,
+// the loss of every batch and the update, and prints one JSON line with the twins' fields, plus
 // `initial_loss` (the whole data set's mean loss before training, not timed) and `losses`: every
 // epoch's mean loss in the book's units (½‖y − a‖² summed over the outputs, mean over the
 // samples), so that the runner can check that the peer learns. `--check-learning` makes the
@@ -152,13 +152,18 @@ inline bool learns(double initial_loss, const std::vector<double>& losses) {
   return losses.size() >= 2 && losses[0] < initial_loss && losses[1] < 0.999 * losses[0];
 }
 
-/// The loss before training (`initial_loss`, untimed), then one warm-up epoch and `repeats`
-/// timed ones; `run_epoch` returns the epoch's mean loss.
+/// The loss before training (`initial_loss`, untimed), then warm-up epochs until half a second
+/// has passed (at least one: a core that was idle runs slowly at first, and every side warms up
+/// the same way, harness.py) and `repeats` timed ones; `run_epoch` returns the epoch's mean loss.
 inline Timing time_epochs(const std::function<double()>& initial_loss,
                           const std::function<double()>& run_epoch, long items, long repeats) {
   Timing timing;
   timing.initial_loss = initial_loss();
-  timing.losses.push_back(run_epoch());
+  const auto warm_up_start = std::chrono::steady_clock::now();
+  do {
+    timing.losses.push_back(run_epoch());
+  } while (std::chrono::duration<double>(std::chrono::steady_clock::now() - warm_up_start).count() <
+           0.5);
   for (long r = 0; r < repeats; ++r) {
     const double cpu_start = cpu_seconds();
     const auto start = std::chrono::steady_clock::now();

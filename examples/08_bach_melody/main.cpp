@@ -4,6 +4,12 @@
 // saves it, and continues a held-out chorale melody: MIDI (Bach's opening and the network's
 // continuation on separate tracks), a piano-roll picture, and WAV where FluidSynth is installed.
 //
+// Built with -DBACHPROP_MPI=ON it also trains across the processes of an MPI job (mpirun -np N
+// bach_melody ...): every process loads the chorales and computes its block of each batch's
+// shards, the shards' gradients are summed in shard order (bachprop/mpi/exchange.hpp), and the
+// model is the one a single process makes with the same shards, bit for bit. Process 0 alone
+// prints and writes files (docs/scaling.md).
+//
 // The lesson comes first; report.hpp holds the command line, saves the model, and prints and
 // writes.
 
@@ -13,6 +19,12 @@
 
 #include <bachprop/music/models/melody_continuation.hpp>
 #include <bachprop/music/models/melody_rnn.hpp>
+
+#if defined(BACHPROP_WITH_MPI)
+#include <bachprop/mpi.hpp>
+
+#include <cstdio>
+#endif
 
 namespace {
 
@@ -39,11 +51,20 @@ int learn_and_continue(const Options& o, Report& report) {
   // dropout on its outputs while training, then a softmax over the next pitch and one over its
   // duration; trained by backpropagation through time on every transposition, keeping the
   // epoch that predicts the validation chorales best.
-  const MelodyRnnSettings settings = o.rnn_settings();
+  MelodyRnnSettings settings = o.rnn_settings();
+#if defined(BACHPROP_WITH_MPI)
+  // Every process of the MPI job (one, without mpirun) computes its block of each batch's
+  // shards; the sum of all of them, in shard order, is every process's gradient.
+  bachprop::MpiExchange exchange;
+  settings.exchange = &exchange;
+#endif
   Model model(vocabulary, settings.hidden, o.seed, settings.dropout);
   report.network(vocabulary, Model::cell());
   report.trained(
       model.train(jsb.train, settings, jsb.valid, print_epoch, {o.checkpoint_path, o.resume}));
+  if (!o.writer) {
+    return 0;  // another process of an MPI job: process 0 compares, saves and continues
+  }
 
   // 2. Held-out comparison, every model scored on the same notes: the n-gram models (the pitch
   // chains count the same transpositions as the network), then the network.
@@ -83,6 +104,19 @@ int lesson(const Options& o, Report& report) {
 // The command line (report.hpp: each option sets a field of Options); then the lesson runs.
 int main(int argc, char** argv) {
   Options options;
+#if defined(BACHPROP_WITH_MPI)
+  bachprop::MpiSession mpi(argc, argv);  // MPI_Init_thread here, MPI_Finalize at the end
+  options.writer = mpi.rank() == 0;
+  if (!options.writer && std::freopen("/dev/null", "w", stdout) == nullptr) {
+    return 1;  // the other processes print nothing: their output would repeat process 0's
+  }
+#endif
   examples::CommandLine cli = command_line(options);
-  return examples::run_lesson<Report>(cli, argc, argv, options, lesson);
+  const int code = examples::run_lesson<Report>(cli, argc, argv, options, lesson);
+#if defined(BACHPROP_WITH_MPI)
+  if (code != 0 && mpi.size() > 1) {
+    bachprop::MpiSession::abort(code);  // the other processes may be waiting for this one
+  }
+#endif
+  return code;
 }

@@ -54,6 +54,9 @@ struct Options {
   std::string checkpoint_path;
   bool resume = false;
   std::string cell = "lstm";
+  /// Whether this process prints and writes files: false on every process of an MPI job but
+  /// the first (main.cpp).
+  bool writer = true;
 
   /// The network's training as the options set it, drawn from --seed.
   MelodyRnnSettings rnn_settings() const {
@@ -88,6 +91,9 @@ inline examples::CommandLine command_line(Options& o) {
       .option("dropout", o.settings.dropout, "P",
               "rate at which the recurrent outputs are dropped while training")
       .option("epochs", o.settings.epochs, "N", "training epochs (the best on validation is kept)")
+      .option("shards", o.settings.shards, "N",
+              "data-parallel shards per batch (0: from the batch size); across MPI processes "
+              "a multiple of their number keeps them all busy")
       .learning_rate(o.settings.learning_rate, "Adam")
       .option("chorale", o.chorale, "N", "which test-split chorale to continue")
       .option("primer-length", o.primer_notes, "N",

@@ -5,6 +5,12 @@
 // negative log-likelihood, and heard: a generated piece as MIDI, piano-roll PNG and WAV, with
 // statistics of 20 generated pieces beside Bach's and beside the piano-roll RNN's.
 //
+// Built with -DBACHPROP_MPI=ON it also trains across the processes of an MPI job (mpirun -np N
+// bach_biaxial --batch-size M ...): every process loads the pieces and computes its block of
+// each batch's shards of windows, the shards' gradients are summed in shard order
+// (biaxial_shards.hpp, bachprop/mpi/exchange.hpp), and the model is the one a single process
+// makes with the same shards, bit for bit. Process 0 alone prints and writes files.
+//
 // The lesson comes first; corpus.hpp reads the data, compare.hpp trains and measures the
 // piano-roll RNN beside it, report.hpp holds the command line and prints and writes.
 
@@ -13,6 +19,12 @@
 #include "report.hpp"
 
 #include <bachprop/music/models/biaxial_training.hpp>
+
+#if defined(BACHPROP_WITH_MPI)
+#include <bachprop/mpi.hpp>
+
+#include <cstdio>
+#endif
 
 namespace {
 
@@ -34,8 +46,13 @@ int lesson(const Options& o, Report& report) {
   report.network(model);
   if (o.model_path.empty()) {
     // Adadelta on windows of frames; the loss (52) is the nats per frame of both outputs.
-    report.trained(train_biaxial(model, corpus.train, corpus.valid, o.training(),
-                                 o.checkpoint_path, o.resume, print_epoch));
+    report.trained(train_biaxial(model, corpus.train, corpus.valid, o.training(), o.checkpoint_path,
+                                 o.resume, print_epoch));
+  }
+  if (!o.writer) {
+    return 0;  // another process of an MPI job: process 0 saves, measures and generates
+  }
+  if (o.model_path.empty()) {
     report.saved(save_model(model, o));
   }
 
@@ -60,6 +77,21 @@ int lesson(const Options& o, Report& report) {
 // The command line (report.hpp: each option sets a field of Options); then the lesson runs.
 int main(int argc, char** argv) {
   Options options;
+#if defined(BACHPROP_WITH_MPI)
+  bachprop::MpiSession mpi(argc, argv);  // MPI_Init_thread here, MPI_Finalize at the end
+  bachprop::MpiExchange exchange;        // every process computes its block of the shards
+  options.exchange = &exchange;
+  options.writer = mpi.rank() == 0;
+  if (!options.writer && std::freopen("/dev/null", "w", stdout) == nullptr) {
+    return 1;  // the other processes print nothing: their output would repeat process 0's
+  }
+#endif
   examples::CommandLine cli = command_line(options);
-  return examples::run_lesson<Report>(cli, argc, argv, options, lesson);
+  const int code = examples::run_lesson<Report>(cli, argc, argv, options, lesson);
+#if defined(BACHPROP_WITH_MPI)
+  if (code != 0 && mpi.size() > 1) {
+    bachprop::MpiSession::abort(code);  // the other processes may be waiting for this one
+  }
+#endif
+  return code;
 }

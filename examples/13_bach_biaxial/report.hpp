@@ -47,6 +47,11 @@ struct Options {
   Index frames = 64;
   double temperature = 1.0;
   Index pieces = 20;
+  /// The other processes of an MPI job, or none (main.cpp).
+  bachprop::ShardExchange* exchange = nullptr;
+  /// Whether this process prints and writes files: false on every process of an MPI job but
+  /// the first (main.cpp).
+  bool writer = true;
 
   /// The model's sizes (--quick: a tiny model).
   BiaxialShape shape() const {
@@ -60,6 +65,7 @@ struct Options {
   BiaxialTrainingSettings training() const {
     BiaxialTrainingSettings s = settings;
     s.seed = seed;
+    s.exchange = exchange;
     s.max_seconds = minutes * 60.0;
     if (quick) {
       s.epochs = 2;
@@ -145,6 +151,9 @@ inline examples::CommandLine command_line(Options& o) {
       .option("window", o.settings.segment_frames, "N", "frames per training window")
       .option("stride", o.settings.stride, "N", "frames between a piece's windows")
       .option("batch-size", o.settings.batch_size, "M", "windows per Adadelta step")
+      .option("shards", o.settings.shards, "N",
+              "across MPI processes: shards per batch (0: one a window); a multiple of the "
+              "process count keeps them all busy")
       .learning_rate(o.settings.learning_rate, "Adadelta")
       .option("patience", o.settings.patience, "N",
               "stop after N epochs without a better validation NLL")

@@ -10,6 +10,10 @@
 #include <bachprop/neural.hpp>
 #include <bachprop/train/data_parallel.hpp>
 
+#include <limits>
+#include <utility>
+#include <vector>
+
 using namespace bachprop;
 
 namespace {
@@ -121,6 +125,35 @@ TEST_CASE("a data-parallel gradient is the whole batch's mean gradient (4.3), to
     compare(lstm_network<double>(0.0), x, y,
             {.batch_size = 8, .shuffle = false, .sequence_steps = steps});
   }
+}
+
+TEST_CASE("data-parallel steps see a non-finite gradient as they sum it, and update in pieces",
+          "[data_parallel]") {
+  Matrix<double> x = test::normal_matrix<double>(12, 10, 7);
+  const Matrix<double> y = test::one_hot_matrix<double>(5, 10, 8);
+  auto master = dense_network<double>();
+  auto whole = master;
+  Batches<double> data(x, y, {.batch_size = 10, .shuffle = false});
+  DataParallel<decltype(master)> parallel(master, {.data = true, .threads = 2, .shards = 3});
+  parallel.compute_gradients(master, data, 0, CrossEntropy<double>());
+  CHECK(parallel.gradients_finite());
+  // The update in pieces on the two threads is the optimiser's own step, bit for bit.
+  std::vector<const Parameter<double>*> summed;
+  std::as_const(master).for_each_parameter(
+      [&summed](const Parameter<double>& p) { summed.push_back(&p); });
+  std::size_t i = 0;
+  whole.for_each_parameter([&](Parameter<double>& p) { p.gradient = summed[i++]->gradient; });
+  Adam<double> pieces(1e-2);
+  Adam<double> one(1e-2);
+  parallel.step(master, pieces);
+  one.step(whole);
+  CHECK((parameter_values(master).array() == parameter_values(whole).array()).all());
+  CHECK((parameter_values(master).array() != parameter_values(dense_network<double>()).array())
+            .any());
+  x(3, 6) = std::numeric_limits<double>::quiet_NaN();  // sample 6: in the third shard
+  Batches<double> bad(x, y, {.batch_size = 10, .shuffle = false});
+  parallel.compute_gradients(master, bad, 0, CrossEntropy<double>());
+  CHECK_FALSE(parallel.gradients_finite());
 }
 
 TEST_CASE("data-parallel and whole-batch training agree to rounding without dropout",

@@ -10,12 +10,13 @@
 
 using namespace bachprop;
 
-TEST_CASE("shards come from the batch: at most 4, of 32 columns and 16 samples or more",
+TEST_CASE("shards come from the batch: at most 4, of 128 columns and 16 samples or more",
           "[shards]") {
   CHECK(data_parallel_shards(10) == 1);
   CHECK(data_parallel_shards(32) == 1);
-  CHECK(data_parallel_shards(64) == 2);
-  CHECK(data_parallel_shards(256) == 4);
+  CHECK(data_parallel_shards(64) == 1);
+  CHECK(data_parallel_shards(256) == 2);  // of 128 columns each
+  CHECK(data_parallel_shards(1024) == 4);
   CHECK(data_parallel_shards(32, 0, 32) == 2);  // 32 sequences of 32 steps: 16 a shard
   CHECK(data_parallel_shards(256, 6) == 6);     // as asked
   CHECK(data_parallel_shards(3, 6) == 3);       // never more than the samples

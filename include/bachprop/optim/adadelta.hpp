@@ -5,10 +5,12 @@
 /// the units of the parameter and needs no hand-tuned learning rate. Equations (42)-(45)
 /// (docs/derivation.md). The optimiser the biaxial piano model was trained with.
 
+#include <bachprop/optim/pieces.hpp>
 #include <bachprop/optim/state.hpp>
 
 #include <cstddef>
 #include <string>
+#include <utility>
 
 namespace bachprop {
 
@@ -45,35 +47,51 @@ class Adadelta {
   /// Allocates nothing after the first step.
   template <class Model>
   void step(Model& model) {
+    const StepCoefficients coefficients = begin_step(model);
+    std::size_t index = 0;
+    model.for_each_parameter(
+        [&](Parameter<S>& p) { update(coefficients, index++, p, 0, p.value.size()); });
+  }
+
+  /// What every entry's update needs of a step (optim/pieces.hpp).
+  struct StepCoefficients {
+    S rho;      ///< ρ
+    S epsilon;  ///< ε
+    S eta;      ///< η
+    S decay;    ///< λ
+  };
+
+  /// Starts a step taken in pieces (optim/pieces.hpp): binds the averages to `model`.
+  template <class Model>
+  StepCoefficients begin_step(Model& model) {
     state_.bind(model, "Adadelta");
     updates_.bind(model, "Adadelta");
-    const auto rho = static_cast<S>(options_.rho);
-    const auto eps = static_cast<S>(options_.epsilon);
-    const auto eta = static_cast<S>(options_.learning_rate);
-    const auto decay = static_cast<S>(options_.weight_decay);
-    std::size_t index = 0;
-    model.for_each_parameter([&](Parameter<S>& p) {
-      Matrix<S>& square_gradients = state_.at(index, 0);  // E[g²]
-      Matrix<S>& square_updates = state_.at(index, 1);    // E[Δ²]
-      Matrix<S>& update = updates_.at(index, 0);          // Δ (scratch, not kept)
-      // The gradient of C₀ + (λ/2)‖w‖² for weights; biases are not decayed.
-      const S d = p.decays ? decay : S(0);
-      // doc:begin adadelta-step
-      // (42) E[g²] → ρ E[g²] + (1 − ρ) g², g the gradient (plus λw for a weight)
-      square_gradients.array() = rho * square_gradients.array() +
-                                 (S(1) - rho) * (p.gradient + d * p.value).array().square();
-      // (43) Δ = RMS[Δ] / RMS[g] ⊙ g, RMS[u] = √(E[u²] + ε), E[Δ²] from the step before
-      update.array() = (square_updates.array() + eps).sqrt() /
-                       (square_gradients.array() + eps).sqrt() *
-                       (p.gradient + d * p.value).array();
-      // (44) E[Δ²] → ρ E[Δ²] + (1 − ρ) Δ²
-      square_updates.array() =
-          rho * square_updates.array() + (S(1) - rho) * update.array().square();
-      // (45) v → v − η Δ
-      p.value.noalias() -= eta * update;
-      // doc:end adadelta-step
-      ++index;
-    });
+    return {static_cast<S>(options_.rho), static_cast<S>(options_.epsilon),
+            static_cast<S>(options_.learning_rate), static_cast<S>(options_.weight_decay)};
+  }
+
+  /// Updates entries [first, last) of parameter `index`, `p` (optim/pieces.hpp).
+  void update(const StepCoefficients& k, std::size_t index, Parameter<S>& p, Index first,
+              Index last) {
+    auto square_gradients = entries(state_.at(index, 0), first, last);  // E[g²]
+    auto square_updates = entries(state_.at(index, 1), first, last);    // E[Δ²]
+    auto update = entries(updates_.at(index, 0), first, last);          // Δ (scratch, not kept)
+    auto v = entries(p.value, first, last);
+    const auto g = entries(std::as_const(p.gradient), first, last);
+    const S rho = k.rho;
+    const S eps = k.epsilon;
+    // The gradient of C₀ + (λ/2)‖w‖² for weights; biases are not decayed.
+    const S d = p.decays ? k.decay : S(0);
+    // doc:begin adadelta-step
+    // (42) E[g²] → ρ E[g²] + (1 − ρ) g², g the gradient (plus λw for a weight)
+    square_gradients = rho * square_gradients + (S(1) - rho) * (g + d * v).square();
+    // (43) Δ = RMS[Δ] / RMS[g] ⊙ g, RMS[u] = √(E[u²] + ε), E[Δ²] from the step before
+    update = (square_updates + eps).sqrt() / (square_gradients + eps).sqrt() * (g + d * v);
+    // (44) E[Δ²] → ρ E[Δ²] + (1 − ρ) Δ²
+    square_updates = rho * square_updates + (S(1) - rho) * update.square();
+    // (45) v → v − η Δ
+    v -= k.eta * update;
+    // doc:end adadelta-step
   }
 
   /// η, the learning rate in use.

@@ -3,11 +3,13 @@
 /// Adam (Kingma & Ba, 2015): gradient descent with per-parameter step sizes from running
 /// estimates of the gradient's first and second moments.
 
+#include <bachprop/optim/pieces.hpp>
 #include <bachprop/optim/state.hpp>
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace bachprop {
 
@@ -47,30 +49,53 @@ class Adam {
   /// Updates every parameter of `model` from the gradient its latest backward stored.
   template <class Model>
   void step(Model& model) {
+    const StepCoefficients coefficients = begin_step(model);
+    std::size_t index = 0;
+    model.for_each_parameter(
+        [&](Parameter<S>& p) { update(coefficients, index++, p, 0, p.value.size()); });
+  }
+
+  /// What every entry's update needs of a step (optim/pieces.hpp).
+  struct StepCoefficients {
+    S beta1;             ///< β₁
+    S beta2;             ///< β₂
+    S step_size;         ///< α / (1 − β₁ᵗ)
+    S root_correction2;  ///< √(1 − β₂ᵗ)
+    S epsilon;           ///< ε
+    S decay;             ///< λ
+  };
+
+  /// Starts a step taken in pieces (optim/pieces.hpp): binds the moments to `model`, counts
+  /// the step and computes its bias corrections.
+  template <class Model>
+  StepCoefficients begin_step(Model& model) {
     state_.bind(model, "Adam");
     ++steps_;
     const double t = static_cast<double>(steps_);
-    const auto b1 = static_cast<S>(options_.beta1);
-    const auto b2 = static_cast<S>(options_.beta2);
     // Algorithm 1 of Kingma & Ba (and torch.optim.Adam): m̂ = m / (1 − β₁ᵗ) and ŝ = s / (1 − β₂ᵗ),
     // with ε added to √ŝ; 1/(1 − β₁ᵗ) is folded into the step size and √(1 − β₂ᵗ) divides √s.
     const double correction1 = 1.0 - std::pow(options_.beta1, t);
     const double correction2 = 1.0 - std::pow(options_.beta2, t);
-    const auto step_size = static_cast<S>(options_.learning_rate / correction1);
-    const auto root_correction2 = static_cast<S>(std::sqrt(correction2));
-    const auto eps = static_cast<S>(options_.epsilon);
-    const auto decay = static_cast<S>(options_.weight_decay);
-    std::size_t index = 0;
-    model.for_each_parameter([&](Parameter<S>& p) {
-      Matrix<S>& m = state_.at(index, 0);
-      Matrix<S>& s = state_.at(index, 1);
-      // The gradient of C₀ + (λ/2)‖w‖² for weights; biases are not decayed.
-      const S d = p.decays ? decay : S(0);
-      m = b1 * m + (S(1) - b1) * (p.gradient + d * p.value);
-      s = b2 * s + (S(1) - b2) * (p.gradient + d * p.value).cwiseAbs2();
-      p.value.array() -= step_size * m.array() / (s.array().sqrt() / root_correction2 + eps);
-      ++index;
-    });
+    return {.beta1 = static_cast<S>(options_.beta1),
+            .beta2 = static_cast<S>(options_.beta2),
+            .step_size = static_cast<S>(options_.learning_rate / correction1),
+            .root_correction2 = static_cast<S>(std::sqrt(correction2)),
+            .epsilon = static_cast<S>(options_.epsilon),
+            .decay = static_cast<S>(options_.weight_decay)};
+  }
+
+  /// Updates entries [first, last) of parameter `index`, `p` (optim/pieces.hpp).
+  void update(const StepCoefficients& k, std::size_t index, Parameter<S>& p, Index first,
+              Index last) {
+    auto m = entries(state_.at(index, 0), first, last);
+    auto s = entries(state_.at(index, 1), first, last);
+    auto v = entries(p.value, first, last);
+    const auto g = entries(std::as_const(p.gradient), first, last);
+    // The gradient of C₀ + (λ/2)‖w‖² for weights; biases are not decayed.
+    const S d = p.decays ? k.decay : S(0);
+    m = k.beta1 * m + (S(1) - k.beta1) * (g + d * v);
+    s = k.beta2 * s + (S(1) - k.beta2) * (g + d * v).square();
+    v -= k.step_size * m / (s.sqrt() / k.root_correction2 + k.epsilon);
   }
 
   /// α, the learning rate in use.

@@ -2,10 +2,12 @@
 /// @file
 /// Stochastic gradient descent, equation (13), with optional momentum and L2 weight decay.
 
+#include <bachprop/optim/pieces.hpp>
 #include <bachprop/optim/state.hpp>
 
 #include <cstddef>
 #include <string>
+#include <utility>
 
 namespace bachprop {
 
@@ -38,32 +40,52 @@ class Sgd {
   /// Updates every parameter of `model` from the gradient its latest backward stored.
   template <class Model>
   void step(Model& model) {
+    const StepCoefficients coefficients = begin_step(model);
+    std::size_t index = 0;
+    model.for_each_parameter(
+        [&](Parameter<S>& p) { update(coefficients, index++, p, 0, p.value.size()); });
+  }
+
+  /// What every entry's update needs of a step (optim/pieces.hpp).
+  struct StepCoefficients {
+    S eta;              ///< η
+    S mu;               ///< μ
+    S decay;            ///< λ
+    bool use_momentum;  ///< μ ≠ 0: the velocities are kept
+  };
+
+  /// Starts a step taken in pieces (optim/pieces.hpp): binds the velocities to `model`.
+  template <class Model>
+  StepCoefficients begin_step(Model& model) {
     const bool use_momentum = options_.momentum != 0.0;
     if (use_momentum) {
       state_.bind(model, "Sgd");
     }
-    const auto eta = static_cast<S>(options_.learning_rate);
-    const auto mu = static_cast<S>(options_.momentum);
-    const auto decay = static_cast<S>(options_.weight_decay);
-    std::size_t index = 0;
-    model.for_each_parameter([&](Parameter<S>& p) {
-      const S lambda = p.decays ? decay : S(0);
-      if (use_momentum) {
-        // velocity → μ velocity − η (∇C̄ + λ w), then w → w + velocity
-        Matrix<S>& velocity = state_.at(index, 0);
-        velocity = mu * velocity - eta * (p.gradient + lambda * p.value);
-        p.value += velocity;
-      } else if (lambda != S(0)) {
-        // w → w − η (∇C̄ + λ w) = (1 − η λ) w − η ∇C̄
-        p.value = (S(1) - eta * lambda) * p.value - eta * p.gradient;
-      } else {
-        // doc:begin sgd-step
-        // (13) Δv = -η ∇C̄, then v → v + Δv
-        p.value.noalias() -= eta * p.gradient;
-        // doc:end sgd-step
-      }
-      ++index;
-    });
+    return {static_cast<S>(options_.learning_rate), static_cast<S>(options_.momentum),
+            static_cast<S>(options_.weight_decay), use_momentum};
+  }
+
+  /// Updates entries [first, last) of parameter `index`, `p` (optim/pieces.hpp).
+  void update(const StepCoefficients& k, std::size_t index, Parameter<S>& p, Index first,
+              Index last) {
+    auto v = entries(p.value, first, last);                          // weights or biases
+    const auto g = entries(std::as_const(p.gradient), first, last);  // their ∇C̄
+    const S eta = k.eta;
+    const S lambda = p.decays ? k.decay : S(0);
+    if (k.use_momentum) {
+      // velocity → μ velocity − η (∇C̄ + λ w), then w → w + velocity
+      auto velocity = entries(state_.at(index, 0), first, last);
+      velocity = k.mu * velocity - eta * (g + lambda * v);
+      v += velocity;
+    } else if (lambda != S(0)) {
+      // w → w − η (∇C̄ + λ w) = (1 − η λ) w − η ∇C̄
+      v = (S(1) - eta * lambda) * v - eta * g;
+    } else {
+      // doc:begin sgd-step
+      // (13) Δv = -η ∇C̄, then v → v + Δv
+      v -= eta * g;
+      // doc:end sgd-step
+    }
   }
 
   /// η, the learning rate in use.

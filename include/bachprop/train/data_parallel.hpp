@@ -32,7 +32,9 @@
 #include <bachprop/core/loss.hpp>
 #include <bachprop/core/parameter.hpp>
 #include <bachprop/core/types.hpp>
+#include <bachprop/optim/pieces.hpp>
 #include <bachprop/train/batches.hpp>
+#include <bachprop/train/parallel_plan.hpp>
 #include <bachprop/train/shard_exchange.hpp>
 #include <bachprop/train/shards.hpp>
 #include <bachprop/train/thread_team.hpp>
@@ -41,6 +43,7 @@
 #include <Eigen/Core>
 
 #include <algorithm>
+#include <cmath>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -50,93 +53,6 @@
 #include <vector>
 
 namespace bachprop {
-
-/// A model data-parallel steps can replicate: a Network (copied layer by layer, its layers
-/// reached by index to keep the replicas' dropout in step with it).
-template <class Net>
-concept Replicable = std::copy_constructible<Net> && requires(Net& net, Index steps) {
-  { Net::depth } -> std::convertible_to<std::size_t>;
-  net.template layer<0>();
-  net.set_steps(steps);
-  net.set_training(true);
-};
-
-/// How train() will use its threads: resolved from TrainOptions by plan_parallelism.
-struct ParallelPlan {
-  bool data = false;  ///< data-parallel shards (else one network, split products)
-  int threads = 1;    ///< threads a step uses (data: at most one per shard)
-  Index shards = 1;   ///< shards per full batch (data only)
-};
-
-/// Whether data-parallel steps pay for `network`'s batches of `batch_size` (sequences of
-/// `steps`): more than one thread and shard, and at least 64 million operations per thread and
-/// step (6 per weight and sample, forward and backward; about half a millisecond). Below it the
-/// wake-ups, the weights' copies, the sum and the optimiser's update on one thread cost more
-/// than the second core saves: on an idle 2-core machine the RNN (100M per thread), the LSTM
-/// (400M) and the autoencoder at batch 256 (160M) ran 1.91, 1.69 and 1.38 times faster on two
-/// threads, the autoencoder at batch 64 (40M) and the book network at batch 256 (18M) 0.84 and
-/// 0.90 times as fast (docs/benchmarks.md).
-template <class Net>
-bool data_parallel_pays(const Net& network, Index batch_size, Index steps, int threads,
-                        Index shards) {
-  const Index team = std::min<Index>(threads, shards);
-  if (team < 2) {
-    return false;
-  }
-  const double work = 6.0 * static_cast<double>(network.parameter_count()) *
-                      static_cast<double>(batch_size) *
-                      static_cast<double>(std::max<Index>(steps, 1));
-  return work / static_cast<double>(team) >= 64e6;
-}
-
-/// Resolves TrainOptions' parallelism, threads and shards for `network` (automatic: data
-/// parallelism where data_parallel_pays and the model is Replicable). Throws ArgumentError for
-/// a negative thread or shard count, or Parallelism::data for a model that cannot be replicated.
-template <class Net>
-ParallelPlan plan_parallelism(const Net& network, const TrainOptions& options) {
-  if (options.threads < 0 || options.shards < 0) {
-    throw ArgumentError("train: threads and shards must be non-negative (0: automatic), got " +
-                        std::to_string(options.threads) + " and " +
-                        std::to_string(options.shards));
-  }
-  ParallelPlan plan;
-  const int threads = options.threads > 0 ? options.threads : std::max(1, Eigen::nbThreads());
-  const Index shards =
-      data_parallel_shards(options.batch_size, options.shards, options.sequence_steps);
-  if (options.exchange != nullptr) {
-    // Several processes: always shards, this process's threads on its block of them.
-    if constexpr (!Replicable<Net>) {
-      throw ArgumentError("train: training across processes needs a model that can be copied "
-                          "layer by layer (a Network)");
-    }
-    const Index mine = process_shards(shards, options.exchange->processes(),
-                                      options.exchange->process()).count;
-    return {.data = true,
-            .threads = static_cast<int>(std::clamp<Index>(mine, 1, threads)),
-            .shards = shards};
-  }
-  bool one_thread = false;
-  if constexpr (Replicable<Net>) {
-    plan.data = options.parallelism == Parallelism::data ||
-                (options.parallelism == Parallelism::automatic &&
-                 data_parallel_pays(network, options.batch_size, options.sequence_steps, threads,
-                                    shards));
-    // A step too small for shards to pay is too small for split products too (measured: the
-    // autoencoder at batch 64 and the book network at 256 ran 0.71 and 0.83 times as fast with
-    // their products split between two threads): automatic runs it on one thread.
-    one_thread = options.parallelism == Parallelism::automatic && !plan.data &&
-                 !data_parallel_pays(network, options.batch_size, options.sequence_steps,
-                                     threads, std::max<Index>(threads, 2));
-  } else if (options.parallelism == Parallelism::data) {
-    throw ArgumentError("train: Parallelism::data needs a model that can be copied layer by "
-                        "layer (a Network); use Parallelism::products for this one");
-  }
-  plan.threads = plan.data    ? static_cast<int>(std::min<Index>(threads, shards))
-                 : one_thread ? 1
-                              : threads;
-  plan.shards = plan.data ? shards : 1;
-  return plan;
-}
 
 /// Computes a batch's gradients shard by shard on replicas of `Net`, as the plan says; does
 /// nothing (active() false) for a plan without data parallelism.
@@ -200,6 +116,7 @@ class DataParallel {
         }
       }
       shard_gradients_.resize(shards_.size() * replicas_.size());
+      non_finite_.assign(replicas_.size(), 0);
       weights_.resize(shards_.size());
     }
   }
@@ -214,6 +131,10 @@ class DataParallel {
 
   /// Whether steps are data-parallel.
   bool active() const { return active_; }
+
+  /// Whether the last compute_gradients saw every entry of master's gradients finite as it
+  /// summed them (false when it could not tell: across processes, the exchange sums them).
+  bool gradients_finite() const { return gradients_finite_; }
 
   /// Batch `b` of `data`: every shard's gradients on a replica, then master's gradients
   /// ∇C̄ = Σ_j (m_j / m) ∇C̄_j in shard order; returns the batch's mean loss, the same sum.
@@ -243,14 +164,40 @@ class DataParallel {
       }
       used_ = used;
       if (exchange_ != nullptr) {
+        gradients_finite_ = false;  // not looked at: the trainer checks them
         return sum_across_processes(batch);
       }
       auto sum = [this](int member) { sum_pieces(member); };
       team_.run(sum);
+      gradients_finite_ =
+          std::none_of(non_finite_.begin(), non_finite_.end(), [](char bad) { return bad != 0; });
       return mean_loss;
     } else {
       (void)master, (void)data, (void)b, (void)loss;
       throw ArgumentError("DataParallel: the model cannot be replicated");
+    }
+  }
+
+  /// The optimiser's step (6 of section 5) on master's gradients: in pieces on the team, each
+  /// member updating the pieces whose gradients it summed, when the optimiser can take a step
+  /// in pieces (optim/pieces.hpp: the same weights as optimiser.step(master), bit for bit);
+  /// else optimiser.step(master) on this thread.
+  template <class Optimiser>
+  void step(Net& master, Optimiser& optimiser) {
+    if constexpr (PiecewiseOptimiser<Optimiser, Net>) {
+      const auto coefficients = optimiser.begin_step(master);
+      auto update = [this, &optimiser, &coefficients](int member) {
+        const auto pieces = static_cast<Index>(pieces_.size());
+        const Index members = team_.size();
+        for (Index k = member * pieces / members; k < (member + 1) * pieces / members; ++k) {
+          const Piece& piece = pieces_[static_cast<std::size_t>(k)];
+          optimiser.update(coefficients, piece.parameter, *master_parameters_[piece.parameter],
+                           piece.first, piece.last);
+        }
+      };
+      team_.run(update);
+    } else {
+      optimiser.step(master);
     }
   }
 
@@ -318,6 +265,7 @@ class DataParallel {
     // This member's own row of pointers: the members fill theirs at once.
     const S** gradients =
         shard_gradients_.data() + static_cast<std::size_t>(member) * shards_.size();
+    bool finite = true;
     for (Index k = member * pieces / members; k < (member + 1) * pieces / members; ++k) {
       const Piece& piece = pieces_[static_cast<std::size_t>(k)];
       std::size_t used = 0;
@@ -326,11 +274,16 @@ class DataParallel {
           gradients[used++] = shard.gradients[piece.parameter].data();
         }
       }
+      Matrix<S>& sum = master_parameters_[piece.parameter]->gradient;
       sum_in_shard_order<S>(std::span<const S* const>(gradients, used_),
-                            std::span<const S>(weights_.data(), used_),
-                            master_parameters_[piece.parameter]->gradient.data(), piece.first,
+                            std::span<const S>(weights_.data(), used_), sum.data(), piece.first,
                             piece.last);
+      // NaN and ±∞ times 0 are NaN: a finite sum means every entry was finite. Read while the
+      // piece is in this core's cache, instead of a pass over all gradients on one thread.
+      finite = finite &&
+               std::isfinite((entries(std::as_const(sum), piece.first, piece.last) * S(0)).sum());
     }
+    non_finite_[static_cast<std::size_t>(member)] = finite ? 0 : 1;
   }
 
   // This process's shards with samples, packed one after another (the gradients, then the
@@ -406,6 +359,8 @@ class DataParallel {
   std::vector<Piece> pieces_;
   std::vector<const S*> shard_gradients_;  // per member: a piece's shard gradients, in order
   std::vector<S> weights_;                 // m_j / m of the used shards, in order
+  std::vector<char> non_finite_;           // per member: a non-finite entry in its pieces' sum
+  bool gradients_finite_ = false;          // the last sum's entries all finite
   std::size_t used_ = 0;                   // shards with samples in the current batch
   ShardExchange* exchange_ = nullptr;      // the other processes, or none
   ShardRange mine_{};                      // the shards this process computes

@@ -139,16 +139,17 @@ class DivergenceCheck {
 
   /// Throws TrainingDiverged if batch `batch` of `epoch` has a loss or any gradient of `network`
   /// that is not finite: one pass over the gradients, or none when clipping has measured their
-  /// norm (`gradient_norm`, 0 without clipping).
+  /// norm (`gradient_norm`, 0 without clipping) or the caller has seen every gradient finite
+  /// (`gradients_known_finite`: data-parallel steps check them as they sum them).
   template <class Net>
   void check_batch(const Net& network, double batch_loss, double gradient_norm, Index epoch,
-                   Index batch) const {
+                   Index batch, bool gradients_known_finite = false) const {
     std::string what;
     if (!std::isfinite(batch_loss)) {
       what = "the loss became " + detail::number_text(batch_loss);
     } else if (!std::isfinite(gradient_norm)) {
       what = "the gradient's norm became " + detail::number_text(gradient_norm);
-    } else if (options_.clip_norm <= 0) {
+    } else if (options_.clip_norm <= 0 && !gradients_known_finite) {
       if (const std::string bad = detail::non_finite_parameter(network, true); !bad.empty()) {
         what = "the gradient of " + bad + " holds a NaN or an infinity";
       }

@@ -61,7 +61,7 @@ struct TrainOptions {
   /// build, else 1).
   int threads = 0;
   /// Data-parallel shards per batch; 0: from the batch size and sequence steps alone
-  /// (data_parallel_shards: at most 4, of 32 columns or more), never from the thread count, so
+  /// (data_parallel_shards: at most 4, of 128 columns or more), never from the thread count, so
   /// that the sum, and so the weights, do not depend on it.
   Index shards = 0;
   /// Non-null: this process is one of several that train the network together (an MPI job,

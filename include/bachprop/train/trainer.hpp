@@ -117,9 +117,14 @@ std::vector<EpochReport> train(Net& network, const L& loss, Optimiser& optimiser
       const double gradient_norm =
           options.clip_norm > 0 ? clip_gradient_norm(network, options.clip_norm) : 0.0;
       // A NaN or an infinity in the loss or a gradient stops training before the update.
-      divergence.check_batch(network, static_cast<double>(batch_loss), gradient_norm, epoch, b + 1);
-      // Step 6: gradient descent with ∇C̄ (13).
-      optimiser.step(network);
+      divergence.check_batch(network, static_cast<double>(batch_loss), gradient_norm, epoch, b + 1,
+                             parallel.active() && parallel.gradients_finite());
+      // Step 6: gradient descent with ∇C̄ (13); data-parallel: in pieces on the threads.
+      if (parallel.active()) {
+        parallel.step(network, optimiser);
+      } else {
+        optimiser.step(network);
+      }
       mode.evaluate();  // and not in the callbacks
       loss_sum += static_cast<double>(batch_loss) * static_cast<double>(data.size_of(b));
       if (callbacks.on_batch) {

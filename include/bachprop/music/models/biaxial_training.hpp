@@ -8,14 +8,18 @@
 
 #include <bachprop/io/file.hpp>
 #include <bachprop/music/models/biaxial.hpp>
+#include <bachprop/music/models/biaxial_shards.hpp>
 #include <bachprop/optim/adadelta.hpp>
 #include <bachprop/optim/clip.hpp>
 #include <bachprop/train/checkpoint.hpp>
+#include <bachprop/train/shard_exchange.hpp>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -30,19 +34,37 @@ struct BiaxialTrainingSettings {
   Index batch_size = 8;       ///< windows per Adadelta step
   Index epochs = 100;         ///< passes over the windows, at most
   double learning_rate = 1.0;  ///< Adadelta's η
-  double clip_norm = 5.0;     ///< gradient-norm clipping (0: none)
-  Index patience = 8;         ///< stop after this many epochs without a better validation NLL
-  double max_seconds = 0;     ///< stop before an epoch that would end past this (0: no budget)
-  std::uint64_t seed = 1;     ///< window shuffling
+  double clip_norm = 5.0;      ///< gradient-norm clipping (0: none)
+  Index patience = 8;          ///< stop after this many epochs without a better validation NLL
+  double max_seconds = 0;      ///< stop before an epoch that would end past this (0: no budget)
+  std::uint64_t seed = 1;      ///< window shuffling
+  /// With an exchange: shards per batch of windows (0: one a window), whatever the process
+  /// count (biaxial_shards.hpp). Part of the run: a checkpoint resumes with the same shards.
+  Index shards = 0;
+  /// The other processes of a job training the same model (mpi/exchange.hpp), or none. Not in
+  /// the JSON: where a model was trained.
+  ShardExchange* exchange = nullptr;
 
-  /// The settings as JSON (for summaries, and to refuse a checkpoint of another run).
+  /// The settings as JSON (for summaries, and to refuse a checkpoint of another run); with an
+  /// exchange, the shards too.
   nlohmann::json to_json() const {
-    return {{"segment_frames", segment_frames}, {"stride", stride},
-            {"batch_size", batch_size},         {"epochs", epochs},
-            {"learning_rate", learning_rate},   {"clip_norm", clip_norm},
-            {"patience", patience},             {"max_seconds", max_seconds},
-            {"seed", seed}};
+    nlohmann::json json = {{"segment_frames", segment_frames},
+                           {"stride", stride},
+                           {"batch_size", batch_size},
+                           {"epochs", epochs},
+                           {"learning_rate", learning_rate},
+                           {"clip_norm", clip_norm},
+                           {"patience", patience},
+                           {"max_seconds", max_seconds},
+                           {"seed", seed}};
+    if (exchange != nullptr) {
+      json["shards"] = resolved_shards();
+    }
+    return json;
   }
+
+  /// The shards per batch with an exchange: `shards`, or one a window.
+  Index resolved_shards() const { return shards > 0 ? shards : batch_size; }
 };
 
 /// One epoch of biaxial training.
@@ -91,6 +113,40 @@ std::vector<BiaxialSegment<R>> biaxial_windows(const std::vector<R>& pieces,
   return windows;
 }
 
+/// Throws ArgumentError, on every process alike, unless every process of `exchange` trains the
+/// same model (its weights) on the same windows and validation pieces with the same settings:
+/// one that differed would train apart from the others, or wait on them forever. Collective.
+template <Scalar S, BiaxialRoll R>
+void require_same_biaxial_run(ShardExchange& exchange, const BasicBiaxialModel<S>& model,
+                              const std::vector<BiaxialSegment<R>>& windows,
+                              const std::vector<R>& validation,
+                              const BiaxialTrainingSettings& settings) {
+  std::uint64_t weights = 0xCBF29CE484222325ULL;
+  model.networks().for_each_parameter([&weights](const Parameter<S>& p) {
+    weights = checksum(p.value.data(), p.value.size(), weights);
+  });
+  std::uint64_t pieces = 0xCBF29CE484222325ULL;
+  for (const auto& window : windows) {
+    pieces = checksum(window.piece->play.data(), window.piece->play.size(), pieces);
+    pieces = checksum(&window.start, 1, pieces);
+  }
+  for (const auto& piece : validation) {
+    pieces = checksum(piece.play.data(), piece.play.size(), pieces);
+  }
+  const std::string run = settings.to_json().dump();
+  const std::array<std::uint64_t, 4> values{weights, static_cast<std::uint64_t>(windows.size()),
+                                            pieces,
+                                            checksum(run.data(), static_cast<Index>(run.size()))};
+  static constexpr std::array<const char*, 4> names{
+      "the model's weights", "the number of training windows", "the training and validation pieces",
+      "the training settings"};
+  if (const Index i = exchange.first_difference(values); i >= 0) {
+    throw ArgumentError("train_biaxial: the processes of the job differ in " +
+                        std::string(names[static_cast<std::size_t>(i)]) +
+                        "; every process must load the same data and model");
+  }
+}
+
 /// Trains `model` on `train`, keeping the weights with the best play NLL on `validation`.
 /// With a `checkpoint` path, the run's state is written there after every epoch; with `resume`
 /// too, the run continues from the checkpoint there (written by a run with the same settings
@@ -102,9 +158,11 @@ std::vector<BiaxialEpoch> train_biaxial(
     const BiaxialTrainingSettings& settings, const std::filesystem::path& checkpoint = {},
     bool resume = false, const std::function<void(const BiaxialEpoch&)>& on_epoch = {}) {
   if (settings.segment_frames < 1 || settings.stride < 1 || settings.batch_size < 1 ||
-      settings.epochs < 1 || settings.patience < 1 || !(settings.max_seconds >= 0.0)) {
-    throw ArgumentError("train_biaxial: window, stride, batch, epochs and patience must be "
-                        "positive, the time budget not negative");
+      settings.epochs < 1 || settings.patience < 1 || !(settings.max_seconds >= 0.0) ||
+      settings.shards < 0) {
+    throw ArgumentError(
+        "train_biaxial: window, stride, batch, epochs and patience must be "
+        "positive, the time budget and the shards not negative");
   }
   if (resume && checkpoint.empty()) {
     throw ArgumentError("train_biaxial: resuming needs the checkpoint's path");
@@ -116,6 +174,15 @@ std::vector<BiaxialEpoch> train_biaxial(
   if (windows.empty()) {
     throw ArgumentError("train_biaxial: no training piece has a frame");
   }
+  // Across processes: every batch in shards, the same ones whatever the process count; the
+  // processes must start alike, and process 0 alone writes the checkpoints.
+  std::optional<BiaxialShards<S, R>> shards;
+  if (settings.exchange != nullptr) {
+    require_same_biaxial_run(*settings.exchange, model, windows, validation, settings);
+    shards.emplace(model, settings.resolved_shards(), *settings.exchange);
+  }
+  const bool writes_checkpoints =
+      !checkpoint.empty() && (settings.exchange == nullptr || settings.exchange->process() == 0);
   Adadelta<S> optimiser(AdadeltaOptions{.learning_rate = settings.learning_rate});
   TrainingPosition position;
   std::vector<Index> order(windows.size());
@@ -152,9 +219,12 @@ std::vector<BiaxialEpoch> train_biaxial(
     }
   }
   const auto started = std::chrono::steady_clock::now();
+  // Across processes, process 0's clock: the time budget's stop is one decision for the job.
   auto elapsed = [&] {
-    return seconds_before +
-           std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        seconds_before +
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return settings.exchange != nullptr ? process_0_value(*settings.exchange, seconds) : seconds;
   };
   std::vector<BiaxialSegment<R>> batch;
   batch.reserve(static_cast<std::size_t>(settings.batch_size));
@@ -170,7 +240,8 @@ std::vector<BiaxialEpoch> train_biaxial(
            i < std::min(order.size(), first + static_cast<std::size_t>(settings.batch_size)); ++i) {
         batch.push_back(windows[static_cast<std::size_t>(order[i])]);
       }
-      epoch_nats += model.compute_gradients(batch, settings.segment_frames);
+      epoch_nats += shards ? shards->compute_gradients(batch, settings.segment_frames)
+                           : model.compute_gradients(batch, settings.segment_frames);
       clip_gradient_norm(model.networks(), settings.clip_norm);
       optimiser.step(model.networks());
     }
@@ -200,7 +271,7 @@ std::vector<BiaxialEpoch> train_biaxial(
     if (on_epoch) {
       on_epoch(epoch);
     }
-    if (!checkpoint.empty()) {
+    if (writes_checkpoints) {
       position.rng = rng.state();
       position.order = order;
       position.run = run;

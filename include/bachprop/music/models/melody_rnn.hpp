@@ -22,6 +22,7 @@
 #include <bachprop/music/score/note_sequence.hpp>
 #include <bachprop/optim/adam.hpp>
 #include <bachprop/train/early_stopping.hpp>
+#include <bachprop/train/shard_exchange.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -49,14 +50,26 @@ struct MelodyRnnSettings {
   int transpose_down = 5;       ///< augmentation: every transposition from −down…
   int transpose_up = 6;         ///< …to +up semitones that fits the vocabulary
   std::uint64_t seed = 1;       ///< batch shuffling (the weights follow the model's own seed)
+  /// Data-parallel shards per batch (TrainOptions::shards; 0: from the batch size).
+  Index shards = 0;
+  /// The other processes of an MPI job training the same model (TrainOptions::exchange,
+  /// mpi/exchange.hpp), or none. Not part of the settings' JSON: where a model was trained.
+  ShardExchange* exchange = nullptr;
 
   /// The settings as JSON, for a run's summary.
   nlohmann::json to_json() const {
-    return {{"hidden", hidden},         {"dropout", dropout},     {"steps", steps},
-            {"stride", stride},         {"epochs", epochs},
-            {"batch_size", batch_size}, {"learning_rate", learning_rate},
-            {"clip_norm", clip_norm},   {"transpose_down", transpose_down},
-            {"transpose_up", transpose_up}, {"seed", seed}};
+    return {{"hidden", hidden},
+            {"dropout", dropout},
+            {"steps", steps},
+            {"stride", stride},
+            {"epochs", epochs},
+            {"batch_size", batch_size},
+            {"learning_rate", learning_rate},
+            {"clip_norm", clip_norm},
+            {"transpose_down", transpose_down},
+            {"transpose_up", transpose_up},
+            {"seed", seed},
+            {"shards", shards}};
   }
 };
 
@@ -211,6 +224,8 @@ class MelodyModel : public ModelFile<MelodyModel<Cell>> {
                          .seed = settings.seed,
                          .sequence_steps = settings.steps,
                          .clip_norm = settings.clip_norm};
+    options.shards = settings.shards;
+    options.exchange = settings.exchange;
     checkpoint.apply_to(options);
     if (validation.empty()) {
       std::vector<ValidatedEpoch> results;
