@@ -184,6 +184,8 @@ def main():
 
     summary = {"machine": args.machine, "cores": args.cores, "load_average": args.load,
                "gemm_gflops": limits, "gemm_gflops_cpu_time": cpu_limits,
+               "fma_peak_gflops_by_round": {t: [r["value"] for r in rs]
+                                            for t, rs in measured["fma_peak"].items()},
                "fma_peak_gflops": fma_peaks, "fma_peak_gflops_cpu_time":
                    medians("fma_peak", "cpu_value"),
                "fma_instruction_set": fma_instruction_set,
@@ -300,6 +302,20 @@ def markdown(summary):
             measures.append(f"FMA peak ({summary.get('fma_instruction_set') or 'FMA'}, "
                             f"register-only loop): {peak:.0f} GFLOP/s")
         out.append(heading + (" — " + "; ".join(measures) if measures else "") + "\n")
+        # A round whose FMA peak falls well below the others' ran on fewer cores than it asked
+        # for (a virtual machine's host lends its cores to others): say so, since the round's
+        # figures at this thread count measure that.
+        by_round = summary.get("fma_peak_gflops_by_round", {}).get(threads, [])
+        if len(by_round) > 1:
+            short = [i + 1 for i, v in enumerate(by_round) if v < 0.75 * max(by_round)]
+            note = ("FMA peak by round: " + ", ".join(f"{v:.0f}" for v in by_round) + " GFLOP/s")
+            if short:
+                note += (f"; round{'s' if len(short) > 1 else ''} "
+                         f"{', '.join(str(i) for i in short)} began with less than three "
+                         "quarters of the best round's peak: the machine did not give this run "
+                         f"all {threads} cores then, and those rounds' figures at this thread "
+                         "count measure that")
+            out.append(note + ".\n")
         compared = [row for row in compared_all if row["threads"] == threads]
         if compared:
             names = [NAMES[p] for p in peers]

@@ -40,11 +40,10 @@ struct ParallelPlan {
 /// Whether data-parallel steps pay for `network`'s batches of `batch_size` (sequences of
 /// `steps`): more than one thread and shard, and at least 64 million operations per thread and
 /// step (6 per weight and sample, forward and backward; about half a millisecond). Below it the
-/// wake-ups, the weights' copies, the sum and the optimiser's update on one thread cost more
-/// than the second core saves: on an idle 2-core machine the RNN (100M per thread), the LSTM
-/// (400M) and the autoencoder at batch 256 (160M) ran 1.91, 1.69 and 1.38 times faster on two
-/// threads, the autoencoder at batch 64 (40M) and the book network at batch 256 (18M) 0.84 and
-/// 0.90 times as fast (docs/benchmarks.md).
+/// wake-ups, the weights' copies and the sum cost more than the second core saves: on a 2-core
+/// machine the autoencoder at batch 256 (160M per thread), the RNN (100M) and the LSTM (400M)
+/// ran 1.65, 1.58 and 1.97 times faster on two threads; the autoencoder at batch 64 (40M) and
+/// the book network at batch 256 (18M) had run 0.84 and 0.90 times as fast (docs/benchmarks.md).
 template <class Net>
 bool data_parallel_pays(const Net& network, Index batch_size, Index steps, int threads,
                         Index shards) {
