@@ -4,6 +4,7 @@
 // MPI_COMM_SELF), bit for bit, dropout included; processes that load other pieces are told so.
 
 #include "helpers.hpp"
+#include "music/models/biaxial_rolls.hpp"
 
 #include <bachprop/mpi.hpp>
 #include <bachprop/music/models/biaxial_training.hpp>
@@ -15,34 +16,9 @@ using namespace bachprop::music;
 
 namespace {
 
-struct Roll {
-  RollMatrix play;
-  RollMatrix articulate;
-  Index frames_per_bar = 4;
-};
-
-// A rising broken chord over 6 keys, shifted by `offset`, each note struck as it starts.
-Roll arpeggio(Index frames, Index offset) {
-  Roll roll{RollMatrix::Zero(6, frames), RollMatrix::Zero(6, frames), 4};
-  for (Index t = 0; t < frames; ++t) {
-    const Index k = (t + offset) % 6;
-    roll.play(k, t) = 1;
-    roll.play((k + 3) % 6, t) = 1;
-    roll.articulate(k, t) = 1;
-    roll.articulate((k + 3) % 6, t) = 1;
-  }
-  return roll;
-}
-
-BiaxialShape small_shape() {
-  return {.time_hidden_1 = 8,
-          .time_hidden_2 = 8,
-          .note_hidden_1 = 6,
-          .note_hidden_2 = 4,
-          .dropout = 0.2,
-          .lowest_pitch = 60,
-          .keys = 6};
-}
+using biaxial_test::arpeggio;
+using biaxial_test::small_shape;
+using Roll = biaxial_test::TrainingRoll;
 
 // Two epochs over 7 pieces (some windows padded) in batches of 5 windows, 6 shards a batch.
 nlohmann::json trained(ShardExchange& exchange, const std::vector<Roll>& train) {

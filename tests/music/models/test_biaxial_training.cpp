@@ -3,6 +3,7 @@
 // the same weights, and batches in shards (the gradient weighted by the shards' frames).
 
 #include "helpers.hpp"
+#include "music/models/biaxial_rolls.hpp"
 
 #include <bachprop/music/models/biaxial_shards.hpp>
 #include <bachprop/music/models/biaxial_training.hpp>
@@ -19,33 +20,9 @@ using namespace bachprop::music;
 
 namespace {
 
-struct TrainingRoll {
-  RollMatrix play;
-  RollMatrix articulate;
-  Index frames_per_bar = 4;
-};
-
-// A rising broken chord over 6 keys, shifted by `offset`: key (t + offset) % 6 and the key
-// three above it sound in frame t, each struck as it starts.
-TrainingRoll arpeggio(Index frames, Index offset) {
-  TrainingRoll roll{RollMatrix::Zero(6, frames), RollMatrix::Zero(6, frames), 4};
-  for (Index t = 0; t < frames; ++t) {
-    const Index k = (t + offset) % 6;
-    roll.play(k, t) = 1;
-    roll.play((k + 3) % 6, t) = 1;
-  }
-  for (Index t = 0; t < frames; ++t) {
-    for (Index k = 0; k < 6; ++k) {
-      roll.articulate(k, t) = roll.play(k, t) != 0 && (t == 0 || roll.play(k, t - 1) == 0);
-    }
-  }
-  return roll;
-}
-
-BiaxialShape small_shape() {
-  return {.time_hidden_1 = 8, .time_hidden_2 = 8, .note_hidden_1 = 6, .note_hidden_2 = 4,
-          .dropout = 0.2, .lowest_pitch = 60, .keys = 6};
-}
+using biaxial_test::arpeggio;
+using biaxial_test::small_shape;
+using biaxial_test::TrainingRoll;
 
 BiaxialTrainingSettings small_settings() {
   return {.segment_frames = 8, .stride = 4, .batch_size = 2, .epochs = 6, .patience = 6};
